@@ -1,0 +1,5 @@
+import sys
+
+from rotonde.cli import main
+
+sys.exit(main())

@@ -1,0 +1,192 @@
+"""Strict encodings: base64url (RFC 4648 §5, unpadded), multibase, base58btc, bounded JSON.
+
+Every decoder here fails closed with a :class:`~rotonde.errors.ParseError` naming the problem;
+none of them silently skips characters the way :func:`base64.urlsafe_b64decode` does.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from typing import Any
+
+from rotonde.errors import ParseError
+
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "b58decode",
+    "b58encode",
+    "b64url_decode",
+    "b64url_encode",
+    "canonical_json",
+    "json_depth",
+    "loads_json",
+    "multibase_decode",
+    "multibase_encode",
+]
+
+#: Default cap on JSON nesting depth for untrusted input.
+MAX_JSON_DEPTH = 64
+
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
+def b64url_encode(data: bytes) -> str:
+    """Unpadded base64url (RFC 7515 §2)."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str | bytes, *, what: str = "value") -> bytes:
+    """Decode unpadded base64url, rejecting padding, foreign characters and impossible lengths."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("ascii")
+        except UnicodeDecodeError:
+            raise ParseError(
+                "encoding.base64url",
+                f"{what} is not ASCII base64url",
+                message_nl=f"{what} is geen ASCII-base64url",
+            ) from None
+    if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
+        raise ParseError(
+            "encoding.base64url",
+            f"{what} is not valid unpadded base64url",
+            message_nl=f"{what} is geen geldige base64url zonder opvulling",
+        )
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):  # pragma: no cover - regex already guards
+        raise ParseError(
+            "encoding.base64url",
+            f"{what} is not valid base64url",
+            message_nl=f"{what} is geen geldige base64url",
+        ) from None
+
+
+_B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_B58_INDEX = {c: i for i, c in enumerate(_B58_ALPHABET)}
+
+
+def b58encode(data: bytes) -> str:
+    """Base58 with the Bitcoin alphabet (draft-msporny-base58 §3)."""
+    zeros = len(data) - len(data.lstrip(b"\0"))
+    num = int.from_bytes(data, "big")
+    out: list[str] = []
+    while num:
+        num, rem = divmod(num, 58)
+        out.append(_B58_ALPHABET[rem])
+    return "1" * zeros + "".join(reversed(out))
+
+
+def b58decode(text: str) -> bytes:
+    """Inverse of :func:`b58encode`; raises :class:`ParseError` on a foreign character."""
+    num = 0
+    try:
+        for ch in text:
+            num = num * 58 + _B58_INDEX[ch]
+    except KeyError:
+        raise ParseError(
+            "encoding.base58",
+            "value is not valid base58btc",
+            message_nl="waarde is geen geldige base58btc",
+        ) from None
+    zeros = len(text) - len(text.lstrip("1"))
+    body = num.to_bytes((num.bit_length() + 7) // 8, "big") if num else b""
+    return b"\0" * zeros + body
+
+
+def multibase_encode(data: bytes, base: str = "base58btc") -> str:
+    """Multibase string: ``z`` + base58btc or ``u`` + base64url (no padding)."""
+    if base == "base58btc":
+        return "z" + b58encode(data)
+    if base == "base64url":
+        return "u" + b64url_encode(data)
+    raise ValueError(f"unsupported multibase {base!r}")
+
+
+def multibase_decode(text: str) -> bytes:
+    """Decode a ``z`` (base58btc) or ``u`` (base64url) multibase string."""
+    if not isinstance(text, str) or not text:
+        raise ParseError(
+            "encoding.multibase", "value is not a multibase string",
+            message_nl="waarde is geen multibase-tekenreeks",
+        )
+    if text[0] == "z":
+        return b58decode(text[1:])
+    if text[0] == "u":
+        return b64url_decode(text[1:], what="multibase value")
+    raise ParseError(
+        "encoding.multibase",
+        f"unsupported multibase prefix {text[0]!r}",
+        message_nl=f"niet-ondersteund multibase-voorvoegsel {text[0]!r}",
+    )
+
+
+def json_depth(value: Any) -> int:
+    """Nesting depth of a parsed JSON value (a scalar has depth 0), computed without recursion."""
+    depth = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            level += 1
+            depth = max(depth, level)
+            stack.extend((v, level) for v in node.values())
+        elif isinstance(node, list):
+            level += 1
+            depth = max(depth, level)
+            stack.extend((v, level) for v in node)
+    return depth
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        dup = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise ParseError(
+            "json.duplicate_member",
+            f"JSON object has duplicate member {dup!r}",
+            message_nl=f"JSON-object bevat dubbel lid {dup!r}",
+        )
+    return out
+
+
+def loads_json(
+    data: str | bytes,
+    *,
+    what: str = "JSON",
+    max_depth: int = MAX_JSON_DEPTH,
+    reject_duplicates: bool = False,
+) -> Any:
+    """Parse untrusted JSON with a depth cap; optionally reject duplicate member names."""
+    try:
+        value = json.loads(
+            data, object_pairs_hook=_no_duplicates if reject_duplicates else None
+        )
+    except ParseError:
+        raise
+    except RecursionError:
+        raise ParseError(
+            "json.too_deep", f"{what} is nested too deeply",
+            message_nl=f"{what} is te diep genest",
+        ) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ParseError(
+            "json.malformed", f"{what} is not valid JSON: {exc}",
+            message_nl=f"{what} is geen geldige JSON: {exc}",
+        ) from None
+    if max_depth and (isinstance(value, (dict, list))) and json_depth(value) > max_depth:
+        raise ParseError(
+            "json.too_deep",
+            f"{what} is nested deeper than {max_depth} levels",
+            message_nl=f"{what} is dieper genest dan {max_depth} niveaus",
+        )
+    return value
+
+
+def canonical_json(value: Any) -> bytes:
+    """Compact JSON with sorted keys, UTF-8 (used for thumbprints and stable hashing)."""
+    return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode()

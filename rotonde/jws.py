@@ -1,0 +1,160 @@
+"""Compact JWS (RFC 7515 §7.1) with the Rotonde security defaults.
+
+* Only ``ES256`` and ``EdDSA`` (DESIGN.md §5); ``none`` and HMAC are refused before any key is
+  touched, and the header ``alg`` must match the verification key's algorithm.
+* ``crit`` (RFC 7515 §4.1.11) must only name extensions the caller says it understands.
+* Size cap on the serialisation and a depth cap on header and payload JSON.
+
+This is the one JWS implementation used by SD-JWT, Token Status Lists, ``vc+jwt`` and the
+OpenID4VCI/OpenID4VP protocol JWTs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rotonde.encoding import b64url_decode, b64url_encode, loads_json
+from rotonde.errors import ParseError, PolicyError, SignatureError
+from rotonde.keys import ALGORITHMS, PublicKey, Signer, check_algorithm
+
+__all__ = ["MAX_TOKEN_BYTES", "Jws", "parse_compact", "sign_compact"]
+
+#: Default cap on any compact serialisation Rotonde accepts (64 KiB).
+MAX_TOKEN_BYTES = 64 * 1024
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def sign_compact(
+    header: Mapping[str, Any],
+    payload: Mapping[str, Any] | bytes,
+    signer: Signer,
+) -> str:
+    """Sign and serialise. ``alg`` is taken from the signer and ``kid`` added if it has one
+    and the header has none."""
+    hdr = dict(header)
+    hdr["alg"] = signer.alg
+    if signer.kid and "kid" not in hdr and "jwk" not in hdr:
+        hdr["kid"] = signer.kid
+    body = payload if isinstance(payload, bytes) else _dumps(payload)
+    signing_input = b64url_encode(_dumps(hdr)) + "." + b64url_encode(body)
+    return signing_input + "." + b64url_encode(signer.sign(signing_input.encode("ascii")))
+
+
+@dataclass(frozen=True, slots=True)
+class Jws:
+    """A parsed, not yet verified, compact JWS."""
+
+    header: dict[str, Any]
+    payload_bytes: bytes
+    signing_input: bytes
+    signature: bytes
+
+    @property
+    def alg(self) -> str:
+        return str(self.header["alg"])
+
+    def payload(self, *, max_depth: int = 64) -> Any:
+        """The payload parsed as JSON (raises :class:`ParseError`)."""
+        return loads_json(self.payload_bytes, what="JWS payload", max_depth=max_depth)
+
+    def claims(self) -> dict[str, Any]:
+        """The payload as a JSON object (a JWT claims set)."""
+        value = self.payload()
+        if not isinstance(value, dict):
+            raise ParseError(
+                "jose.payload_not_object", "JWT payload is not a JSON object",
+                message_nl="JWT-payload is geen JSON-object",
+            )
+        return value
+
+    def verify(self, key: PublicKey) -> None:
+        """Check the signature with ``key``; the header ``alg`` must be the key's algorithm."""
+        if self.header["alg"] != key.alg:
+            raise SignatureError(
+                "jose.alg_key_mismatch",
+                f"header alg {self.header['alg']!r} does not match the {key.alg} key",
+                message_nl=f"header-alg {self.header['alg']!r} past niet bij de {key.alg}-sleutel",
+            )
+        key.verify(self.signature, self.signing_input)
+
+
+def parse_compact(
+    token: str | bytes,
+    *,
+    typ: str | Iterable[str] | None = None,
+    understood_crit: Iterable[str] = (),
+    max_bytes: int = MAX_TOKEN_BYTES,
+) -> Jws:
+    """Split and decode a compact JWS and check its header against the policy.
+
+    Raises :class:`ParseError` for malformed input and :class:`PolicyError` for a forbidden
+    ``alg``, a wrong ``typ`` or an unknown ``crit`` extension.
+    """
+    if isinstance(token, bytes):
+        try:
+            token = token.decode("ascii")
+        except UnicodeDecodeError:
+            raise ParseError(
+                "jose.malformed", "JWS is not ASCII", message_nl="JWS is geen ASCII"
+            ) from None
+    if not isinstance(token, str):
+        raise ParseError("jose.malformed", "JWS is not a string", message_nl="JWS is geen tekst")
+    if len(token) > max_bytes:
+        raise ParseError(
+            "jose.too_large",
+            f"JWS is larger than {max_bytes} bytes",
+            message_nl=f"JWS is groter dan {max_bytes} bytes",
+        )
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise ParseError(
+            "jose.malformed",
+            "compact JWS must have three dot-separated parts",
+            message_nl="compacte JWS moet uit drie delen met punten bestaan",
+        )
+    h64, p64, s64 = parts
+    header = loads_json(b64url_decode(h64, what="JWS header"), what="JWS header", max_depth=8)
+    if not isinstance(header, dict):
+        raise ParseError(
+            "jose.header_not_object", "JWS header is not a JSON object",
+            message_nl="JWS-header is geen JSON-object",
+        )
+    alg = header.get("alg")
+    if alg not in ALGORITHMS:
+        check_algorithm(alg)  # raises with the precise message
+    if typ is not None:
+        allowed = {typ} if isinstance(typ, str) else set(typ)
+        if header.get("typ") not in allowed:
+            raise PolicyError(
+                "jose.typ_mismatch",
+                f"JWS typ {header.get('typ')!r} is not {' or '.join(sorted(allowed))}",
+                message_nl=f"JWS-typ {header.get('typ')!r} is niet {' of '.join(sorted(allowed))}",
+            )
+    if "crit" in header:
+        crit = header["crit"]
+        known = set(understood_crit)
+        if (
+            not isinstance(crit, list)
+            or not crit
+            or not all(isinstance(c, str) and c in header for c in crit)
+        ):
+            raise ParseError(
+                "jose.crit_malformed", "JWS crit header is malformed",
+                message_nl="JWS-crit-header is onjuist gevormd",
+            )
+        unknown = [c for c in crit if c not in known]
+        if unknown:
+            raise PolicyError(
+                "jose.crit_unsupported",
+                f"JWS names critical extensions that are not understood: {unknown}",
+                message_nl=f"JWS noemt kritieke extensies die niet worden begrepen: {unknown}",
+            )
+    payload = b64url_decode(p64, what="JWS payload")
+    signature = b64url_decode(s64, what="JWS signature")
+    return Jws(header, payload, (h64 + "." + p64).encode("ascii"), signature)

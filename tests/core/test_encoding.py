@@ -1,0 +1,91 @@
+"""Strict encodings never accept what they should not, and never crash."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rotonde.encoding import (
+    b58decode,
+    b58encode,
+    b64url_decode,
+    b64url_encode,
+    json_depth,
+    loads_json,
+    multibase_decode,
+    multibase_encode,
+)
+from rotonde.errors import ParseError
+
+
+@given(st.binary(max_size=200))
+def test_b64url_roundtrip(data: bytes) -> None:
+    text = b64url_encode(data)
+    assert "=" not in text
+    assert b64url_decode(text) == data
+
+
+@pytest.mark.parametrize("bad", ["ab=", "a+b/", "a b", "abcde", "é"])
+def test_b64url_rejects_non_canonical(bad: str) -> None:
+    with pytest.raises(ParseError) as info:
+        b64url_decode(bad)
+    assert info.value.code == "encoding.base64url"
+
+
+@given(st.text(max_size=60))
+def test_b64url_decode_never_crashes(text: str) -> None:
+    try:
+        b64url_decode(text)
+    except ParseError:
+        pass
+
+
+@given(st.binary(max_size=80))
+def test_base58_roundtrip_including_leading_zeros(data: bytes) -> None:
+    assert b58decode(b58encode(data)) == data
+
+
+def test_base58_known_vector() -> None:
+    # draft-msporny-base58 §5: "Hello World!" -> 2NEpo7TZRRrLZSi2U
+    assert b58encode(b"Hello World!") == "2NEpo7TZRRrLZSi2U"
+    assert b58decode("11") == b"\0\0"
+
+
+@given(st.binary(max_size=64), st.sampled_from(["base58btc", "base64url"]))
+def test_multibase_roundtrip(data: bytes, base: str) -> None:
+    assert multibase_decode(multibase_encode(data, base)) == data
+
+
+@pytest.mark.parametrize("bad", ["", "m" + base64.b64encode(b"x").decode(), "z0OIl", "u+/"])
+def test_multibase_rejects(bad: str) -> None:
+    with pytest.raises(ParseError):
+        multibase_decode(bad)
+
+
+def test_json_depth_cap() -> None:
+    deep = "[" * 100 + "]" * 100
+    with pytest.raises(ParseError) as info:
+        loads_json(deep, max_depth=64)
+    assert info.value.code == "json.too_deep"
+    assert json_depth(loads_json("[" * 10 + "]" * 10)) == 10
+    with pytest.raises(ParseError) as info:
+        loads_json("[" * 100_000 + "]" * 100_000)
+    assert info.value.code == "json.too_deep"
+
+
+def test_json_duplicates_rejected_when_asked() -> None:
+    assert loads_json('{"a":1,"a":2}') == {"a": 2}
+    with pytest.raises(ParseError) as info:
+        loads_json('{"a":1,"a":2}', reject_duplicates=True)
+    assert info.value.code == "json.duplicate_member"
+
+
+@given(st.text(max_size=100))
+def test_loads_json_never_crashes(text: str) -> None:
+    try:
+        loads_json(text, reject_duplicates=True)
+    except ParseError:
+        pass

@@ -27,6 +27,7 @@ from rotonde.errors import Problem, ValidationError
 __all__ = [
     "VC_V2_CONTEXT",
     "build_credential",
+    "common_problems",
     "context_problems",
     "ensure_credential",
     "is_url",
@@ -39,6 +40,7 @@ __all__ = [
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+")
+_LANG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
 _SRI = re.compile(r"(sha256|sha384|sha512)-[A-Za-z0-9+/]+={0,2}")
 
 
@@ -90,18 +92,29 @@ def context_problems(doc: Mapping[str, Any], prefix: str = "vc") -> list[Problem
     return out
 
 
+def _language_value(item: object) -> bool:
+    if not isinstance(item, dict):
+        return False
+    if "@value" in item:
+        return (
+            isinstance(item.get("@value"), str)
+            and set(item) <= {"@value", "@language", "@direction"}
+            and (("@language" not in item) or bool(_LANG.fullmatch(str(item["@language"]))))
+            and item.get("@direction", "ltr") in ("ltr", "rtl")
+        )
+    # a language map ({"nl": "...", "en": "..."}) where the context declares @container @language
+    return bool(item) and all(
+        isinstance(k, str) and _LANG.fullmatch(k) and isinstance(v, (str, list))
+        for k, v in item.items()
+    )
+
+
 def language_value_problems(value: object, ptr: str, prefix: str = "vc") -> list[Problem]:
-    """``name``/``description``: a string, a language value object or an array of them (§11.1)."""
+    """``name``/``description``: a string, a language value object (``@value``, ``@language``,
+    ``@direction``: VCDM 2.0 §11.1), a language map, or an array of strings and value objects."""
     for i, item in enumerate(_items(value)):
         at = ptr + (f"/{i}" if isinstance(value, list) else "")
-        if isinstance(item, str):
-            continue
-        if (
-            isinstance(item, dict)
-            and isinstance(item.get("@value"), str)
-            and set(item) <= {"@value", "@language", "@direction"}
-            and all(isinstance(item.get(k, ""), str) for k in ("@language", "@direction"))
-        ):
+        if isinstance(item, str) or _language_value(item):
             continue
         return [_p(f"{prefix}.language_value_invalid",
                    "must be a string or a language value object (@value, @language, @direction)",
@@ -136,19 +149,10 @@ def _typed_objects(doc: Mapping[str, Any], name: str, code: str, *, id_required:
 
 
 def _schema_problems(doc: Mapping[str, Any]) -> list[Problem]:
-    out = _typed_objects(doc, "credentialSchema", "vc.schema_invalid", id_required=True)
-    if out or "credentialSchema" not in doc:
-        return out
-    value = doc["credentialSchema"]
-    for i, item in enumerate(_items(value)):
-        types = type_values(item.get("type")) or []
-        if not {"JsonSchema", "JsonSchemaCredential"} & set(types):
-            at = pointer("credentialSchema", i) if isinstance(value, list) else "/credentialSchema"
-            out.append(_p("vc.schema_type_unsupported",
-                          "credentialSchema type must be JsonSchema or JsonSchemaCredential",
-                          "type van credentialSchema moet JsonSchema of JsonSchemaCredential zijn",
-                          at + "/type"))
-    return out
+    """§4.11: each data schema has a ``type`` and an ``id`` URL. The type is not restricted here
+    (``JsonSchema`` and ``JsonSchemaCredential`` are VCDM 2.0's, Open Badges 3.0 uses
+    ``1EdTechJsonSchemaValidator2019``); validating against the schema is the ``schema`` check."""
+    return _typed_objects(doc, "credentialSchema", "vc.schema_invalid", id_required=True)
 
 
 def _related_problems(doc: Mapping[str, Any]) -> list[Problem]:

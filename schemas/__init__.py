@@ -45,10 +45,9 @@ def achievement_record_schema() -> dict[str, Any]:
 
 
 def contexts() -> dict[str, dict[str, Any]]:
-    """Every shipped JSON-LD context (``contexts/*.jsonld``) keyed by the URL it is served as.
+    """Every shipped JSON-LD context (``contexts/*.jsonld``) keyed by the URL it is known by.
 
-    Each file names its own URL in a top-level ``"$url"``-free way: the mapping file name ->
-    URL is fixed in :data:`_CONTEXT_URLS`.
+    The file name -> URL mapping is fixed in ``_CONTEXT_URLS``.
     """
     out: dict[str, dict[str, Any]] = {}
     for name, url in _CONTEXT_URLS.items():
@@ -67,4 +66,5 @@ def vct_metadata() -> dict[str, dict[str, Any]]:
 
 _CONTEXT_URLS: dict[str, str] = {
     "elm-vcdm2.jsonld": "https://rotonde.example/contexts/elm-vcdm2/v1.jsonld",
+    "ob3-ext.jsonld": "https://rotonde.example/contexts/ob3-ext/v1.jsonld",
 }

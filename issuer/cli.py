@@ -1,0 +1,221 @@
+"""``rotonde issuer ...``: run and operate the issuer.
+
+* ``rotonde issuer serve [--host H] [--port P] [--data-dir DIR] [--dev]``
+* ``rotonde issuer tenant add --slug S --name-nl N --name-en N [--brin ..] [--did-method key]``
+* ``rotonde issuer tenant rotate-key --tenant S --purpose di|jose``
+* ``rotonde issuer apikey new --tenant S [--scopes a,b] [--label L]``
+* ``rotonde issuer achievement add --tenant S FILE`` (a catalogue template as JSON)
+* ``rotonde issuer offer --tenant S --achievement ID --learner NAME [--learner-ref R]``
+
+Settings come from ``ROTONDE_ISSUER_*`` environment variables; the flags override them.
+Start-up problems (port in use, unwritable data dir, unreachable database, a database schema
+newer than this code, missing KEK) end with one clear line and exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+
+from rotonde.cli._io import guarded, print_json, read_json_file
+from rotonde.errors import ConfigurationError, RotondeError
+
+__all__ = ["register"]
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", type=Path, help="data directory (default: ./data)")
+    p.add_argument("--dev", action="store_true", default=None,
+                   help="development mode: http allowed, KEK generated in the data dir")
+    p.add_argument("--public-url", help="externally visible base URL")
+    p.add_argument("--database-url", help="SQLAlchemy URL (default: SQLite in the data dir)")
+
+
+def _settings(args: argparse.Namespace, **extra: Any) -> Any:
+    from issuer.settings import load_settings
+
+    return load_settings(data_dir=args.data_dir, dev=args.dev, public_url=args.public_url,
+                         database_url=args.database_url, **extra)
+
+
+def _context(args: argparse.Namespace) -> Any:
+    from issuer.context import open_context
+
+    return open_context(_settings(args))
+
+
+def _check_port(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            reason = "is already in use" if exc.errno == errno.EADDRINUSE else f"fails: {exc}"
+            raise ConfigurationError(
+                "config.port_unavailable", f"cannot listen on {host}:{port}: the port {reason}",
+                message_nl=f"kan niet luisteren op {host}:{port}: de poort is niet beschikbaar",
+            ) from None
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from issuer.app import create_app
+
+    overrides: dict[str, Any] = {"host": args.host, "port": args.port}
+    settings = _settings(args, **overrides)
+    if args.public_url is None and settings.public_url == "http://127.0.0.1:8001":
+        settings = settings.replace(public_url=f"http://{settings.host}:{settings.port}")
+    _check_port(settings.host, settings.port)
+    app = create_app(settings)
+    sys.stderr.write(f"rotonde issuer listening on http://{settings.host}:{settings.port} "
+                     f"(public URL {settings.public_url})\n")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
+                proxy_headers=True, server_header=False)
+    return 0
+
+
+def _tenant_add(args: argparse.Namespace) -> int:
+    from issuer.flows.tenants import create_tenant
+
+    ctx = _context(args)
+    tenant = create_tenant(
+        ctx, slug=args.slug, name_nl=args.name_nl, name_en=args.name_en or args.name_nl,
+        logo_uri=args.logo, country=args.country, brin=args.brin, rio=args.rio, kvk=args.kvk,
+        did_method=args.did_method, actor="cli",
+    )
+    print_json({"id": tenant.id, "slug": tenant.slug, "did": tenant.did,
+                "credential_issuer": ctx.tenant_base(tenant.slug)})
+    return 0
+
+
+def _tenant_rotate(args: argparse.Namespace) -> int:
+    from issuer.flows.tenants import rotate_key, tenant_by_slug
+
+    ctx = _context(args)
+    rotate_key(ctx, tenant_by_slug(ctx, args.tenant), args.purpose, actor="cli")
+    print_json({"tenant": args.tenant, "rotated": args.purpose})
+    return 0
+
+
+def _apikey_new(args: argparse.Namespace) -> int:
+    from issuer.flows.apikeys import SCOPES, new_api_key
+    from issuer.flows.tenants import tenant_by_slug
+
+    ctx = _context(args)
+    tenant = tenant_by_slug(ctx, args.tenant)
+    scopes = [s.strip() for s in args.scopes.split(",")] if args.scopes else list(SCOPES)
+    key_id, token = new_api_key(ctx, tenant.id, scopes=scopes, label=args.label or "")
+    print_json({"id": key_id, "tenant": tenant.slug, "scopes": sorted(scopes), "token": token})
+    return 0
+
+
+def _achievement_add(args: argparse.Namespace) -> int:
+    from issuer.flows.catalogue import create_achievement
+    from issuer.flows.tenants import tenant_by_slug
+
+    ctx = _context(args)
+    template = read_json_file(args.file, "achievement")
+    created = create_achievement(ctx, tenant_by_slug(ctx, args.tenant), template, actor="cli")
+    print_json(created)
+    return 0
+
+
+def _offer(args: argparse.Namespace) -> int:
+    from issuer.flows.issuing import issue_to_learner
+    from issuer.flows.tenants import tenant_by_slug
+
+    ctx = _context(args)
+    result = issue_to_learner(
+        ctx, tenant_by_slug(ctx, args.tenant), achievement_id=args.achievement,
+        learner={"name": args.learner}, learner_ref=args.learner_ref,
+        award_date=args.award_date, actor="cli",
+    )
+    body = result.to_dict()
+    print_json({"id": body["id"], **body["offer"]})
+    return 0
+
+
+def _wrap(fn: Any) -> Any:
+    """guarded() plus: HTTP-style problems raised by flows become exit 1 with one line."""
+    from rotonde.web import HttpProblem
+
+    def inner(args: argparse.Namespace) -> int:
+        try:
+            code: int = fn(args)
+            return code
+        except HttpProblem as exc:
+            sys.stderr.write(f"rotonde: {exc.code}: {exc.detail}\n")
+            return 1
+        except RotondeError as exc:
+            if len(exc.problems) > 1:
+                for p in exc.problems:
+                    sys.stderr.write(f"rotonde: {p.code}: {p.pointer or ''} {p.message}\n")
+                return 1
+            raise
+
+    return guarded(inner)
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("issuer", help="run and operate the issuer service")
+    isub = parser.add_subparsers(dest="issuer_command", metavar="COMMAND")
+    parser.set_defaults(handler=lambda _args: (parser.print_help(sys.stderr), 2)[1])
+
+    serve = isub.add_parser("serve", help="run the issuer HTTP service")
+    _common(serve)
+    serve.add_argument("--host", default=None, help="interface (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default 8001)")
+    serve.set_defaults(handler=_wrap(_serve))
+
+    tenant = isub.add_parser("tenant", help="manage tenants (issuing organisations)")
+    tsub = tenant.add_subparsers(dest="tenant_command", metavar="COMMAND")
+    tenant.set_defaults(handler=lambda _args: (tenant.print_help(sys.stderr), 2)[1])
+    add = tsub.add_parser("add", help="add a tenant with fresh keys")
+    _common(add)
+    add.add_argument("--slug", required=True)
+    add.add_argument("--name-nl", required=True)
+    add.add_argument("--name-en")
+    add.add_argument("--logo", help="https URL of the logo")
+    add.add_argument("--country", default="NL")
+    add.add_argument("--brin")
+    add.add_argument("--rio")
+    add.add_argument("--kvk")
+    add.add_argument("--did-method", choices=("web", "key"), default="web")
+    add.set_defaults(handler=_wrap(_tenant_add))
+    rot = tsub.add_parser("rotate-key", help="rotate a tenant key (old one stays published)")
+    _common(rot)
+    rot.add_argument("--tenant", required=True)
+    rot.add_argument("--purpose", choices=("di", "jose"), required=True)
+    rot.set_defaults(handler=_wrap(_tenant_rotate))
+
+    apikey = isub.add_parser("apikey", help="manage provider API keys")
+    asub = apikey.add_subparsers(dest="apikey_command", metavar="COMMAND")
+    apikey.set_defaults(handler=lambda _args: (apikey.print_help(sys.stderr), 2)[1])
+    new = asub.add_parser("new", help="create an API key (the token is shown once)")
+    _common(new)
+    new.add_argument("--tenant", required=True)
+    new.add_argument("--scopes", help="comma-separated (default: all)")
+    new.add_argument("--label")
+    new.set_defaults(handler=_wrap(_apikey_new))
+
+    ach = isub.add_parser("achievement", help="manage the achievement catalogue")
+    csub = ach.add_subparsers(dest="achievement_command", metavar="COMMAND")
+    ach.set_defaults(handler=lambda _args: (ach.print_help(sys.stderr), 2)[1])
+    cadd = csub.add_parser("add", help="add an achievement template from a JSON file")
+    _common(cadd)
+    cadd.add_argument("--tenant", required=True)
+    cadd.add_argument("file")
+    cadd.set_defaults(handler=_wrap(_achievement_add))
+
+    offer = isub.add_parser("offer", help="issue to a learner and print the offer")
+    _common(offer)
+    offer.add_argument("--tenant", required=True)
+    offer.add_argument("--achievement", required=True, help="achievement id")
+    offer.add_argument("--learner", required=True, help="learner's name")
+    offer.add_argument("--learner-ref", help="your own reference for the learner")
+    offer.add_argument("--award-date", help="YYYY-MM-DD (default: today)")
+    offer.set_defaults(handler=_wrap(_offer))

@@ -1,0 +1,71 @@
+"""The issuer's service container: settings, database, secret box, single-use store, clock."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+
+from issuer import models
+from issuer.settings import ENV_PREFIX, IssuerSettings
+from rotonde.clock import Clock, SystemClock
+from rotonde.web import Database, OneTimeStore, SecretBox, load_kek, migrate
+
+__all__ = ["MIGRATIONS", "IssuerContext", "new_id", "open_context"]
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass
+class IssuerContext:
+    settings: IssuerSettings
+    db: Database
+    box: SecretBox
+    once: OneTimeStore
+    clock: Clock = field(default_factory=SystemClock)
+    rng: Any = field(default=secrets.SystemRandom())
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    def tenant_base(self, slug: str) -> str:
+        """The tenant's Credential Issuer Identifier (OpenID4VCI §12.2.1)."""
+        return f"{self.settings.base_url}/tenants/{slug}"
+
+    def audit(
+        self, conn: Any, *, tenant_id: str | None, actor: str, action: str,
+        target: str | None = None, reason: str | None = None,
+    ) -> None:
+        """Record an administrative action (who, what, which object; never personal data)."""
+        conn.execute(
+            insert(models.audit_log).values(
+                tenant_id=tenant_id, actor=actor, action=action, target=target,
+                reason=reason, at=self.now(),
+            )
+        )
+
+
+def open_context(
+    settings: IssuerSettings, *, clock: Clock | None = None, environ: dict[str, str] | None = None
+) -> IssuerContext:
+    """Validate settings, prepare the data dir, migrate the database, load the KEK."""
+    settings.validate()
+    settings.ensure_data_dir()
+    db = Database(settings.effective_database_url, schema=settings.db_schema)
+    migrate(db, MIGRATIONS)
+    kek = load_kek(ENV_PREFIX, dev=settings.dev, data_dir=settings.data_dir, environ=environ)
+    clk = clock or SystemClock()
+    return IssuerContext(settings, db, SecretBox(kek), OneTimeStore(db, clock=clk), clk)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)

@@ -1,0 +1,187 @@
+"""Batch issuance as a job: up to ``batch_max_items`` learners per request, processed in the
+background in chunks, with progress, resumable after a restart, each item exactly once.
+
+An item is claimed with a conditional ``UPDATE job_items SET state=... WHERE state='pending'``
+inside the chunk's transaction, together with everything it creates; a crash rolls the whole
+chunk back and a restarted worker simply continues with the pending items. Item input is
+stored encrypted and replaced by the (encrypted) result — the offer URI and ``tx_code`` the
+provider must deliver — once processed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+
+from issuer import models
+from issuer.context import IssuerContext, dumps, new_id
+from issuer.flows.issuing import issue_to_learner
+from issuer.flows.tenants import Tenant, get_tenant
+from rotonde.errors import RotondeError
+from rotonde.web import HttpProblem
+
+__all__ = ["BatchWorker", "create_job", "get_job", "job_items", "process_pending"]
+
+log = logging.getLogger("issuer.batch")
+CHUNK = 100
+
+
+def _aad(job_id: str, seq: int) -> str:
+    return f"job-item:{job_id}:{seq}"
+
+
+def create_job(
+    ctx: IssuerContext, tenant: Tenant, items: list[dict[str, Any]], *, actor: str
+) -> dict[str, Any]:
+    job_id = new_id()
+    now = ctx.now()
+    with ctx.db.session() as s:
+        conn = s.connection()
+        conn.execute(insert(models.jobs).values(
+            id=job_id, tenant_id=tenant.id, state="pending", total=len(items), done=0, failed=0,
+            created_at=now,
+        ))
+        rows = [
+            {"job_id": job_id, "seq": i,
+             "payload": ctx.box.encrypt_text(dumps(item), aad=_aad(job_id, i)),
+             "state": "pending"}
+            for i, item in enumerate(items)
+        ]
+        for start in range(0, len(rows), 1000):
+            conn.execute(insert(models.job_items), rows[start:start + 1000])
+        ctx.audit(conn, tenant_id=tenant.id, actor=actor, action="batch.create", target=job_id)
+    return get_job(ctx, tenant, job_id)
+
+
+def get_job(ctx: IssuerContext, tenant: Tenant, job_id: str) -> dict[str, Any]:
+    with ctx.db.session() as s:
+        row = s.connection().execute(select(models.jobs).where(
+            models.jobs.c.id == job_id, models.jobs.c.tenant_id == tenant.id)).first()
+    if row is None:
+        raise HttpProblem(404, "job.not_found", "job not found", detail_nl="taak niet gevonden")
+    return {"id": row.id, "state": row.state, "total": row.total, "done": row.done,
+            "failed": row.failed, "progress": (row.done + row.failed) / row.total if row.total
+            else 1.0}
+
+
+def job_items(
+    ctx: IssuerContext, tenant: Tenant, job_id: str, *, offset: int = 0, limit: int = 100
+) -> list[dict[str, Any]]:
+    get_job(ctx, tenant, job_id)
+    with ctx.db.session() as s:
+        rows = s.connection().execute(
+            select(models.job_items).where(models.job_items.c.job_id == job_id)
+            .order_by(models.job_items.c.seq).offset(offset).limit(limit)).all()
+    out = []
+    for r in rows:
+        item: dict[str, Any] = {"seq": r.seq, "state": r.state}
+        if r.state == "done" and r.payload:
+            item["result"] = json.loads(ctx.box.decrypt_text(r.payload, aad=_aad(job_id, r.seq)))
+        if r.error:
+            item["errors"] = json.loads(r.error)
+        out.append(item)
+    return out
+
+
+def _process_chunk(ctx: IssuerContext, job: Any, tenant: Tenant) -> int:
+    """Process up to CHUNK pending items of ``job`` in one transaction; returns how many."""
+    with ctx.db.session() as s:
+        conn = s.connection()
+        pending = conn.execute(
+            select(models.job_items.c.seq, models.job_items.c.payload)
+            .where(models.job_items.c.job_id == job.id, models.job_items.c.state == "pending")
+            .order_by(models.job_items.c.seq).limit(CHUNK)).all()
+        done = failed = 0
+        for seq, payload in pending:
+            claimed = conn.execute(update(models.job_items).where(
+                models.job_items.c.job_id == job.id, models.job_items.c.seq == seq,
+                models.job_items.c.state == "pending").values(state="working"))
+            if claimed.rowcount != 1:
+                continue  # another worker has it
+            item = json.loads(ctx.box.decrypt_text(payload, aad=_aad(job.id, seq)))
+            try:
+                with conn.begin_nested():
+                    result = issue_to_learner(
+                        ctx, tenant, achievement_id=item.get("achievement_id", ""),
+                        learner=item.get("learner"), award_date=item.get("award_date"),
+                        learner_ref=item.get("learner_ref"),
+                        configurations=item.get("configurations"), extra=item.get("extra"),
+                        actor=f"job:{job.id}", job_id=job.id, conn=conn,
+                    )
+                conn.execute(update(models.job_items).where(
+                    models.job_items.c.job_id == job.id, models.job_items.c.seq == seq).values(
+                    state="done", issued_id=result.issued_id, offer_id=result.offer_id,
+                    payload=ctx.box.encrypt_text(dumps(result.to_dict()), aad=_aad(job.id, seq))))
+                done += 1
+            except (RotondeError, HttpProblem) as exc:
+                problems = ([p.to_dict() for p in exc.problems] if isinstance(exc, RotondeError)
+                            else [{"code": exc.code, "message": exc.detail}])
+                conn.execute(update(models.job_items).where(
+                    models.job_items.c.job_id == job.id, models.job_items.c.seq == seq).values(
+                    state="failed", payload=None, error=dumps(problems)))
+                failed += 1
+        conn.execute(update(models.jobs).where(models.jobs.c.id == job.id).values(
+            state="running", done=models.jobs.c.done + done,
+            failed=models.jobs.c.failed + failed))
+        if not pending:
+            remaining = conn.execute(select(func.count()).select_from(models.job_items).where(
+                models.job_items.c.job_id == job.id,
+                models.job_items.c.state.in_(("pending", "working")))).scalar()
+            if not remaining:
+                conn.execute(update(models.jobs).where(models.jobs.c.id == job.id).values(
+                    state="done", finished_at=ctx.now()))
+        return len(pending)
+
+
+def process_pending(ctx: IssuerContext, *, max_chunks: int | None = None) -> int:
+    """Work through unfinished jobs (used by the worker thread and by tests). Returns the
+    number of items looked at."""
+    seen = chunks = 0
+    while max_chunks is None or chunks < max_chunks:
+        with ctx.db.session() as s:
+            job = s.connection().execute(select(models.jobs).where(
+                models.jobs.c.state.in_(("pending", "running")))
+                .order_by(models.jobs.c.created_at).limit(1)).first()
+        if job is None:
+            return seen
+        n = _process_chunk(ctx, job, get_tenant(ctx, job.tenant_id))
+        seen += n
+        chunks += 1
+    return seen
+
+
+class BatchWorker:
+    """A background thread that processes jobs; woken when a job is created."""
+
+    def __init__(self, ctx: IssuerContext, *, interval: float = 2.0) -> None:
+        self.ctx = ctx
+        self.interval = interval
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="issuer-batch", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                process_pending(self.ctx)
+            except Exception:  # keep the worker alive; the job resumes next round
+                log.exception("batch worker error")
+            self._wake.wait(self.interval)
+            self._wake.clear()

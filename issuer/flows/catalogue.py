@@ -1,0 +1,167 @@
+"""Achievement catalogue: per-tenant templates of achievement records.
+
+A template is an achievement record (``schemas/achievement-record.schema.json``) without the
+per-learner members (``learner``, ``award_date``); it is validated as a full record with a
+placeholder learner so field errors carry the template's own JSON pointers. The awarding body
+is the tenant (filled in from the tenant's names and registry ids if absent).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from issuer import models
+from issuer.context import IssuerContext, dumps, new_id
+from issuer.flows.tenants import Tenant
+from rotonde.errors import Problem, ValidationError
+from rotonde.learning.record import record_problems
+from rotonde.web import HttpProblem
+
+__all__ = [
+    "PER_LEARNER",
+    "complete_record",
+    "create_achievement",
+    "delete_achievement",
+    "get_achievement",
+    "list_achievements",
+    "update_achievement",
+    "validate_template",
+]
+
+PER_LEARNER = ("learner", "award_date")
+_PLACEHOLDER = {"learner": {"name": "placeholder"}, "award_date": "2000-01-01"}
+
+
+def _with_awarding_body(ctx: IssuerContext, tenant: Tenant, template: dict[str, Any]) -> None:
+    if "awarding_body" not in template:
+        body: dict[str, Any] = {
+            "id": tenant.did,
+            "name": {"nl": tenant.name_nl, "en": tenant.name_en},
+            "country": tenant.country,
+        }
+        if tenant.registry_ids():
+            body["registry_ids"] = tenant.registry_ids()
+        template["awarding_body"] = body
+
+
+def validate_template(ctx: IssuerContext, tenant: Tenant, data: Any) -> dict[str, Any]:
+    """Check a template; raises :class:`ValidationError` with every field problem."""
+    if not isinstance(data, dict):
+        raise ValidationError("achievement.not_object", "an achievement must be a JSON object",
+                              message_nl="een leerresultaat moet een JSON-object zijn", pointer="")
+    problems = [
+        Problem("achievement.per_learner_field",
+                f"{k} is given per learner when issuing, not in the catalogue",
+                f"{k} wordt per lerende opgegeven bij uitgifte, niet in de catalogus", f"/{k}")
+        for k in PER_LEARNER if k in data
+    ]
+    if problems:
+        raise ValidationError(problems=problems)
+    template = copy.deepcopy(data)
+    _with_awarding_body(ctx, tenant, template)
+    problems = record_problems({**template, **_PLACEHOLDER})
+    if problems:
+        raise ValidationError(problems=problems)
+    return template
+
+
+def complete_record(
+    template: dict[str, Any], learner: Any, award_date: str, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The learner's full record from a template; validated (pointers relative to the record)."""
+    record = copy.deepcopy(template)
+    record.pop("id", None)
+    record.update(extra or {})
+    record["learner"] = learner
+    record["award_date"] = award_date
+    problems = record_problems(record)
+    if problems:
+        raise ValidationError(problems=problems)
+    return record
+
+
+def _not_found() -> HttpProblem:
+    return HttpProblem(404, "achievement.not_found", "achievement not found",
+                       detail_nl="leerresultaat niet gevonden")
+
+
+def create_achievement(
+    ctx: IssuerContext, tenant: Tenant, data: Any, *, actor: str
+) -> dict[str, Any]:
+    template = validate_template(ctx, tenant, data)
+    ach_id = new_id()
+    now = ctx.now()
+    with ctx.db.session() as s:
+        conn = s.connection()
+        conn.execute(insert(models.achievements).values(
+            id=ach_id, tenant_id=tenant.id, template=dumps(template), created_at=now,
+            updated_at=now, deleted=False,
+        ))
+        ctx.audit(conn, tenant_id=tenant.id, actor=actor, action="achievement.create",
+                  target=ach_id)
+    return {"id": ach_id, "template": template, "created_at": now, "updated_at": now}
+
+
+def _row(ctx: IssuerContext, tenant: Tenant, ach_id: str) -> Any:
+    with ctx.db.session() as s:
+        row = s.connection().execute(
+            select(models.achievements).where(
+                models.achievements.c.id == ach_id,
+                models.achievements.c.tenant_id == tenant.id,
+                models.achievements.c.deleted.is_(False),
+            )
+        ).first()
+    if row is None:
+        raise _not_found()
+    return row
+
+
+def get_achievement(ctx: IssuerContext, tenant: Tenant, ach_id: str) -> dict[str, Any]:
+    row = _row(ctx, tenant, ach_id)
+    return {"id": row.id, "template": json.loads(row.template), "created_at": row.created_at,
+            "updated_at": row.updated_at}
+
+
+def list_achievements(
+    ctx: IssuerContext, tenant: Tenant, *, limit: int = 100, offset: int = 0
+) -> list[dict[str, Any]]:
+    with ctx.db.session() as s:
+        rows = s.connection().execute(
+            select(models.achievements).where(
+                models.achievements.c.tenant_id == tenant.id,
+                models.achievements.c.deleted.is_(False),
+            ).order_by(models.achievements.c.created_at).limit(limit).offset(offset)
+        ).all()
+    return [{"id": r.id, "template": json.loads(r.template), "created_at": r.created_at,
+             "updated_at": r.updated_at} for r in rows]
+
+
+def update_achievement(
+    ctx: IssuerContext, tenant: Tenant, ach_id: str, data: Any, *, actor: str
+) -> dict[str, Any]:
+    _row(ctx, tenant, ach_id)
+    template = validate_template(ctx, tenant, data)
+    now = ctx.now()
+    with ctx.db.session() as s:
+        conn = s.connection()
+        conn.execute(update(models.achievements).where(
+            models.achievements.c.id == ach_id, models.achievements.c.tenant_id == tenant.id
+        ).values(template=dumps(template), updated_at=now))
+        ctx.audit(conn, tenant_id=tenant.id, actor=actor, action="achievement.update",
+                  target=ach_id)
+    return get_achievement(ctx, tenant, ach_id)
+
+
+def delete_achievement(ctx: IssuerContext, tenant: Tenant, ach_id: str, *, actor: str) -> None:
+    _row(ctx, tenant, ach_id)
+    with ctx.db.session() as s:
+        conn = s.connection()
+        conn.execute(update(models.achievements).where(
+            models.achievements.c.id == ach_id, models.achievements.c.tenant_id == tenant.id
+        ).values(deleted=True, updated_at=ctx.now()))
+        ctx.audit(conn, tenant_id=tenant.id, actor=actor, action="achievement.delete",
+                  target=ach_id)

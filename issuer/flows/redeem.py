@@ -1,0 +1,170 @@
+"""OpenID4VCI 1.0 pre-authorized code flow, issuer side.
+
+* :func:`exchange_token` — Token Endpoint (§6): the pre-authorized code is single-use (consumed
+  with a conditional UPDATE, so two workers cannot both redeem it); a wrong ``tx_code`` counts an
+  attempt, and after ``tx_code_attempts`` the code is burnt (lockout). Errors: ``invalid_grant``
+  (unknown/expired/used code, wrong PIN), ``invalid_request`` (PIN missing).
+* :func:`new_nonce` — Nonce Endpoint (§7): a fresh single-use ``c_nonce``.
+* :func:`issue_credentials` — Credential Endpoint (§8): checks the access token, parses the
+  request, validates each key proof (``aud`` = this issuer, fresh ``iat``, ``nonce``), consumes
+  the nonce once (``invalid_nonce`` if unknown, expired or replayed), then renders and signs one
+  credential per proven key.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+from typing import Any
+
+from sqlalchemy import select, update
+
+from issuer import models
+from issuer.context import IssuerContext
+from issuer.flows.issuing import PREAUTH_NS, tx_code_hash
+from issuer.flows.render import configuration_metadata, render_credential
+from issuer.flows.tenants import Tenant
+from rotonde.errors import RotondeError
+from rotonde.oid4vci import (
+    OID4VCIError,
+    parse_credential_request,
+    parse_token_request,
+    token_response,
+    validate_proof,
+)
+from rotonde.web import OAuthError
+
+__all__ = ["ACCESS_NS", "NONCE_NS", "exchange_token", "issue_credentials", "new_nonce"]
+
+ACCESS_NS = "access"
+NONCE_NS = "c_nonce"
+
+
+def _oauth(exc: OID4VCIError) -> OAuthError:
+    return OAuthError(exc.error, exc.message)
+
+
+def exchange_token(ctx: IssuerContext, tenant: Tenant, form: dict[str, Any]) -> dict[str, Any]:
+    try:
+        req = parse_token_request(form)
+    except OID4VCIError as exc:
+        raise _oauth(exc) from None
+    data = ctx.once.peek(PREAUTH_NS, req.pre_authorized_code)
+    if not data or data.get("tenant_id") != tenant.id:
+        raise OAuthError("invalid_grant", "pre-authorized code is unknown, expired or used")
+    with ctx.db.session() as s:
+        offer = s.connection().execute(
+            select(models.offers).where(models.offers.c.id == data["offer_id"])
+        ).first()
+    if offer is None:
+        raise OAuthError("invalid_grant", "pre-authorized code is unknown, expired or used")
+    if req.tx_code is None:
+        raise OAuthError("invalid_request", "tx_code is required for this offer")
+    expected = offer.tx_code_hash
+    if not hmac.compare_digest(expected, tx_code_hash(req.pre_authorized_code, req.tx_code)):
+        limit = ctx.settings.tx_code_attempts
+        attempts = ctx.once.count_attempt(PREAUTH_NS, req.pre_authorized_code, limit=limit)
+        left = max(limit - attempts, 0)
+        msg = ("wrong tx_code; the code is now locked" if left == 0
+               else f"wrong tx_code; {left} attempt(s) left")
+        raise OAuthError("invalid_grant", msg)
+    redeemed = ctx.once.consume(PREAUTH_NS, req.pre_authorized_code)
+    if redeemed is None:
+        raise OAuthError("invalid_grant", "pre-authorized code is unknown, expired or used")
+    token = secrets.token_urlsafe(32)
+    ttl = ctx.settings.access_token_ttl
+    ctx.once.issue(ACCESS_NS, token, ttl=ttl, data={
+        "tenant_id": tenant.id, "issued_id": data["issued_id"],
+        "configuration_ids": json.loads(offer.configuration_ids),
+    })
+    return token_response(token, expires_in=ttl)
+
+
+def new_nonce(ctx: IssuerContext, tenant: Tenant) -> str:
+    nonce = secrets.token_urlsafe(24)
+    ctx.once.issue(NONCE_NS, nonce, ttl=ctx.settings.nonce_ttl, data={"tenant_id": tenant.id})
+    return nonce
+
+
+def _bearer(authorization: str | None) -> str:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise OAuthError("invalid_token", "a Bearer access token is required", status=401,
+                         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    return token.strip()
+
+
+def issue_credentials(
+    ctx: IssuerContext, tenant: Tenant, authorization: str | None, body: Any
+) -> dict[str, Any]:
+    token = _bearer(authorization)
+    grant = ctx.once.peek(ACCESS_NS, token)
+    if not grant or grant.get("tenant_id") != tenant.id:
+        raise OAuthError("invalid_token", "access token is unknown or expired", status=401,
+                         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    try:
+        req = parse_credential_request(body)
+    except OID4VCIError as exc:
+        raise _oauth(exc) from None
+    configs = configuration_metadata(tenant)
+    conf_id = req.credential_configuration_id
+    if conf_id is None:
+        raise OAuthError("unknown_credential_identifier",
+                         "credential identifiers are not used by this issuer")
+    if conf_id not in configs:
+        raise OAuthError("unknown_credential_configuration",
+                         f"unknown credential configuration {conf_id!r}")
+    if conf_id not in grant["configuration_ids"]:
+        raise OAuthError("invalid_credential_request",
+                         f"the access token does not cover {conf_id!r}")
+    if not req.jwt_proofs:
+        raise OAuthError("invalid_proof", "proofs.jwt is required (holder binding)")
+    algs = frozenset(configs[conf_id]["proof_types_supported"]["jwt"]
+                     ["proof_signing_alg_values_supported"])
+    audience = ctx.tenant_base(tenant.slug)
+    results = []
+    try:
+        for proof in req.jwt_proofs:
+            results.append(validate_proof(proof, audience=audience, clock=ctx.clock,
+                                          allowed_algs=algs))
+    except OID4VCIError as exc:
+        raise _oauth(exc) from None
+    nonces = {r.nonce for r in results}
+    if len(nonces) != 1:
+        raise OAuthError("invalid_proof", "all proofs must carry the same c_nonce")
+    if len({r.public_key.thumbprint() for r in results}) != len(results):
+        raise OAuthError("invalid_proof", "each proof must use a different key")
+    nonce = nonces.pop()
+    assert nonce is not None
+    if ctx.once.consume(NONCE_NS, nonce,
+                        check=lambda d: bool(d) and d.get("tenant_id") == tenant.id) is None:
+        raise OAuthError("invalid_nonce", "c_nonce is unknown, expired or already used")
+    with ctx.db.session() as s:
+        conn = s.connection()
+        row = conn.execute(select(models.issued).where(
+            models.issued.c.id == grant["issued_id"], models.issued.c.tenant_id == tenant.id
+        )).first()
+        list_row = conn.execute(select(models.status_lists.c.number).where(
+            models.status_lists.c.id == row.list_id)).first() if row is not None else None
+    if row is None or row.record is None or list_row is None:
+        raise OAuthError("credential_request_denied", "the credential is no longer available")
+    if row.status != "active":
+        raise OAuthError("credential_request_denied", f"the credential is {row.status}")
+    record = json.loads(row.record)
+    credentials = []
+    try:
+        for result in results:
+            rendered = render_credential(
+                ctx, tenant, conf_id, record, credential_id=row.id, list_number=list_row.number,
+                idx=row.idx, holder_key=result.public_key, holder_kid=result.kid,
+            )
+            credentials.append(rendered.credential)
+    except RotondeError as exc:
+        raise OAuthError("credential_request_denied",
+                         f"the credential could not be rendered: {exc.message}",
+                         status=500) from None
+    with ctx.db.session() as s:
+        s.connection().execute(update(models.issued).where(models.issued.c.id == row.id).values(
+            state="issued", redeemed_at=row.redeemed_at or ctx.now()))
+    return {"credentials": [{"credential": c} for c in credentials]}

@@ -1,0 +1,212 @@
+"""Render a learner's record into a requested credential form and secure it.
+
+Credential configurations (OpenID4VCI §12.2.4) offered by every tenant:
+
+* ``<kind>_sd_jwt`` for each record kind (``microcredential_sd_jwt``, ``qualification_sd_jwt``,
+  ...) — ``dc+sd-jwt`` (SD-JWT VC) with the kind's ``vct``, rendered by
+  :func:`rotonde.learning.sdjwt_vc.build`, signed with the tenant's P-256 key, bound to the
+  holder key (``cnf.jwk``), status via Token Status List (``status.status_list``);
+* ``open_badge_ldp_vc`` — ``ldp_vc`` Open Badges 3.0 (:func:`rotonde.learning.ob3.build`);
+* ``elm_ldp_vc`` — ``ldp_vc`` European Learning Model 3 (:func:`rotonde.learning.elm.build`);
+  both secured with Data Integrity ``eddsa-rdfc-2022``, carrying BitstringStatusListEntry values
+  for revocation and suspension; the holder's DID (from the key proof: its ``kid`` DID, or
+  ``did:jwk`` of its ``jwk``) becomes the learner's id, i.e. ``credentialSubject.id``;
+* ``open_badge_jwt_vc_json`` — ``jwt_vc_json``: the same Open Badges 3.0 credential secured
+  as ``vc+jwt`` (VC-JOSE-COSE §3.1.1, :func:`rotonde.jose.sign_vc_jwt`) with the P-256 key.
+
+An offer for a record lists the SD-JWT configuration of its kind and the other three forms.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from issuer.context import IssuerContext
+from issuer.flows.status import list_urls
+from issuer.flows.tenants import Tenant, signer_for
+from rotonde.keys import PublicKey
+from rotonde.learning.record import KINDS
+
+__all__ = [
+    "JWT_VC_CONFIGURATION",
+    "LDP_CONFIGURATIONS",
+    "Rendered",
+    "all_configurations",
+    "configuration_metadata",
+    "configurations_for",
+    "render_credential",
+    "sdjwt_configuration",
+]
+
+LDP_CONFIGURATIONS = {"open_badge_ldp_vc": "ob3", "elm_ldp_vc": "elm"}
+JWT_VC_CONFIGURATION = "open_badge_jwt_vc_json"
+_KIND_NAMES = {
+    "microcredential": ("Microcredential", "Microcredential"),
+    "qualification": ("Qualification", "Kwalificatie"),
+    "evc": ("Recognition of prior learning (EVC)", "Ervaringscertificaat (EVC)"),
+    "employer_attestation": ("Employer attestation", "Werkgeversverklaring"),
+    "self_assessment": ("Self-assessment", "Zelfbeoordeling"),
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    format: str
+    credential: Any
+
+
+def sdjwt_configuration(kind: str) -> str:
+    return f"{kind}_sd_jwt"
+
+
+def all_configurations() -> list[str]:
+    return [sdjwt_configuration(k) for k in KINDS] + [*LDP_CONFIGURATIONS, JWT_VC_CONFIGURATION]
+
+
+def configurations_for(record: dict[str, Any]) -> list[str]:
+    """The configurations an offer for ``record`` lists by default."""
+    return [sdjwt_configuration(str(record["kind"])), *LDP_CONFIGURATIONS, JWT_VC_CONFIGURATION]
+
+
+def _display(tenant: Tenant, en: str, nl: str) -> list[dict[str, Any]]:
+    out = []
+    for locale, name in (("nl-NL", nl), ("en-GB", en)):
+        item: dict[str, Any] = {"name": name, "locale": locale}
+        if tenant.logo_uri:
+            item["logo"] = {"uri": tenant.logo_uri, "alt_text": tenant.name_en}
+        out.append(item)
+    return out
+
+
+def _claim(path: list[str], en: str, nl: str) -> dict[str, Any]:
+    return {"path": path, "display": [{"name": nl, "locale": "nl-NL"},
+                                      {"name": en, "locale": "en-GB"}]}
+
+
+def configuration_metadata(tenant: Tenant) -> dict[str, dict[str, Any]]:
+    """``credential_configurations_supported`` for a tenant (OpenID4VCI §12.2.4, App. A)."""
+    from rotonde.learning.sdjwt_vc import vct_for
+
+    jwt_proof = {"jwt": {"proof_signing_alg_values_supported": ["ES256", "EdDSA"]}}
+    out: dict[str, dict[str, Any]] = {}
+    for kind in KINDS:
+        en, nl = _KIND_NAMES.get(kind, (kind, kind))
+        out[sdjwt_configuration(kind)] = {
+            "format": "dc+sd-jwt",
+            "scope": sdjwt_configuration(kind),
+            "vct": vct_for(kind),
+            "cryptographic_binding_methods_supported": ["jwk"],
+            "credential_signing_alg_values_supported": ["ES256"],
+            "proof_types_supported": copy.deepcopy(jwt_proof),
+            "credential_metadata": {
+                "display": _display(tenant, en, nl),
+                "claims": [
+                    _claim(["title"], "Title", "Titel"),
+                    _claim(["learner", "name"], "Name", "Naam"),
+                    _claim(["award_date"], "Awarded on", "Behaald op"),
+                    _claim(["level"], "Level", "Niveau"),
+                    _claim(["learning_outcomes"], "Learning outcomes", "Leerresultaten"),
+                ],
+            },
+        }
+    ldp = {
+        "cryptographic_binding_methods_supported": ["did:key", "did:jwk"],
+        "credential_signing_alg_values_supported": ["eddsa-rdfc-2022"],
+        "proof_types_supported": copy.deepcopy(jwt_proof),
+    }
+    out["open_badge_ldp_vc"] = {
+        "format": "ldp_vc", "scope": "open_badge_ldp_vc", **copy.deepcopy(ldp),
+        "credential_definition": {
+            "@context": ["https://www.w3.org/ns/credentials/v2",
+                         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        },
+        "credential_metadata": {"display": _display(tenant, "Open Badge", "Open Badge")},
+    }
+    out[JWT_VC_CONFIGURATION] = {
+        "format": "jwt_vc_json", "scope": JWT_VC_CONFIGURATION,
+        "cryptographic_binding_methods_supported": ["did:key", "did:jwk"],
+        "credential_signing_alg_values_supported": ["ES256"],
+        "proof_types_supported": copy.deepcopy(jwt_proof),
+        "credential_definition": {"type": ["VerifiableCredential", "OpenBadgeCredential"]},
+        "credential_metadata": {"display": _display(tenant, "Open Badge (JWT)",
+                                                    "Open Badge (JWT)")},
+    }
+    out["elm_ldp_vc"] = {
+        "format": "ldp_vc", "scope": "elm_ldp_vc", **copy.deepcopy(ldp),
+        "credential_definition": {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential", "EuropeanDigitalCredential"],
+        },
+        "credential_metadata": {
+            "display": _display(tenant, "European learning credential", "Europees leerbewijs"),
+        },
+    }
+    return out
+
+
+def _holder_id(holder_key: PublicKey, holder_kid: str | None) -> str:
+    if holder_kid:
+        return holder_kid.partition("#")[0]
+    from rotonde.did.jwk import did_jwk_from_public_key
+
+    return did_jwk_from_public_key(holder_key)
+
+
+def render_credential(
+    ctx: IssuerContext,
+    tenant: Tenant,
+    configuration_id: str,
+    record: dict[str, Any],
+    *,
+    credential_id: str,
+    list_number: int,
+    idx: int,
+    holder_key: PublicKey,
+    holder_kid: str | None = None,
+) -> Rendered:
+    """Render and sign one credential for the holder key proven in the request."""
+    urls = list_urls(ctx, tenant, list_number)
+    if configuration_id.endswith("_sd_jwt"):
+        from rotonde.learning.sdjwt_vc import build
+        from rotonde.sdjwt import issue
+        from rotonde.status.token import status_reference
+
+        claims, disclosable, vct = build(record)
+        signer = signer_for(ctx, tenant, "jose")
+        token = issue(
+            claims, signer=signer, disclosable=disclosable, holder_key=holder_key, vct=vct,
+            iss=ctx.tenant_base(tenant.slug),
+            status=status_reference(idx=idx, uri=urls["token"])["status"], clock=ctx.clock,
+        )
+        return Rendered("dc+sd-jwt", token)
+    from rotonde.learning import elm, ob3
+    from rotonde.proofs import add_proof
+    from rotonde.status.bitstring import build_status_entry
+
+    bound = copy.deepcopy(record)
+    bound["learner"]["id"] = _holder_id(holder_key, holder_kid)
+    builder = {"open_badge_ldp_vc": ob3.build, "elm_ldp_vc": elm.build,
+               JWT_VC_CONFIGURATION: ob3.build}[configuration_id]
+    document = dict(builder(bound, issuer_id=tenant.did,
+                            credential_id=f"urn:uuid:{credential_id}"))
+    status = [
+        build_status_entry(list_credential=urls["revocation"], index=idx, purpose="revocation"),
+        build_status_entry(list_credential=urls["suspension"], index=idx, purpose="suspension"),
+    ]
+    existing = document.get("credentialStatus")
+    if existing:
+        status = [*(existing if isinstance(existing, list) else [existing]), *status]
+    document["credentialStatus"] = status
+    if configuration_id == JWT_VC_CONFIGURATION:
+        from rotonde.jose import sign_vc_jwt
+
+        jose_signer = signer_for(ctx, tenant, "jose")
+        return Rendered("jwt_vc_json", sign_vc_jwt(document, signer=jose_signer,
+                                                   kid=jose_signer.kid))
+    signer = signer_for(ctx, tenant, "di")
+    signed = add_proof(document, signer=signer, verification_method=signer.kid or "",
+                       clock=ctx.clock)
+    return Rendered("ldp_vc", signed)

@@ -1,0 +1,294 @@
+"""Provider API ``/api/v1`` (Bearer API key per tenant, with scopes).
+
+Achievement catalogue CRUD, issuing to a learner (single, or a batch job of up to 10,000),
+listing/searching issued credentials, and revoke / suspend / reinstate. POSTs honour an
+``Idempotency-Key`` header. Errors are RFC 9457 problem+json with field-level ``errors``.
+A key only ever sees its own tenant's objects.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from issuer.flows import batch as batch_flow
+from issuer.flows import catalogue, issuing
+from issuer.flows.apikeys import Principal
+from issuer.flows.idempotency import run_idempotent
+from issuer.flows.tenants import Tenant
+from issuer.routes.deps import Ctx, require_scope
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1", tags=["Provider API"])
+
+Auth = tuple[Principal, Tenant]
+ReadAch = Annotated[Auth, Depends(require_scope("achievements:read"))]
+WriteAch = Annotated[Auth, Depends(require_scope("achievements:write"))]
+Issue = Annotated[Auth, Depends(require_scope("issue"))]
+ReadCred = Annotated[Auth, Depends(require_scope("credentials:read"))]
+WriteStatus = Annotated[Auth, Depends(require_scope("status:write"))]
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
+                                       description="Makes a retried POST safe")]
+
+PROBLEM = {"content": {"application/problem+json": {"example": {
+    "type": "https://rotonde.dev/problems/validation.invalid", "title": "Unprocessable content",
+    "status": 422, "code": "record.required", "detail": "…",
+    "errors": [{"pointer": "/learning_outcomes/0/skill", "code": "record.pattern",
+                "message": "…", "message_nl": "…"}]}}}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "missing or invalid API key", **PROBLEM},
+    403: {"description": "API key lacks the scope", **PROBLEM},
+    422: {"description": "invalid input, with field errors", **PROBLEM},
+}
+
+EXAMPLE_TEMPLATE: dict[str, Any] = {
+    "kind": "microcredential",
+    "title": {"nl": "Lassen MIG/MAG basis", "en": "MIG/MAG welding, basic"},
+    "learning_outcomes": [{"skill": "http://data.europa.eu/esco/skill/S6.6.1",
+                           "title": {"nl": "Lassen", "en": "Welding"}}],
+    "level": {"framework": "NLQF", "value": 2, "source": "institution"},
+    "workload": {"hours": 40},
+    "assessment": {"type": "practical_exam"},
+    "participation": "on_site",
+    "quality_assurance": {"type": "accredited_institution"},
+    "assurance": "assessed",
+}
+
+
+class Achievement(BaseModel):
+    id: str
+    template: dict[str, Any]
+    created_at: float
+    updated_at: float
+
+
+class AchievementList(BaseModel):
+    items: list[Achievement]
+
+
+class Learner(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200, examples=["Sanne de Vries"])
+    id: str | None = Field(default=None, max_length=500)
+    identifier: str | None = Field(default=None, max_length=200)
+    birth_date: str | None = Field(default=None, examples=["2001-04-17"])
+
+
+class IssueRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "achievement_id": "0b7c…", "learner": {"name": "Sanne de Vries"},
+        "learner_ref": "student-48213", "award_date": "2026-06-30"}]})
+    achievement_id: str = Field(min_length=1, max_length=64)
+    learner: Learner
+    award_date: str | None = None
+    learner_ref: str | None = Field(default=None, max_length=200)
+    configurations: list[str] | None = Field(default=None, max_length=5)
+    extra: dict[str, Any] | None = Field(
+        default=None, description="extra record members for this learner, e.g. grade")
+
+
+class Offer(BaseModel):
+    id: str
+    credential_offer_uri: str
+    offer_uri: str
+    offer_page: str
+    tx_code: str
+    expires_at: str
+
+
+class IssueResponse(BaseModel):
+    id: str
+    offer: Offer
+
+
+class BatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    items: list[IssueRequest] = Field(min_length=1, max_length=10_000)
+
+
+class Job(BaseModel):
+    id: str
+    state: Literal["pending", "running", "done"]
+    total: int
+    done: int
+    failed: int
+    progress: float
+
+
+class JobItem(BaseModel):
+    seq: int
+    state: str
+    result: IssueResponse | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+class IssuedCredential(BaseModel):
+    id: str
+    achievement_id: str
+    title: str
+    learner_ref: str | None
+    state: Literal["offered", "issued"]
+    status: Literal["active", "revoked", "suspended"]
+    status_reason: str | None
+    created_at: str
+    redeemed_at: str | None
+    details_erased: bool
+
+
+class IssuedList(BaseModel):
+    total: int
+    items: list[IssuedCredential]
+
+
+class StatusChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=500, examples=["diploma fraud established"])
+
+
+def _respond(status: int, body: Any, replayed: bool) -> JSONResponse:
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+@router.post("/achievements", summary="Add an achievement to the catalogue", status_code=201,
+             response_model=Achievement, responses=ERRORS)
+def create_achievement(
+    request: Request, ctx: Ctx, auth: WriteAch,
+    template: Annotated[dict[str, Any], Body(examples=[EXAMPLE_TEMPLATE])],
+    idem: IdemKey = None,
+) -> JSONResponse:
+    principal, tenant = auth
+    status, body, again = run_idempotent(
+        ctx, tenant.id, idem, ["POST", request.url.path, template],
+        lambda: (201, catalogue.create_achievement(ctx, tenant, template, actor=principal.actor)))
+    return _respond(status, body, again)
+
+
+@router.get("/achievements", summary="List the catalogue", response_model=AchievementList,
+            responses=ERRORS)
+def list_achievements(
+    ctx: Ctx, auth: ReadAch, limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    return {"items": catalogue.list_achievements(ctx, auth[1], limit=limit, offset=offset)}
+
+
+@router.get("/achievements/{achievement_id}", summary="Read one achievement",
+            response_model=Achievement, responses={404: PROBLEM, **ERRORS})
+def get_achievement(ctx: Ctx, auth: ReadAch, achievement_id: str) -> dict[str, Any]:
+    return catalogue.get_achievement(ctx, auth[1], achievement_id)
+
+
+@router.put("/achievements/{achievement_id}", summary="Replace an achievement",
+            response_model=Achievement, responses={404: PROBLEM, **ERRORS})
+def put_achievement(
+    ctx: Ctx, auth: WriteAch, achievement_id: str,
+    template: Annotated[dict[str, Any], Body(examples=[EXAMPLE_TEMPLATE])],
+) -> dict[str, Any]:
+    principal, tenant = auth
+    return catalogue.update_achievement(ctx, tenant, achievement_id, template,
+                                        actor=principal.actor)
+
+
+@router.delete("/achievements/{achievement_id}", summary="Remove an achievement",
+               status_code=204, responses={404: PROBLEM, **ERRORS})
+def delete_achievement(ctx: Ctx, auth: WriteAch, achievement_id: str) -> None:
+    principal, tenant = auth
+    catalogue.delete_achievement(ctx, tenant, achievement_id, actor=principal.actor)
+
+
+@router.post("/credentials", summary="Issue an achievement to a learner (creates an offer)",
+             status_code=201, response_model=IssueResponse, responses=ERRORS)
+def issue(request: Request, ctx: Ctx, auth: Issue, payload: IssueRequest,
+          idem: IdemKey = None) -> JSONResponse:
+    principal, tenant = auth
+    data = payload.model_dump(exclude_none=True)
+
+    def run() -> tuple[int, Any]:
+        result = issuing.issue_to_learner(
+            ctx, tenant, achievement_id=payload.achievement_id, learner=data["learner"],
+            award_date=payload.award_date, learner_ref=payload.learner_ref,
+            configurations=payload.configurations, extra=payload.extra, actor=principal.actor)
+        return 201, result.to_dict()
+
+    status, body, again = run_idempotent(ctx, tenant.id, idem,
+                                         ["POST", request.url.path, data], run)
+    return _respond(status, body, again)
+
+
+@router.post("/batches", summary="Issue to many learners as a background job",
+             status_code=202, response_model=Job, responses=ERRORS)
+def create_batch(request: Request, ctx: Ctx, auth: Issue, payload: BatchRequest,
+                 idem: IdemKey = None) -> JSONResponse:
+    principal, tenant = auth
+    items = [i.model_dump(exclude_none=True) for i in payload.items]
+    status, body, again = run_idempotent(
+        ctx, tenant.id, idem, ["POST", request.url.path, items],
+        lambda: (202, batch_flow.create_job(ctx, tenant, items, actor=principal.actor)))
+    worker = getattr(request.app.state, "batch_worker", None)
+    if worker is not None:
+        worker.wake()
+    return _respond(status, body, again)
+
+
+@router.get("/batches/{job_id}", summary="Progress of a batch job", response_model=Job,
+            responses={404: PROBLEM, **ERRORS})
+def get_batch(ctx: Ctx, auth: Issue, job_id: str) -> dict[str, Any]:
+    return batch_flow.get_job(ctx, auth[1], job_id)
+
+
+@router.get("/batches/{job_id}/items", summary="Per-item results of a batch job",
+            response_model=list[JobItem], responses={404: PROBLEM, **ERRORS})
+def get_batch_items(
+    ctx: Ctx, auth: Issue, job_id: str, offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[dict[str, Any]]:
+    return batch_flow.job_items(ctx, auth[1], job_id, offset=offset, limit=limit)
+
+
+@router.get("/credentials", summary="List and search issued credentials",
+            response_model=IssuedList, responses=ERRORS)
+def list_credentials(
+    ctx: Ctx, auth: ReadCred,
+    q: Annotated[str | None, Query(max_length=100, description="learner_ref or title")] = None,
+    status: Literal["active", "revoked", "suspended"] | None = None,
+    achievement_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    return issuing.list_issued(ctx, auth[1], q=q, status=status, achievement_id=achievement_id,
+                               limit=limit, offset=offset)
+
+
+@router.get("/credentials/{credential_id}", summary="Read one issued credential",
+            response_model=IssuedCredential, responses={404: PROBLEM, **ERRORS})
+def get_credential(ctx: Ctx, auth: ReadCred, credential_id: str) -> dict[str, Any]:
+    return issuing.get_issued(ctx, auth[1], credential_id)
+
+
+def _status_route(action: str) -> Any:
+    def handler(request: Request, ctx: Ctx, auth: WriteStatus, credential_id: str,
+                payload: StatusChange, idem: IdemKey = None) -> JSONResponse:
+        principal, tenant = auth
+        status, body, again = run_idempotent(
+            ctx, tenant.id, idem, ["POST", request.url.path, payload.reason],
+            lambda: (200, issuing.change_status(ctx, tenant, credential_id, action,
+                                                reason=payload.reason, actor=principal.actor)))
+        return _respond(status, body, again)
+
+    handler.__name__ = f"{action}_credential"
+    return handler
+
+
+for _action, _summary in (("revoke", "Revoke an issued credential (final)"),
+                          ("suspend", "Suspend an issued credential"),
+                          ("reinstate", "Reinstate a suspended credential")):
+    router.add_api_route(
+        f"/credentials/{{credential_id}}/{_action}", _status_route(_action), methods=["POST"],
+        summary=_summary, response_model=IssuedCredential,
+        responses={404: PROBLEM, 409: PROBLEM, **ERRORS},
+    )

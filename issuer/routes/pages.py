@@ -1,0 +1,118 @@
+"""The printable offer page: ``GET /tenants/{slug}/offer/{id}?lang=nl|en``.
+
+Shows the achievement, an inline SVG QR code holding
+``openid-credential-offer://?credential_offer_uri=...`` (by reference, so the QR stays small),
+a link with the same URI, and — when ``settings.wallet_url`` is set — an https link to that web
+wallet's Credential Offer Endpoint (``<wallet_url>/offer?credential_offer_uri=...``) so a phone
+camera opens the wallet directly. Dutch by default, English on request or by Accept-Language.
+No script; styles come from a static file (strict CSP).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from sqlalchemy import select
+
+from issuer import models
+from issuer.routes.deps import Ctx, TenantFromPath
+from rotonde.oid4vci import offer_uri
+from rotonde.qr import qr_svg
+from rotonde.web import HttpProblem
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["Pages"])
+HERE = Path(__file__).resolve().parent.parent
+_env = Environment(loader=FileSystemLoader(HERE / "templates"),
+                   autoescape=select_autoescape(["html"]))
+_CSS = (HERE / "static" / "offer.css").read_bytes()
+
+TEXT: dict[str, dict[str, str]] = {
+    "nl": {
+        "title": "Uw credential ophalen", "language": "Taal",
+        "intro": "U heeft dit resultaat behaald. Haal het digitale bewijs op in uw wallet.",
+        "scan": "Scan deze QR-code met uw wallet", "open_wallet": "Openen in de webwallet",
+        "open_app": "Openen in een wallet-app op dit apparaat",
+        "manual": "Link handmatig kopiëren",
+        "pin": "U heeft ook een code van 6 cijfers nodig; die krijgt u apart van uw opleider.",
+        "expires": "Dit aanbod verloopt op",
+        "privacy": "Deel deze pagina niet: wie de QR-code én de code heeft, kan het bewijs "
+                   "ophalen.",
+    },
+    "en": {
+        "title": "Collect your credential", "language": "Language",
+        "intro": "You achieved this result. Collect the digital proof in your wallet.",
+        "scan": "Scan this QR code with your wallet", "open_wallet": "Open in the web wallet",
+        "open_app": "Open in a wallet app on this device",
+        "manual": "Copy the link manually",
+        "pin": "You also need a 6-digit code, which your provider sends you separately.",
+        "expires": "This offer expires on",
+        "privacy": "Do not share this page: anyone with the QR code and the code can collect "
+                   "the credential.",
+    },
+}
+
+
+def _lang(query: str | None, accept: str | None) -> str:
+    if query in TEXT:
+        return query
+    for part in (accept or "").split(","):
+        tag = part.split(";")[0].strip().lower()[:2]
+        if tag in TEXT:
+            return tag
+    return "nl"
+
+
+@router.get("/static/offer.css", summary="Offer page stylesheet", include_in_schema=False)
+def css() -> Response:
+    return Response(_CSS, media_type="text/css",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get(
+    "/tenants/{slug}/offer/{offer_id}",
+    summary="Printable offer page with QR code (Dutch/English)",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {"example": "<!doctype html>…"}}},
+               404: {"description": "unknown or expired offer (problem+json)"}},
+)
+def offer_page(
+    request: Request, ctx: Ctx, tenant: TenantFromPath, offer_id: str,
+    lang: Annotated[str | None, Query(pattern="^(nl|en)$")] = None,
+    accept_language: Annotated[str | None, Header()] = None,
+) -> HTMLResponse:
+    with ctx.db.session() as s:
+        conn = s.connection()
+        row = conn.execute(select(models.offers).where(
+            models.offers.c.id == offer_id, models.offers.c.tenant_id == tenant.id)).first()
+        issued = conn.execute(select(models.issued.c.title, models.issued.c.state).where(
+            models.issued.c.id == row.issued_id)).first() if row is not None else None
+    if row is None or issued is None or row.expires_at <= ctx.now():
+        raise HttpProblem(404, "offer.not_found", "offer not found or expired",
+                          detail_nl="aanbod niet gevonden of verlopen")
+    chosen = _lang(lang, accept_language)
+    base = ctx.tenant_base(tenant.slug)
+    ref = f"{base}/credential-offer/{offer_id}"
+    uri = offer_uri(credential_offer_uri=ref)
+    wallet = ctx.settings.wallet_url.rstrip("/")
+    expires = datetime.fromtimestamp(row.expires_at, UTC)
+    context: dict[str, Any] = {
+        "lang": chosen, "t": TEXT[chosen],
+        "issuer_name": tenant.name_nl if chosen == "nl" else tenant.name_en,
+        "logo_uri": tenant.logo_uri, "achievement_title": issued.title,
+        "qr_svg": Markup(qr_svg(uri, title=TEXT[chosen]["scan"])),
+        "offer_uri": uri,
+        "wallet_link": offer_uri(credential_offer_uri=ref, base=wallet + "/offer") if wallet
+        else None,
+        "expires_iso": expires.isoformat(), "expires_text": expires.strftime("%Y-%m-%d %H:%M UTC"),
+        "css_url": f"{ctx.settings.base_url}/static/offer.css",
+    }
+    html = _env.get_template("offer.html").render(**context)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})

@@ -1,0 +1,68 @@
+"""Issuer settings (env prefix ``ROTONDE_ISSUER_``), on top of :class:`ServiceSettings`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Self
+
+from rotonde.errors import ConfigurationError
+from rotonde.web import ServiceSettings, settings_from_env
+
+__all__ = ["ENV_PREFIX", "IssuerSettings", "load_settings"]
+
+ENV_PREFIX = "ROTONDE_ISSUER_"
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssuerSettings(ServiceSettings):
+    service: str = "issuer"
+    port: int = 8001
+    public_url: str = "http://127.0.0.1:8001"
+    #: Base URL of a web wallet; the offer page then links to ``<wallet_url>/offer?...``.
+    wallet_url: str = ""
+    #: How long an offer (its pre-authorized code) stays redeemable, seconds.
+    offer_ttl: int = 14 * 24 * 3600
+    access_token_ttl: int = 300
+    nonce_ttl: int = 300
+    #: Wrong PIN attempts before the pre-authorized code is burnt.
+    tx_code_attempts: int = 5
+    tx_code_length: int = 6
+    #: Entries per status list (Bitstring Status List §3.2: at least 131,072).
+    status_list_size: int = 131_072
+    #: Cache lifetime of served status lists, seconds.
+    status_max_age: int = 300
+    #: Days after redemption (or offer expiry) when the learner's record details are erased;
+    #: the status row stays so revocation keeps working. -1 keeps them forever.
+    retention_days: int = 90
+    batch_max_items: int = 10_000
+    batch_max_bytes: int = 64 * 1024 * 1024
+
+    def validate(self) -> Self:
+        super().validate()
+        if self.wallet_url and not self.wallet_url.startswith(("https://", "http://")):
+            raise ConfigurationError(
+                "config.invalid_wallet_url", "wallet_url must be an http(s) URL",
+                message_nl="wallet_url moet een http(s)-URL zijn",
+            )
+        if self.wallet_url.startswith("http://") and not self.dev:
+            raise ConfigurationError(
+                "config.invalid_wallet_url", "wallet_url must use https outside development mode",
+                message_nl="wallet_url moet buiten ontwikkelmodus https gebruiken",
+            )
+        if self.status_list_size < 131_072 or self.status_list_size % 8:
+            raise ConfigurationError(
+                "config.invalid_status_list_size",
+                "status_list_size must be a multiple of 8 and at least 131072",
+                message_nl="status_list_size moet een veelvoud van 8 en minstens 131072 zijn",
+            )
+        if not 4 <= self.tx_code_length <= 12 or self.tx_code_attempts < 1:
+            raise ConfigurationError(
+                "config.invalid_tx_code", "tx_code_length must be 4..12 and attempts >= 1",
+                message_nl="tx_code_length moet 4..12 zijn en attempts >= 1",
+            )
+        return self
+
+
+def load_settings(**overrides: Any) -> IssuerSettings:
+    """Settings from ``ROTONDE_ISSUER_*`` environment variables plus explicit overrides."""
+    return settings_from_env(IssuerSettings, ENV_PREFIX, **overrides).validate()

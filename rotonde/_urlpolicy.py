@@ -1,0 +1,183 @@
+"""URL policy for outbound fetches, and the connection backend that enforces it.
+
+DESIGN.md §5: ``https`` only; the host must not be, or resolve to, a private, loopback,
+link-local, multicast, reserved, shared (CGNAT) or unspecified address, IPv4 or IPv6, including
+IPv4 addresses embedded in IPv6 (IPv4-mapped ``::ffff:0:0/96``, 6to4 ``2002::/16``, NAT64
+``64:ff9b::/96``, RFC 6052). The connection backend resolves the name itself, checks *every*
+answer and connects to a checked address, so a DNS answer cannot change between check and
+connect (DNS rebinding).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import ssl
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import httpcore
+import httpx
+
+from rotonde.errors import FetchError
+
+__all__ = ["PinnedTransport", "Resolve", "URLPolicy", "system_resolve"]
+
+#: ``(host, port) -> [ip, ...]``: how names are resolved (injectable for tests).
+Resolve = Callable[[str, int], list[str]]
+
+_IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def system_resolve(host: str, port: int) -> list[str]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(
+            "fetch.failed",
+            f"cannot resolve host {host!r}: {exc}",
+            message_nl=f"host {host!r} kan niet worden opgezocht: {exc}",
+        ) from None
+    out: list[str] = []
+    for info in infos:
+        addr = str(info[4][0])
+        if addr not in out:
+            out.append(addr)
+    return out
+
+
+def _refused(url: str, why: str, why_nl: str) -> FetchError:
+    return FetchError(
+        "fetch.url_refused",
+        f"URL {url!r} refused: {why}",
+        message_nl=f"URL {url!r} geweigerd: {why_nl}",
+        detail={"url": url, "reason": why},
+    )
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in ipaddress.IPv6Network("64:ff9b::/96"):  # NAT64 well-known prefix (RFC 6052)
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def _public_reason(ip: _IPAddress) -> str | None:
+    """Why ``ip`` is not a public unicast address, or ``None`` if it is."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = _embedded_ipv4(ip)
+        if inner is not None:
+            why = _public_reason(inner)
+            return f"embeds {why}" if why else None
+    checks = (
+        ("is_unspecified", "unspecified"),
+        ("is_loopback", "loopback"),
+        ("is_link_local", "link-local"),
+        ("is_multicast", "multicast"),
+        ("is_private", "private"),
+        ("is_reserved", "reserved"),
+    )
+    for attr, name in checks:
+        if getattr(ip, attr):
+            return f"{name} address {ip}"
+    if not ip.is_global:
+        return f"non-global address {ip}"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class URLPolicy:
+    """Which URLs and addresses may be fetched. The defaults are the production policy."""
+
+    allow_http: bool = False
+    allow_private: bool = False
+
+    def check_url(self, url: str) -> httpx.URL:
+        """Check scheme, host and literal IP addresses; no DNS. Raises ``fetch.url_refused``."""
+        try:
+            parsed = httpx.URL(url)
+        except (httpx.InvalidURL, TypeError, ValueError) as exc:
+            raise _refused(str(url), f"not a valid URL ({exc})", f"geen geldige URL ({exc})") from None
+        schemes = ("https", "http") if self.allow_http else ("https",)
+        if parsed.scheme not in schemes:
+            raise _refused(url, "only https URLs may be fetched", "alleen https-URL's zijn toegestaan")
+        if not parsed.host:
+            raise _refused(url, "URL has no host", "URL heeft geen host")
+        if parsed.userinfo:
+            raise _refused(url, "URL contains user info", "URL bevat gebruikersgegevens")
+        try:
+            ip = ipaddress.ip_address(parsed.host)
+        except ValueError:
+            return parsed
+        self.check_ip(ip, url)
+        return parsed
+
+    def check_ip(self, ip: _IPAddress | str, url: str = "") -> None:
+        """Refuse a non-public address unless ``allow_private``."""
+        addr = ipaddress.ip_address(ip) if isinstance(ip, str) else ip
+        if self.allow_private:
+            return
+        why = _public_reason(addr)
+        if why:
+            raise _refused(url or str(addr), why, f"{why} is niet toegestaan")
+
+
+class _PinnedBackend(httpcore.SyncBackend):
+    """Resolves the host itself, checks every address, and connects to a checked one."""
+
+    def __init__(self, policy: URLPolicy, resolve: Resolve) -> None:
+        self._policy = policy
+        self._resolve = resolve
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        try:
+            addresses = [str(ipaddress.ip_address(host))]
+        except ValueError:
+            addresses = self._resolve(host, port)
+        if not addresses:
+            raise FetchError(
+                "fetch.failed",
+                f"host {host!r} has no address",
+                message_nl=f"host {host!r} heeft geen adres",
+            )
+        for addr in addresses:  # every address must pass, not just the one we use
+            self._policy.check_ip(addr, f"{host}:{port}")
+        last: Exception | None = None
+        for addr in addresses:
+            try:
+                return super().connect_tcp(addr, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        assert last is not None
+        raise last
+
+
+class PinnedTransport(httpx.HTTPTransport):
+    """httpx transport whose connections go through the checking, pinning backend.
+
+    ``ssl_context`` replaces the default (system/certifi roots, hostname checked): pass one
+    trusting a private CA for development; certificate verification is never switched off here.
+    """
+
+    def __init__(
+        self, policy: URLPolicy, resolve: Resolve, ssl_context: ssl.SSLContext | None = None
+    ) -> None:
+        super().__init__(trust_env=False)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
+            max_connections=20,
+            max_keepalive_connections=10,
+            keepalive_expiry=5.0,
+            network_backend=_PinnedBackend(policy, resolve),
+        )

@@ -1,0 +1,147 @@
+"""Finding the issuer's public key for a JWT, SD-JWT VC or status list token.
+
+Rules (SD-JWT VC draft §3.5 "Issuer Verification Key", JWT VC Issuer Metadata §3-§5; DID Core §7):
+
+* ``options.issuer_key``, when given, is used as is (the caller vouches for it).
+* ``kid`` that is a DID URL: its DID must be ``iss`` when ``iss`` is a DID
+  (``key.not_authorised`` otherwise); the method must be in ``assertionMethod``.
+* ``iss`` a DID and ``kid`` a bare fragment (``#key-1`` or ``key-1``): ``iss#fragment``.
+* ``iss`` a DID without ``kid``: its single ``assertionMethod`` key (``did:jwk``: ``#0``).
+* ``iss`` an ``https`` URL: JWT VC Issuer Metadata at ``https://host/.well-known/jwt-vc-issuer``
+  + the issuer's path; its ``issuer`` must equal ``iss``; ``jwks`` inline or ``jwks_uri``; the key
+  is chosen by ``kid`` (or the single key when there is no ``kid``).
+* A ``jwk`` header on its own is never trusted (``key.untrusted_header_key``); ``x5c`` is not
+  supported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from rotonde.errors import FetchError, KeyFormatError, RotondeError, SignatureError
+from rotonde.keys import PublicKey, public_key_from_jwk
+
+__all__ = ["issuer_metadata_url", "resolve_issuer_key", "resolver_for"]
+
+_META_TYPES = ("application/json",)
+_JWKS_TYPES = ("application/jwk-set+json", "application/json")
+
+
+def _unresolvable(message: str, message_nl: str) -> KeyFormatError:
+    return KeyFormatError("key.unresolvable", message, message_nl=message_nl)
+
+
+def resolver_for(options: Any) -> Any:
+    """``options.resolver``, or a :class:`rotonde.did.Resolver` over ``options.fetcher``."""
+    resolver = getattr(options, "resolver", None)
+    if resolver is not None:
+        return resolver
+    from rotonde.did.resolver import Resolver
+
+    return Resolver(fetcher=getattr(options, "fetcher", None))
+
+
+def issuer_metadata_url(iss: str) -> str:
+    """``/.well-known/jwt-vc-issuer`` inserted between host and path (JWT VC Issuer Metadata §4)."""
+    parts = urlsplit(iss)
+    if parts.scheme != "https" or not parts.netloc or parts.query or parts.fragment:
+        raise _unresolvable(
+            f"issuer {iss!r} is not an https URL without query or fragment",
+            f"uitgever {iss!r} is geen https-URL zonder query of fragment",
+        )
+    path = parts.path.rstrip("/")
+    return f"https://{parts.netloc}/.well-known/jwt-vc-issuer{path}"
+
+
+def resolve_issuer_key(iss: str | None, header: dict[str, Any], options: Any) -> PublicKey:
+    """The public key that must have signed a token from ``iss`` with this JOSE ``header``."""
+    given = getattr(options, "issuer_key", None)
+    if isinstance(given, PublicKey):
+        return given
+    kid = header.get("kid")
+    if kid is not None and not isinstance(kid, str):
+        raise _unresolvable("kid header is not a string", "kid-header is geen tekst")
+    if isinstance(iss, str) and iss.startswith("did:"):
+        return _from_did(iss, kid, options)
+    if kid is not None and kid.startswith("did:"):
+        if iss is not None:
+            raise SignatureError(
+                "key.not_authorised",
+                f"key {kid!r} is not controlled by issuer {iss!r}",
+                message_nl=f"sleutel {kid!r} is niet van uitgever {iss!r}",
+            )
+        return _vm_key(kid, options)
+    if isinstance(iss, str) and iss.startswith("https://"):
+        return _from_metadata(iss, kid, options)
+    if "jwk" in header:
+        raise KeyFormatError(
+            "key.untrusted_header_key",
+            "a jwk header alone does not identify the issuer's key",
+            message_nl="een jwk-header alleen identificeert de sleutel van de uitgever niet",
+        )
+    raise _unresolvable(
+        f"no way to find the key of issuer {iss!r}",
+        f"geen manier om de sleutel van uitgever {iss!r} te vinden",
+    )
+
+
+def _vm_key(did_url: str, options: Any) -> PublicKey:
+    vm = resolver_for(options).resolve_key(did_url, purpose="assertionMethod")
+    key = vm.public_key
+    if not isinstance(key, PublicKey):
+        raise _unresolvable(
+            f"{did_url} did not resolve to a public key", f"{did_url} leverde geen publieke sleutel op"
+        )
+    return key
+
+
+def _from_did(iss: str, kid: str | None, options: Any) -> PublicKey:
+    base = iss.partition("#")[0]
+    if kid is None:
+        return _vm_key(base, options)
+    if kid.startswith("did:"):
+        if kid.partition("#")[0] != base:
+            raise SignatureError(
+                "key.not_authorised",
+                f"key {kid!r} does not belong to issuer {base!r}",
+                message_nl=f"sleutel {kid!r} hoort niet bij uitgever {base!r}",
+            )
+        return _vm_key(kid, options)
+    return _vm_key(base + "#" + kid.removeprefix("#"), options)
+
+
+def _from_metadata(iss: str, kid: str | None, options: Any) -> PublicKey:
+    fetcher = getattr(options, "fetcher", None)
+    if fetcher is None:
+        raise FetchError(
+            "fetch.disabled",
+            f"cannot fetch issuer metadata of {iss}: no fetcher",
+            message_nl=f"metadata van uitgever {iss} niet op te halen: geen fetcher",
+        )
+    meta = fetcher.get_json(issuer_metadata_url(iss), accept=_META_TYPES)
+    if not isinstance(meta, dict) or meta.get("issuer") != iss:
+        raise _unresolvable(
+            "issuer metadata does not name this issuer", "metadata van de uitgever noemt deze uitgever niet"
+        )
+    if "jwks" in meta and "jwks_uri" in meta:
+        raise _unresolvable(
+            "issuer metadata has both jwks and jwks_uri",
+            "metadata van de uitgever heeft zowel jwks als jwks_uri",
+        )
+    jwks = meta.get("jwks")
+    if jwks is None and isinstance(meta.get("jwks_uri"), str):
+        jwks = fetcher.get_json(meta["jwks_uri"], accept=_JWKS_TYPES)
+    keys = jwks.get("keys") if isinstance(jwks, dict) else None
+    if not isinstance(keys, list):
+        raise _unresolvable("issuer metadata has no JWK set", "metadata van de uitgever heeft geen JWK-set")
+    candidates = [k for k in keys if isinstance(k, dict) and (kid is None or k.get("kid") == kid)]
+    if len(candidates) != 1:
+        raise _unresolvable(
+            f"issuer JWK set has {len(candidates)} keys matching kid {kid!r}",
+            f"JWK-set van de uitgever heeft {len(candidates)} sleutels met kid {kid!r}",
+        )
+    try:
+        return public_key_from_jwk(candidates[0])
+    except RotondeError as exc:
+        raise KeyFormatError(problems=exc.problems) from None

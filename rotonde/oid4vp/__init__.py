@@ -1,0 +1,81 @@
+"""OpenID for Verifiable Presentations 1.0: DCQL, requests, request objects and responses.
+
+The pure protocol core used by the verifier service (building requests, checking responses)
+and by the wallet (parsing invocations, verifying request objects, building ``direct_post``).
+"""
+
+from rotonde.oid4vp.dcql import (
+    ClaimPath,
+    ClaimsQuery,
+    CredentialQuery,
+    CredentialSetQuery,
+    DcqlQuery,
+    parse_dcql,
+    parse_path,
+)
+from rotonde.oid4vp.match import (
+    CredentialMatch,
+    DcqlEvaluation,
+    evaluate,
+    format_path,
+    match_credential,
+    select_path,
+)
+from rotonde.oid4vp.request import (
+    DID_PREFIX,
+    REDIRECT_URI_PREFIX,
+    REQUEST_OBJECT_TYP,
+    SELF_ISSUED_AUDIENCE,
+    AuthorizationRequest,
+    build_request,
+    invocation_uri,
+    new_nonce,
+    sign_request_object,
+    split_client_id,
+)
+from rotonde.oid4vp.response import (
+    AuthorizationResponse,
+    direct_post_form,
+    parse_direct_post,
+    parse_vp_token,
+)
+from rotonde.oid4vp.wallet import (
+    Invocation,
+    check_request,
+    parse_invocation,
+    verify_request_object,
+)
+
+__all__ = [
+    "DID_PREFIX",
+    "REDIRECT_URI_PREFIX",
+    "REQUEST_OBJECT_TYP",
+    "SELF_ISSUED_AUDIENCE",
+    "AuthorizationRequest",
+    "AuthorizationResponse",
+    "ClaimPath",
+    "ClaimsQuery",
+    "CredentialMatch",
+    "CredentialQuery",
+    "CredentialSetQuery",
+    "DcqlEvaluation",
+    "DcqlQuery",
+    "Invocation",
+    "build_request",
+    "check_request",
+    "direct_post_form",
+    "evaluate",
+    "format_path",
+    "invocation_uri",
+    "match_credential",
+    "new_nonce",
+    "parse_dcql",
+    "parse_direct_post",
+    "parse_invocation",
+    "parse_path",
+    "parse_vp_token",
+    "select_path",
+    "sign_request_object",
+    "split_client_id",
+    "verify_request_object",
+]

@@ -1,0 +1,124 @@
+"""QR codes: render text as an SVG (for offer pages and share screens) and decode QR codes
+from camera or screenshot images.
+
+* :func:`qr_svg` uses the ``qrcode`` package's path-based SVG image (one ``<path>``, no inline
+  script or style, safe to inline under a strict CSP). Error correction level M (ISO/IEC 18004).
+* :func:`decode_qr` decodes with zxing-cpp from PNG/JPEG/WebP/GIF bytes via Pillow, with caps
+  on the encoded size and the pixel count (decompression bombs are refused before decoding).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from rotonde.errors import ParseError
+
+__all__ = ["MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "decode_qr", "decode_qr_all", "qr_svg"]
+
+#: Largest encoded image accepted by :func:`decode_qr` (8 MiB).
+MAX_IMAGE_BYTES = 8 * 1024 * 1024
+#: Largest decoded image (pixels) accepted by :func:`decode_qr` (about 24 megapixels).
+MAX_IMAGE_PIXELS = 24_000_000
+#: Largest text accepted by :func:`qr_svg` (QR version 40-M holds 2331 bytes).
+MAX_QR_TEXT = 2331
+
+_XML_DECL = re.compile(r"<\?xml[^>]*\?>\s*")
+
+
+def qr_svg(text: str, *, box_size: int = 10, border: int = 4, title: str | None = None) -> str:
+    """An SVG document (without XML declaration, ready to inline in HTML) encoding ``text``."""
+    import qrcode
+    import qrcode.constants
+    import qrcode.image.svg
+
+    data = text.encode("utf-8")
+    if not data or len(data) > MAX_QR_TEXT:
+        raise ParseError(
+            "qr.text_size",
+            f"QR text must be 1 to {MAX_QR_TEXT} bytes",
+            message_nl=f"QR-tekst moet 1 tot {MAX_QR_TEXT} bytes zijn",
+        )
+    qr = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        box_size=box_size,
+        border=border,
+        image_factory=qrcode.image.svg.SvgPathFillImage,
+    )
+    qr.add_data(data)
+    qr.make(fit=True)
+    image = qr.make_image()
+    buf = io.BytesIO()
+    image.save(buf)
+    svg = _XML_DECL.sub("", buf.getvalue().decode("utf-8"))
+    if title:
+        from html import escape
+
+        label = escape(title)
+        svg = svg.replace(">", f' role="img" aria-label="{label}"><title>{label}</title>', 1)
+    return svg
+
+
+def _open_image(data: bytes) -> Any:
+    from PIL import Image
+
+    if not isinstance(data, (bytes, bytearray)) or not data:
+        raise ParseError("qr.image_empty", "no image data", message_nl="geen afbeeldingsgegevens")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ParseError(
+            "qr.image_too_large",
+            f"image is larger than {MAX_IMAGE_BYTES} bytes",
+            message_nl=f"afbeelding is groter dan {MAX_IMAGE_BYTES} bytes",
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(bytes(data)))
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ParseError(
+                    "qr.image_too_large",
+                    f"image has more than {MAX_IMAGE_PIXELS} pixels",
+                    message_nl=f"afbeelding heeft meer dan {MAX_IMAGE_PIXELS} pixels",
+                )
+            if image.format not in ("PNG", "JPEG", "WEBP", "GIF", "BMP"):
+                raise ParseError(
+                    "qr.image_format",
+                    f"unsupported image format {image.format}",
+                    message_nl=f"niet-ondersteund afbeeldingsformaat {image.format}",
+                )
+            image.load()
+            return image.convert("L")
+    except ParseError:
+        raise
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Warning) as exc:
+        raise ParseError(
+            "qr.image_unreadable",
+            f"image cannot be read: {type(exc).__name__}",
+            message_nl="afbeelding kan niet worden gelezen",
+        ) from None
+
+
+def decode_qr_all(data: bytes) -> list[str]:
+    """All QR code texts found in an image (possibly empty)."""
+    import zxingcpp
+
+    image = _open_image(data)
+    reader: Callable[..., Any] = zxingcpp.read_barcodes
+    results = reader(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    return [r.text for r in results if r.valid]
+
+
+def decode_qr(data: bytes) -> str:
+    """The text of the one QR code in an image; ``qr.not_found`` if there is none."""
+    texts = decode_qr_all(data)
+    if not texts:
+        raise ParseError(
+            "qr.not_found",
+            "no QR code found in the image",
+            message_nl="geen QR-code gevonden in de afbeelding",
+        )
+    return texts[0]

@@ -1,0 +1,193 @@
+"""Digest resolution: RFC 9901 §7.1 step 3 ("Processing of the SD-JWT payload").
+
+Walks the Issuer-signed payload and replaces every embedded digest that has a Disclosure:
+
+* an ``_sd`` array in an object (§4.2.4.1): each matching object-property Disclosure inserts its
+  claim; a claim name that already exists at that level is rejected (step 3.3.2.3);
+* an ``{"...": digest}`` element in an array (§4.2.4.2): replaced by the matching
+  array-element Disclosure's value, and removed when there is none;
+* inserted values are processed recursively (recursive disclosures, §4.2.6).
+
+Then it rejects digests that occur more than once (step 4), Disclosures that no digest
+references (step 5), and the wrong kind of Disclosure for a digest (step 3.3.2.1, 3.4.1.1),
+and removes ``_sd`` and the top-level ``_sd_alg`` (step 3.5). Digests without a Disclosure are
+decoys or undisclosed claims and are silently dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rotonde.errors import ParseError
+from rotonde.sdjwt._fast import b64u
+from rotonde.sdjwt._paths import Path, format_path
+from rotonde.sdjwt.disclosure import Disclosure, hash_function
+
+__all__ = ["MAX_DEPTH", "Processed", "process"]
+
+#: Cap on the combined nesting of payload and (recursive) Disclosures.
+MAX_DEPTH = 64
+
+
+@dataclass
+class Processed:
+    """The outcome of digest resolution.
+
+    ``claims``: the processed payload. ``disclosed``: the claim path (original array indices)
+    of each referenced Disclosure, in walk order. ``parent``: for each Disclosure digest, the
+    digest of the Disclosure it is nested in (``None`` at the payload level). ``paths``: every
+    claim path in the processed payload (only when ``collect_paths``).
+    """
+
+    claims: dict[str, Any]
+    disclosed: list[tuple[Path, Disclosure, str]] = field(default_factory=list)
+    parent: dict[str, str | None] = field(default_factory=dict)
+    paths: set[Path] = field(default_factory=set)
+
+
+def _error(code: str, message: str, message_nl: str, path: Path) -> ParseError:
+    return ParseError(code, message, message_nl=message_nl, pointer=format_path(path) or "/")
+
+
+class _Walker:
+    def __init__(
+        self, by_digest: dict[str, Disclosure], collect_paths: bool
+    ) -> None:
+        self.by_digest = by_digest
+        self.seen: set[str] = set()
+        self.collect = collect_paths
+        self.out = Processed({})
+
+    def _claim_digest(self, digest: object, path: Path) -> Disclosure | None:
+        if not isinstance(digest, str):
+            raise _error(
+                "sdjwt.digest_malformed", "an embedded digest is not a string",
+                "een ingebedde digest is geen tekst", path,
+            )
+        if digest in self.seen:
+            raise _error(
+                "sdjwt.digest_duplicate", "a digest occurs more than once in the SD-JWT",
+                "een digest komt meer dan eens voor in de SD-JWT", path,
+            )
+        self.seen.add(digest)
+        return self.by_digest.get(digest)
+
+    def walk(self, node: Any, path: Path, owner: str | None, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise _error(
+                "sdjwt.too_deep", f"SD-JWT claims are nested deeper than {MAX_DEPTH} levels",
+                f"SD-JWT-claims zijn dieper genest dan {MAX_DEPTH} niveaus", path,
+            )
+        if self.collect:
+            self.out.paths.add(path)
+        if isinstance(node, dict):
+            return self._object(node, path, owner, depth)
+        if isinstance(node, list):
+            return self._array(node, path, owner, depth)
+        return node
+
+    def _object(self, node: dict[str, Any], path: Path, owner: str | None, depth: int) -> Any:
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "_sd":
+                continue
+            if isinstance(value, (dict, list)) or self.collect:
+                out[key] = self.walk(value, (*path, key), owner, depth + 1)
+            else:
+                out[key] = value
+        if "_sd" not in node:
+            return out
+        digests = node["_sd"]
+        if not isinstance(digests, list):
+            raise _error(
+                "sdjwt.sd_malformed", "_sd must be an array of digests",
+                "_sd moet een array van digests zijn", (*path, "_sd"),
+            )
+        for digest in digests:
+            disclosure = self._claim_digest(digest, (*path, "_sd"))
+            if disclosure is None:
+                continue
+            name = disclosure.name
+            if name is None:
+                raise _error(
+                    "sdjwt.disclosure_wrong_kind",
+                    "an array-element Disclosure is referenced from an _sd array",
+                    "een Disclosure voor een array-element wordt vanuit _sd aangeroepen", path,
+                )
+            child = (*path, name)
+            if name in out:
+                raise _error(
+                    "sdjwt.claim_collision",
+                    f"Disclosure for {name!r} would overwrite an existing claim",
+                    f"Disclosure voor {name!r} zou een bestaande claim overschrijven", child,
+                )
+            assert isinstance(digest, str)
+            self.out.parent[digest] = owner
+            self.out.disclosed.append((child, disclosure, digest))
+            out[name] = self.walk(disclosure.value, child, digest, depth + 1)
+        return out
+
+    def _array(self, node: list[Any], path: Path, owner: str | None, depth: int) -> Any:
+        out: list[Any] = []
+        for index, item in enumerate(node):
+            child = (*path, str(index))
+            if isinstance(item, dict) and "..." in item:
+                if len(item) != 1:
+                    raise _error(
+                        "sdjwt.ellipsis_malformed",
+                        "an array digest object must have '...' as its only member",
+                        "een array-digestobject mag alleen het lid '...' hebben", child,
+                    )
+                digest = item["..."]
+                disclosure = self._claim_digest(digest, child)
+                if disclosure is None:
+                    continue
+                if disclosure.name is not None:
+                    raise _error(
+                        "sdjwt.disclosure_wrong_kind",
+                        "an object-property Disclosure is referenced from an array element",
+                        "een Disclosure voor een objectlid wordt vanuit een array aangeroepen",
+                        child,
+                    )
+                assert isinstance(digest, str)
+                self.out.parent[digest] = owner
+                self.out.disclosed.append((child, disclosure, digest))
+                out.append(self.walk(disclosure.value, child, digest, depth + 1))
+            elif isinstance(item, (dict, list)) or self.collect:
+                out.append(self.walk(item, child, owner, depth + 1))
+            else:
+                out.append(item)
+        return out
+
+
+def process(
+    payload: dict[str, Any],
+    disclosures: tuple[Disclosure, ...] | list[Disclosure],
+    sd_alg: object,
+    *,
+    collect_paths: bool = False,
+) -> Processed:
+    """Resolve all digests of ``payload`` against ``disclosures`` (RFC 9901 §7.1 step 3-5)."""
+    hasher = hash_function(sd_alg)
+    by_digest: dict[str, Disclosure] = {
+        b64u(hasher(d.encoded.encode("ascii")).digest()): d for d in disclosures
+    }
+    if len(by_digest) != len(disclosures):
+        raise ParseError(
+            "sdjwt.disclosure_duplicate", "two Disclosures have the same digest",
+            message_nl="twee Disclosures hebben dezelfde digest",
+        )
+    walker = _Walker(by_digest, collect_paths)
+    claims = walker.walk(payload, (), None, 0)
+    claims.pop("_sd_alg", None)
+    if len(walker.out.parent) != len(by_digest):
+        unused = next(d for k, d in by_digest.items() if k not in walker.out.parent)
+        raise ParseError(
+            "sdjwt.disclosure_unreferenced",
+            "a Disclosure is not referenced by any digest in the SD-JWT",
+            message_nl="een Disclosure wordt door geen enkele digest in de SD-JWT aangeroepen",
+            pointer=unused.name,
+        )
+    walker.out.claims = claims
+    return walker.out

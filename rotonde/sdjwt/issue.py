@@ -1,0 +1,222 @@
+"""Issuing SD-JWTs and SD-JWT VCs (RFC 9901 §4, §5.1; draft-ietf-oauth-sd-jwt-vc §3).
+
+Claims are a plain ``dict``; the caller names the selectively disclosable ones by claim path
+(``"achievement.level"``, ``"skills.0"``, ``"skills.*"``). A path and one of its ancestors may
+both be disclosable: the ancestor's Disclosure then carries the ``_sd``/``...`` digests of its
+own disclosable members (recursive disclosure, §4.2.6). Digests in each ``_sd`` array are
+sorted so their order reveals nothing (§4.2.4.1), and ``decoys`` random digests may be added
+to each ``_sd`` array (§4.2.5). Salts are 128 random bits (§4.2.1, §9.3) from ``rng``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from rotonde.clock import Clock, SystemClock
+from rotonde.errors import ConfigurationError
+from rotonde.jws import sign_compact
+from rotonde.keys import PublicKey, Signer
+from rotonde.sdjwt._fast import b64u
+from rotonde.sdjwt._paths import ClaimPath, Path, format_path, normalize_all
+from rotonde.sdjwt.disclosure import (
+    DEFAULT_SD_ALG,
+    RESERVED_NAMES,
+    Disclosure,
+    digest,
+    hash_function,
+    make_disclosure,
+)
+from rotonde.sdjwt.vc import NEVER_DISCLOSABLE, TYP, check_disclosable
+
+__all__ = ["ALWAYS_CLEAR", "issue"]
+
+#: Claims that ``all_disclosable`` leaves in the clear.
+ALWAYS_CLEAR: frozenset[str] = NEVER_DISCLOSABLE | {"iat"}
+
+
+class _Tree:
+    """Disclosable paths as a tree; ``sd`` marks a node whose claim gets a Disclosure."""
+
+    __slots__ = ("children", "path", "sd", "used")
+
+    def __init__(self, path: Path = ()) -> None:
+        self.children: dict[str, _Tree] = {}
+        self.sd = False
+        self.used = False
+        self.path = path
+
+    def add(self, path: Path) -> None:
+        node = self
+        for part in path:
+            node = node.children.setdefault(part, _Tree((*node.path, part)))
+        node.sd = True
+
+    def lookup(self, key: str) -> list[_Tree]:
+        out = [n for n in (self.children.get(key), self.children.get("*")) if n is not None]
+        for n in out:
+            n.used = True
+        return out
+
+    def unused(self) -> Iterable[Path]:
+        for child in self.children.values():
+            if not child.used:
+                yield child.path
+            else:
+                yield from child.unused()
+
+
+class _Builder:
+    def __init__(self, rng: Callable[[int], bytes], sd_alg: str, decoys: int) -> None:
+        self.rng = rng
+        self.sd_alg = sd_alg
+        self.decoys = decoys
+        self.disclosures: list[Disclosure] = []
+
+    def _disclose(self, name: str | None, value: Any) -> str:
+        d = make_disclosure(b64u(self.rng(16)), name, value)
+        self.disclosures.append(d)
+        return digest(d.encoded, self.sd_alg)
+
+    def build(self, node: Any, trees: list[_Tree], everything: bool, top: bool = False) -> Any:
+        if not trees and not everything:
+            _check_names(node)
+            return node  # nothing disclosable below: embed as is
+        if isinstance(node, dict):
+            out: dict[str, Any] = {}
+            digests: list[str] = []
+            for key, value in node.items():
+                if not isinstance(key, str) or key in RESERVED_NAMES:
+                    raise _reserved(key)
+                subs = [c for t in trees for c in t.lookup(key)] if trees else trees
+                # all_disclosable never reaches into iss, vct, cnf, status, ...
+                deep = everything and not (top and key in ALWAYS_CLEAR)
+                new = self.build(value, subs, deep)
+                if deep or any(s.sd for s in subs):
+                    digests.append(self._disclose(key, new))
+                else:
+                    out[key] = new
+            if digests:
+                for _ in range(self.decoys):
+                    digests.append(digest(b64u(self.rng(16)), self.sd_alg))
+                out = {"_sd": sorted(digests), **out}
+            return out
+        if isinstance(node, list):
+            items: list[Any] = []
+            for index, value in enumerate(node):
+                subs = [c for t in trees for c in t.lookup(str(index))] if trees else trees
+                new = self.build(value, subs, everything)
+                if everything or any(s.sd for s in subs):
+                    items.append({"...": self._disclose(None, new)})
+                else:
+                    items.append(new)
+            return items
+        return node
+
+
+def _reserved(key: object) -> ConfigurationError:
+    return ConfigurationError(
+        "sdjwt.reserved_claim_name",
+        f"claim name {key!r} is reserved in SD-JWT",
+        message_nl=f"claimnaam {key!r} is gereserveerd in SD-JWT",
+        pointer=str(key),
+    )
+
+
+def _check_names(node: Any) -> None:
+    """Plain claims must not use ``_sd`` or ``...`` anywhere (they would be misread)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key in RESERVED_NAMES or not isinstance(key, str):
+                    raise _reserved(key)
+                if isinstance(value, (dict, list)):
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, (dict, list)))
+
+
+def issue(
+    claims: Mapping[str, Any],
+    *,
+    signer: Signer,
+    disclosable: Iterable[ClaimPath] = (),
+    all_disclosable: bool = False,
+    holder_key: PublicKey | None = None,
+    vct: str | None = None,
+    iss: str | None = None,
+    iat: int | None = None,
+    exp: int | None = None,
+    nbf: int | None = None,
+    status: Mapping[str, Any] | None = None,
+    decoys: int = 0,
+    typ: str = TYP,
+    kid: str | None = None,
+    header: Mapping[str, Any] | None = None,
+    sd_alg: str = DEFAULT_SD_ALG,
+    rng: Callable[[int], bytes] = os.urandom,
+    clock: Clock | None = None,
+) -> str:
+    """Sign ``claims`` as a compact SD-JWT (``typ`` ``dc+sd-jwt``: an SD-JWT VC).
+
+    ``iat`` defaults to the clock's now; ``holder_key`` becomes ``cnf.jwk`` (RFC 7800);
+    ``status`` is the Token Status List / Bitstring reference. For ``dc+sd-jwt`` a ``vct``
+    (argument or claim) is required and the claims of
+    :data:`~rotonde.sdjwt.vc.NEVER_DISCLOSABLE` stay in the clear. ``all_disclosable`` makes
+    every other claim, member and array element disclosable (recursively).
+    """
+    hash_function(sd_alg)
+    if not isinstance(claims, Mapping):
+        raise ConfigurationError(
+            "sdjwt.claims_not_object", "claims must be a JSON object",
+            message_nl="claims moeten een JSON-object zijn",
+        )
+    if decoys < 0:
+        raise ConfigurationError("sdjwt.decoys_invalid", "decoys must be >= 0",
+                                 message_nl="decoys moet >= 0 zijn")
+    body: dict[str, Any] = {}
+    for name, value in (("iss", iss), ("vct", vct), ("nbf", nbf), ("exp", exp)):
+        if value is not None:
+            body[name] = value
+    body["iat"] = int((clock or SystemClock()).now()) if iat is None else iat
+    body.update(claims)
+    if holder_key is not None:
+        body["cnf"] = {"jwk": holder_key.to_jwk()}
+    if status is not None:
+        body["status"] = dict(status)
+    if "_sd_alg" in body:
+        raise ConfigurationError(
+            "sdjwt.reserved_claim_name", "claim name '_sd_alg' is reserved",
+            message_nl="claimnaam '_sd_alg' is gereserveerd", pointer="_sd_alg",
+        )
+    paths = normalize_all(disclosable)
+    if typ in (TYP, "vc+sd-jwt"):
+        if not isinstance(body.get("vct"), str) or not body["vct"]:
+            raise ConfigurationError(
+                "sdjwt_vc.vct_missing", "an SD-JWT VC needs a 'vct'",
+                message_nl="een SD-JWT VC heeft een 'vct' nodig", pointer="vct",
+            )
+        check_disclosable(p[0] for p in paths if len(p) == 1)
+    tree = _Tree()
+    for path in paths:
+        tree.add(path)
+    builder = _Builder(rng, sd_alg, decoys)
+    payload = builder.build(body, [tree], all_disclosable, top=True)
+    missing = [p for p in tree.unused() if "*" not in p]
+    if missing:
+        raise ConfigurationError(
+            "sdjwt.path_unknown",
+            f"disclosable claim path {format_path(missing[0])!r} is not in the claims",
+            message_nl=f"onthulbaar claimpad {format_path(missing[0])!r} staat niet in de claims",
+            pointer=format_path(missing[0]),
+        )
+    payload["_sd_alg"] = sd_alg
+    hdr: dict[str, Any] = dict(header or {})
+    hdr["typ"] = typ
+    if kid is not None:
+        hdr["kid"] = kid
+    jwt = sign_compact(hdr, payload, signer)
+    return jwt + "~" + "".join(d.encoded + "~" for d in builder.disclosures)

@@ -1,0 +1,282 @@
+"""Verifying SD-JWTs and SD-JWT+KB presentations (RFC 9901 §7).
+
+The low-level API raises a :class:`~rotonde.errors.RotondeError` with a precise code at the
+first problem; :func:`rotonde.verify.sdjwt.verify_sdjwt` runs the same steps as named checks
+and returns a report instead. The steps, each usable on its own:
+
+* :func:`rotonde.sdjwt.parse` — structure, JOSE policy, Disclosure decoding (§4, §8);
+* :func:`verify_issuer_signature` — the Issuer-signed JWT (§7.1 step 2);
+* :func:`process_disclosures` — digest resolution (§7.1 step 3-5);
+* :func:`check_time_claims` — ``exp``/``nbf``/``iat`` with leeway (§7.1 step 6, RFC 7519 §4.1);
+* :func:`verify_key_binding` — the KB-JWT (§7.3): ``typ`` ``kb+jwt``, signature by the
+  ``cnf`` key, ``iat`` window, ``nonce``, ``aud`` and ``sd_hash``.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, TypeAlias
+
+from rotonde.clock import Clock, SystemClock
+from rotonde.errors import KeyFormatError, RotondeError, SignatureError, ValidationError
+from rotonde.jws import MAX_TOKEN_BYTES, Jws, parse_compact
+from rotonde.keys import PublicKey, public_key_from_jwk
+from rotonde.sdjwt._paths import format_path
+from rotonde.sdjwt._process import Processed, process
+from rotonde.sdjwt.disclosure import digest
+from rotonde.sdjwt.parse import SdJwt, parse
+from rotonde.sdjwt.vc import ACCEPTED_TYPS, check_vc_claims
+
+__all__ = [
+    "KB_TYP",
+    "IssuerKey",
+    "KeyBinding",
+    "VerifiedSdJwt",
+    "check_time_claims",
+    "holder_public_key",
+    "process_disclosures",
+    "verify",
+    "verify_issuer_signature",
+    "verify_key_binding",
+]
+
+KB_TYP = "kb+jwt"
+#: A key, or a callable ``(header, payload) -> PublicKey`` that finds one (``kid``, ``iss``).
+IssuerKey: TypeAlias = PublicKey | Callable[[dict[str, Any], dict[str, Any]], PublicKey]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyBinding:
+    """A verified KB-JWT: its header and claims (``iat``, ``aud``, ``nonce``, ``sd_hash``)."""
+
+    header: dict[str, Any]
+    claims: dict[str, Any]
+    holder_key: PublicKey
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedSdJwt:
+    """The result of :func:`verify`. ``claims`` is the processed payload (§7.1 step 3.5)."""
+
+    claims: dict[str, Any]
+    header: dict[str, Any]
+    sd_jwt: SdJwt
+    disclosed: tuple[str, ...]
+    key_binding: KeyBinding | None
+    issuer_key: PublicKey
+
+
+def verify_issuer_signature(sd: SdJwt, issuer_key: IssuerKey) -> PublicKey:
+    """Verify the Issuer-signed JWT; with several JSON signatures one valid one suffices."""
+    error: RotondeError | None = None
+    for index, jws in enumerate(sd.signatures or (sd.jws,)):
+        try:
+            if isinstance(issuer_key, PublicKey):
+                key = issuer_key
+            else:
+                header = {**sd.unprotected[index], **jws.header} if sd.unprotected else jws.header
+                key = issuer_key(header, sd.payload)
+            jws.verify(key)
+            return key
+        except RotondeError as exc:
+            error = error or exc
+    assert error is not None
+    raise error
+
+
+def process_disclosures(sd: SdJwt, *, collect_paths: bool = False) -> Processed:
+    """Resolve the Disclosures against the payload's digests (RFC 9901 §7.1 step 3-5)."""
+    return process(sd.payload, sd.disclosures, sd.sd_alg, collect_paths=collect_paths)
+
+
+def _number(claims: dict[str, Any], name: str, where: str) -> float | None:
+    value = claims.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValidationError(
+            "validity.claim_malformed", f"{where} claim {name!r} must be a NumericDate",
+            message_nl=f"{where}-claim {name!r} moet een NumericDate zijn", pointer=name,
+        )
+    return float(value)
+
+
+def check_time_claims(
+    claims: dict[str, Any], *, clock: Clock | None = None, leeway: float = 60.0
+) -> None:
+    """``exp``, ``nbf`` and ``iat`` against the clock (RFC 7519 §4.1.4-4.1.6)."""
+    now = (clock or SystemClock()).now()
+    exp = _number(claims, "exp", "SD-JWT")
+    nbf = _number(claims, "nbf", "SD-JWT")
+    iat = _number(claims, "iat", "SD-JWT")
+    if exp is not None and now > exp + leeway:
+        raise ValidationError(
+            "validity.expired", "the credential has expired",
+            message_nl="het bewijs is verlopen", pointer="exp", detail={"exp": exp},
+        )
+    if nbf is not None and now + leeway < nbf:
+        raise ValidationError(
+            "validity.not_yet_valid", "the credential is not yet valid",
+            message_nl="het bewijs is nog niet geldig", pointer="nbf", detail={"nbf": nbf},
+        )
+    if iat is not None and now + leeway < iat:
+        raise ValidationError(
+            "validity.issued_in_future", "the credential was issued in the future",
+            message_nl="het bewijs is in de toekomst uitgegeven", pointer="iat",
+            detail={"iat": iat},
+        )
+
+
+@lru_cache(maxsize=256)
+def _cached_key(kty: str, crv: str, x: str, y: str | None) -> PublicKey:
+    jwk = {"kty": kty, "crv": crv, "x": x}
+    if y is not None:
+        jwk["y"] = y
+    return public_key_from_jwk(jwk)
+
+
+def holder_public_key(claims: dict[str, Any]) -> PublicKey:
+    """The holder key from ``cnf.jwk`` (RFC 7800 §3.2); imports are cached."""
+    cnf = claims.get("cnf")
+    if cnf is None:
+        raise ValidationError(
+            "sdjwt.cnf_missing", "the SD-JWT has no 'cnf' holder key for key binding",
+            message_nl="de SD-JWT heeft geen 'cnf'-houdersleutel voor sleutelbinding",
+            pointer="cnf",
+        )
+    jwk = cnf.get("jwk") if isinstance(cnf, dict) else None
+    if not isinstance(jwk, dict):
+        raise KeyFormatError(
+            "sdjwt.cnf_unsupported", "'cnf' must contain a 'jwk' object",
+            message_nl="'cnf' moet een 'jwk'-object bevatten", pointer="cnf",
+        )
+    kty, crv, x, y = (jwk.get(k) for k in ("kty", "crv", "x", "y"))
+    if not (isinstance(kty, str) and isinstance(crv, str) and isinstance(x, str)) or not (
+        y is None or isinstance(y, str)
+    ):
+        return public_key_from_jwk(jwk)  # raises the precise key error
+    if jwk.get("alg") is not None or "d" in jwk:
+        return public_key_from_jwk(jwk)
+    return _cached_key(kty, crv, x, y)
+
+
+def _kb_missing() -> ValidationError:
+    return ValidationError(
+        "sdjwt.kb_missing", "key binding is required but the SD-JWT has no KB-JWT",
+        message_nl="sleutelbinding is vereist maar de SD-JWT heeft geen KB-JWT",
+    )
+
+
+def _kb_claim(claims: dict[str, Any], name: str, kind: type) -> Any:
+    value = claims.get(name)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise ValidationError(
+            f"sdjwt.kb_{name}_missing", f"KB-JWT claim {name!r} is missing or malformed",
+            message_nl=f"KB-JWT-claim {name!r} ontbreekt of is onjuist", pointer=f"kb_jwt.{name}",
+        )
+    return value
+
+
+def verify_key_binding(
+    sd: SdJwt,
+    holder_key: PublicKey,
+    *,
+    nonce: str | None = None,
+    aud: str | None = None,
+    clock: Clock | None = None,
+    leeway: float = 60.0,
+    max_age: float = 300.0,
+    max_bytes: int = MAX_TOKEN_BYTES,
+) -> KeyBinding:
+    """Verify the KB-JWT of an SD-JWT+KB (RFC 9901 §7.3 step 5)."""
+    if sd.kb_jwt is None:
+        raise _kb_missing()
+    jws: Jws = parse_compact(sd.kb_jwt, typ=KB_TYP, max_bytes=max_bytes)
+    try:
+        jws.verify(holder_key)
+    except SignatureError as exc:
+        raise SignatureError(
+            "sdjwt.kb_signature_invalid",
+            f"KB-JWT signature does not verify with the cnf key ({exc.code})",
+            message_nl=f"handtekening van de KB-JWT klopt niet met de cnf-sleutel ({exc.code})",
+            pointer="kb_jwt",
+        ) from None
+    claims = jws.claims()
+    iat = _kb_claim(claims, "iat", (int, float))  # type: ignore[arg-type]
+    got_aud = _kb_claim(claims, "aud", str)
+    got_nonce = _kb_claim(claims, "nonce", str)
+    sd_hash = _kb_claim(claims, "sd_hash", str)
+    expected = digest(sd.compact_without_kb(), sd.sd_alg)
+    if not hmac.compare_digest(sd_hash.encode(), expected.encode()):
+        raise SignatureError(
+            "sdjwt.kb_sd_hash_mismatch",
+            "KB-JWT sd_hash does not match the presented SD-JWT",
+            message_nl="sd_hash van de KB-JWT past niet bij de getoonde SD-JWT",
+            pointer="kb_jwt.sd_hash",
+        )
+    if nonce is not None and not hmac.compare_digest(got_nonce.encode(), nonce.encode()):
+        raise ValidationError(
+            "sdjwt.kb_nonce_mismatch", "KB-JWT nonce is not the expected nonce",
+            message_nl="nonce van de KB-JWT is niet de verwachte nonce",
+            pointer="kb_jwt.nonce",
+        )
+    if aud is not None and got_aud != aud:
+        raise ValidationError(
+            "sdjwt.kb_aud_mismatch", "KB-JWT audience is not this verifier",
+            message_nl="doelgroep (aud) van de KB-JWT is niet deze verificateur",
+            pointer="kb_jwt.aud",
+        )
+    now = (clock or SystemClock()).now()
+    if iat > now + leeway or iat < now - max_age - leeway:
+        raise ValidationError(
+            "sdjwt.kb_iat_out_of_window",
+            f"KB-JWT iat is not within the last {int(max_age)} seconds",
+            message_nl=f"iat van de KB-JWT ligt niet binnen de laatste {int(max_age)} seconden",
+            pointer="kb_jwt.iat",
+            detail={"iat": iat, "now": now},
+        )
+    return KeyBinding(jws.header, claims, holder_key)
+
+
+def verify(
+    sd_jwt: str | bytes | SdJwt,
+    *,
+    issuer_key: IssuerKey,
+    nonce: str | None = None,
+    aud: str | None = None,
+    require_key_binding: bool = False,
+    clock: Clock | None = None,
+    leeway: float = 60.0,
+    max_bytes: int = 65536,
+    typ: str | Iterable[str] | None = None,
+    kb_max_age: float = 300.0,
+) -> VerifiedSdJwt:
+    """Verify an SD-JWT or SD-JWT+KB and return its processed claims; raise on any problem.
+
+    Key binding is required when ``require_key_binding``, ``nonce`` or ``aud`` is given; a
+    KB-JWT that is present is always checked. A token whose ``typ`` is ``dc+sd-jwt`` (or
+    ``vc+sd-jwt``) must also satisfy the SD-JWT VC profile (:func:`~rotonde.sdjwt.vc.check_vc_claims`). ``typ`` restricts the Issuer-signed JWT's
+    ``typ`` header (``None``: any).
+    """
+    clock = clock or SystemClock()
+    allowed = {typ} if isinstance(typ, str) else (set(typ) if typ is not None else None)
+    sd = sd_jwt if isinstance(sd_jwt, SdJwt) else parse(sd_jwt, typ=allowed, max_bytes=max_bytes)
+    key = verify_issuer_signature(sd, issuer_key)
+    processed = process_disclosures(sd)
+    claims = processed.claims
+    if sd.header.get("typ") in ACCEPTED_TYPS:
+        check_vc_claims(sd.payload, (p[0] for p, _, _ in processed.disclosed))
+    check_time_claims(claims, clock=clock, leeway=leeway)
+    binding: KeyBinding | None = None
+    if sd.kb_jwt is None and (require_key_binding or nonce is not None or aud is not None):
+        raise _kb_missing()
+    if sd.kb_jwt is not None:
+        binding = verify_key_binding(
+            sd, holder_public_key(claims), nonce=nonce, aud=aud, clock=clock, leeway=leeway,
+            max_age=kb_max_age, max_bytes=max_bytes,
+        )
+    disclosed = tuple(format_path(p) for p, _, _ in processed.disclosed)
+    return VerifiedSdJwt(claims, sd.header, sd, disclosed, binding, key)

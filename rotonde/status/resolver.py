@@ -1,0 +1,72 @@
+"""A caching ``status_resolver`` for services that verify many credentials.
+
+:class:`StatusListResolver` fetches status lists through the one :class:`rotonde.http.Fetcher`
+and keeps each for as long as the publisher allows: ``Cache-Control: max-age`` (RFC 9111
+§5.2.2.1) when given, else the Status List Token's ``ttl`` claim (draft-ietf-oauth-status-list
+§5.1, seconds) or the Bitstring list's ``ttl`` (Bitstring Status List v1.0 §2.2, milliseconds),
+else the cache default; never longer than the cache's ``max_ttl``. Pass an instance as
+``VerifyOptions(status_resolver=...)``. Only verified content is ever *used* — the verifier checks
+every list it gets from here — so caching cannot turn a forged list into a trusted one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rotonde.encoding import loads_json
+from rotonde.errors import RotondeError
+from rotonde.http import TTLCache, cache_max_age
+from rotonde.status.token import MEDIA_TYPE, parse_status_list_token
+
+__all__ = ["ACCEPT", "StatusListResolver"]
+
+#: Media types of status lists: a Status List Token, or a (secured) VCDM 2.0 credential.
+ACCEPT = (
+    MEDIA_TYPE,
+    "application/vc",
+    "application/vc+ld+json",
+    "application/ld+json",
+    "application/json",
+    "application/vc+jwt",
+)
+
+
+def _lifetime(value: Any, headers: Mapping[str, str]) -> float | None:
+    age = cache_max_age(headers)
+    if age is not None:
+        return age
+    if isinstance(value, str):
+        try:
+            ttl = parse_status_list_token(value).ttl
+        except RotondeError:
+            return 0.0  # not a usable token: do not keep it
+        return ttl
+    if isinstance(value, dict):
+        subject = value.get("credentialSubject")
+        ttl = subject.get("ttl") if isinstance(subject, dict) else None
+        if isinstance(ttl, (int, float)) and not isinstance(ttl, bool) and ttl > 0:
+            return ttl / 1000.0
+    return None
+
+
+class StatusListResolver:
+    """``uri -> list`` (a compact token string or a parsed credential), cached."""
+
+    def __init__(self, fetcher: Any, *, cache: TTLCache[str, Any] | None = None) -> None:
+        self.fetcher = fetcher
+        self.cache: TTLCache[str, Any] = cache if cache is not None else TTLCache(ttl=300)
+
+    def __call__(self, uri: str) -> Any:
+        cached = self.cache.get(uri)
+        if cached is not None:
+            return cached
+        body, headers = self.fetcher.get_bytes(uri, accept=ACCEPT)
+        text = bytes(body).strip()
+        value: Any
+        if text.startswith(b"{"):
+            value = loads_json(text, what=f"status list {uri}")
+        else:
+            value = text.decode("ascii", "replace")
+        self.cache.set(uri, value, ttl=_lifetime(value, headers))
+        return value

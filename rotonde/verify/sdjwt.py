@@ -1,0 +1,196 @@
+"""Verify SD-JWT VCs and their presentations (``dc+sd-jwt``) into a report.
+
+Checks, in report order (see :mod:`rotonde.verify.report`), using the steps of
+:mod:`rotonde.sdjwt.verify`:
+
+* ``parse``: size cap, compact or JSON serialisation, JOSE policy (``typ`` ``dc+sd-jwt`` or the
+  legacy ``vc+sd-jwt``, allow-listed ``alg``, no unknown ``crit``), Disclosures, digest
+  resolution (RFC 9901 §7.1 step 3-5) and the SD-JWT VC profile (``vct``; ``iss``, ``nbf``,
+  ``exp``, ``cnf``, ``vct``, ``status`` never disclosed: draft-ietf-oauth-sd-jwt-vc §3.2.2).
+* ``signature``: the Issuer-signed JWT, with ``options.issuer_key`` or the key found from
+  ``iss`` and ``kid`` (:func:`rotonde.keyresolve.resolve_issuer_key`: DIDs, JWT VC Issuer
+  Metadata).
+* ``holder_binding``: the KB-JWT (RFC 9901 §7.3): ``cnf`` key, ``sd_hash``, ``iat`` window
+  (``options.extra["kb_max_age"]``, default 300 s), ``nonce`` and ``aud``; required when
+  ``options.nonce``/``audience`` or ``require_holder_binding`` is set, else skipped if absent.
+* ``validity``: ``exp``/``nbf``/``iat`` with ``options.leeway`` and the injected clock.
+* ``status``: :func:`rotonde.verify.status.check_status` when the credential has ``status``.
+* ``trust``: ``options.trust_list.evaluate(iss, kind="dc+sd-jwt")``; ``schema``:
+  ``options.schema_validator(claims, "dc+sd-jwt")``.
+
+Never raises for bad input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rotonde.errors import Problem, RotondeError
+from rotonde.keys import PublicKey
+from rotonde.sdjwt._process import Processed
+from rotonde.sdjwt.parse import SdJwt, parse
+from rotonde.sdjwt.vc import ACCEPTED_TYPS, check_vc_claims
+from rotonde.sdjwt.verify import (
+    check_time_claims,
+    holder_public_key,
+    process_disclosures,
+    verify_issuer_signature,
+    verify_key_binding,
+)
+from rotonde.verify.engine import VerifyOptions
+from rotonde.verify.report import ReportBuilder, VerificationReport
+
+__all__ = ["FORMAT", "verify_sdjwt"]
+
+FORMAT = "dc+sd-jwt"
+_LATER = ("signature", "holder_binding", "validity", "status", "trust", "schema")
+
+
+def _problem(code: str, en: str, nl: str, pointer: str | None = None) -> Problem:
+    return Problem(code, en, nl, pointer)
+
+
+def _not_run(builder: ReportBuilder, after: str) -> VerificationReport:
+    reason = _problem(
+        "check.not_run", f"not run because {after} failed", f"niet uitgevoerd omdat {after} faalde"
+    )
+    for name in _LATER:
+        if name not in builder._checks:
+            builder.skip(name, reason)
+    return builder.build()
+
+
+def _issuer_key(options: VerifyOptions) -> Any:
+    if options.issuer_key is not None:
+        return options.issuer_key
+    from rotonde.keyresolve import resolve_issuer_key
+
+    def resolve(header: dict[str, Any], payload: dict[str, Any]) -> PublicKey:
+        iss = payload.get("iss")
+        return resolve_issuer_key(iss if isinstance(iss, str) else None, header, options)
+
+    return resolve
+
+
+def _status(builder: ReportBuilder, claims: dict[str, Any], options: VerifyOptions) -> None:
+    not_checked = _problem(
+        "status.not_checked", "credential status was not checked",
+        "status van het bewijs is niet gecontroleerd",
+    )
+    if "status" not in claims:
+        builder.skip(
+            "status", _problem("status.none", "credential has no status", "bewijs heeft geen status")
+        )
+        return
+    if not options.check_status:
+        builder.skip("status", not_checked)
+        return
+    from rotonde.verify.status import record_status
+
+    with builder.run("status"):
+        record_status(builder, claims, options, issuer=builder.issuer)
+
+
+def _holder_binding(
+    builder: ReportBuilder, sd: SdJwt, claims: dict[str, Any], options: VerifyOptions
+) -> None:
+    required = bool(options.nonce or options.audience or options.require_holder_binding)
+    if sd.kb_jwt is None:
+        if required:
+            builder.fail(
+                "holder_binding",
+                _problem(
+                    "sdjwt.kb_missing", "key binding is required but there is no KB-JWT",
+                    "sleutelbinding is vereist maar er is geen KB-JWT",
+                ),
+            )
+        else:
+            builder.skip(
+                "holder_binding",
+                _problem("sdjwt.kb_absent", "presentation has no key binding",
+                         "presentatie heeft geen sleutelbinding"),
+            )
+        return
+    with builder.run("holder_binding") as info:
+        binding = verify_key_binding(
+            sd, holder_public_key(claims), nonce=options.nonce, aud=options.audience,
+            clock=options.clock, leeway=options.leeway,
+            max_age=float(options.extra.get("kb_max_age", 300.0)), max_bytes=options.max_bytes,
+        )
+        info["aud"] = binding.claims.get("aud")
+        info["iat"] = binding.claims.get("iat")
+        builder.meta["key_binding"] = {
+            k: binding.claims.get(k) for k in ("aud", "nonce", "iat")
+        }
+
+
+def verify_sdjwt(data: Any, options: VerifyOptions) -> VerificationReport:
+    """Verify an SD-JWT VC (or SD-JWT+KB presentation) into a :class:`VerificationReport`."""
+    builder = ReportBuilder(FORMAT)
+    sd: SdJwt | None = None
+    processed: Processed | None = None
+    try:
+        with builder.run("parse") as info:
+            if not isinstance(data, (str, bytes)):
+                raise_parse = _problem(
+                    "sdjwt.malformed", "an SD-JWT must be text", "een SD-JWT moet tekst zijn"
+                )
+                builder.fail("parse", raise_parse)
+            else:
+                sd = parse(data, typ=set(ACCEPTED_TYPS), max_bytes=options.max_bytes)
+                processed = process_disclosures(sd)
+                check_vc_claims(sd.payload, (p[0] for p, _, _ in processed.disclosed if p))
+                info["serialization"] = sd.serialization
+                info["disclosures"] = len(sd.disclosures)
+    except Exception as exc:  # a verifier never raises for bad input
+        builder.fail(
+            "parse",
+            _problem("parse.unexpected", f"input could not be parsed: {type(exc).__name__}",
+                     f"invoer kon niet worden gelezen: {type(exc).__name__}"),
+        )
+    if sd is None or processed is None or builder.failed("parse"):
+        return _not_run(builder, "parse")
+    claims = processed.claims
+    iss = sd.payload.get("iss")
+    builder.issuer = iss if isinstance(iss, str) else None
+    builder.meta["disclosed"] = [".".join(p) for p, _, _ in processed.disclosed]
+    builder.meta["vct"] = sd.payload.get("vct")
+    builder.meta["typ"] = sd.header.get("typ")
+    cnf = claims.get("cnf")
+    if isinstance(cnf, dict) and isinstance(cnf.get("jwk"), dict):
+        builder.holder = {"jwk": dict(cnf["jwk"])}
+    try:
+        with builder.run("signature") as info:
+            key = verify_issuer_signature(sd, _issuer_key(options))
+            info["alg"] = key.alg
+    except Exception as exc:
+        builder.fail(
+            "signature",
+            _problem("signature.unexpected", f"issuer key lookup failed: {type(exc).__name__}",
+                     f"opzoeken van de uitgeverssleutel mislukte: {type(exc).__name__}"),
+        )
+    if builder.failed("signature"):
+        return _not_run(builder, "signature")
+    builder.claims = claims
+    _holder_binding(builder, sd, claims, options)
+    with builder.run("validity"):
+        check_time_claims(claims, clock=options.clock, leeway=options.leeway)
+    try:
+        _status(builder, claims, options)
+    except RotondeError as exc:  # pragma: no cover - run() already converts these
+        builder.fail("status", *exc.problems)
+    if options.trust_list is not None and builder.issuer:
+        with builder.run("trust"):
+            problems = options.trust_list.evaluate(builder.issuer, kind=FORMAT)
+            if problems:
+                builder.fail("trust", *problems)
+    else:
+        builder.skip("trust")
+    if options.schema_validator is not None:
+        with builder.run("schema"):
+            problems = options.schema_validator(claims, FORMAT)
+            if problems:
+                builder.fail("schema", *problems)
+    else:
+        builder.skip("schema")
+    return builder.build()

@@ -1,0 +1,142 @@
+"""Secrets at rest: AES-256-GCM envelope encryption under a key-encryption key (KEK).
+
+Service databases store private keys and other secrets only as :class:`SecretBox` ciphertexts.
+The KEK comes from (first match wins):
+
+1. the environment variable ``<PREFIX>KEK``: 32 bytes, unpadded base64url;
+2. a secret file named by ``<PREFIX>KEK_FILE`` (e.g. a Docker/Kubernetes secret) holding the same;
+3. development mode only: ``<data_dir>/kek`` — generated on first start (mode 0600) and logged
+   loudly. Outside development mode a missing KEK is a :class:`ConfigurationError`.
+
+Ciphertext layout (NIST SP 800-38D, 96-bit random nonce): ``b"RK1" || key_id(8) || nonce(12) ||
+ciphertext+tag``; ``key_id`` is the first 8 bytes of SHA-256(KEK) so a wrong KEK is reported as
+such rather than as a corrupt record. Associated data binds a ciphertext to its row/purpose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from rotonde.encoding import b64url_decode, b64url_encode
+from rotonde.errors import ConfigurationError, ParseError, RotondeError
+
+__all__ = ["SecretBox", "load_kek"]
+
+log = logging.getLogger("rotonde.web")
+
+_MAGIC = b"RK1"
+
+
+class SecretBox:
+    """Encrypt/decrypt small secrets with AES-256-GCM under one KEK."""
+
+    def __init__(self, kek: bytes) -> None:
+        if len(kek) != 32:
+            raise ConfigurationError(
+                "config.kek_length",
+                "the key-encryption key must be 32 bytes",
+                message_nl="de sleutel-versleutelsleutel moet 32 bytes zijn",
+            )
+        self._aead = AESGCM(kek)
+        self.key_id = hashlib.sha256(kek).digest()[:8]
+
+    def encrypt(self, plaintext: bytes, *, aad: bytes = b"") -> bytes:
+        nonce = secrets.token_bytes(12)
+        return _MAGIC + self.key_id + nonce + self._aead.encrypt(nonce, plaintext, aad)
+
+    def decrypt(self, blob: bytes, *, aad: bytes = b"") -> bytes:
+        if len(blob) < 3 + 8 + 12 + 16 or blob[:3] != _MAGIC:
+            raise ParseError(
+                "secret.malformed",
+                "stored secret is not a Rotonde ciphertext",
+                message_nl="opgeslagen geheim is geen Rotonde-versleuteling",
+            )
+        if blob[3:11] != self.key_id:
+            raise ConfigurationError(
+                "secret.wrong_kek",
+                "stored secret was encrypted under a different key-encryption key",
+                message_nl="opgeslagen geheim is met een andere sleutel-versleutelsleutel "
+                "versleuteld",
+            )
+        try:
+            return self._aead.decrypt(blob[11:23], blob[23:], aad)
+        except InvalidTag:
+            raise RotondeError(
+                "secret.tampered",
+                "stored secret fails its integrity check",
+                message_nl="opgeslagen geheim is beschadigd of gewijzigd",
+            ) from None
+
+    def encrypt_text(self, text: str, *, aad: str = "") -> str:
+        """Encrypt to a base64url string (for TEXT columns)."""
+        return b64url_encode(self.encrypt(text.encode(), aad=aad.encode()))
+
+    def decrypt_text(self, token: str, *, aad: str = "") -> str:
+        return self.decrypt(b64url_decode(token, what="stored secret"), aad=aad.encode()).decode()
+
+
+def _decode_kek(value: str, source: str) -> bytes:
+    try:
+        raw = b64url_decode(value.strip(), what=source)
+    except ParseError:
+        raw = b""
+    if len(raw) != 32:
+        raise ConfigurationError(
+            "config.kek_invalid",
+            f"{source} must hold 32 bytes as unpadded base64url",
+            message_nl=f"{source} moet 32 bytes bevatten als base64url zonder opvulling",
+        )
+    return raw
+
+
+def load_kek(
+    prefix: str,
+    *,
+    dev: bool,
+    data_dir: Path,
+    environ: Mapping[str, str] | None = None,
+) -> bytes:
+    """Find the KEK for a service (see the module docstring for the order)."""
+    env = os.environ if environ is None else environ
+    if env.get(prefix + "KEK"):
+        return _decode_kek(env[prefix + "KEK"], prefix + "KEK")
+    file_name = env.get(prefix + "KEK_FILE")
+    if file_name:
+        try:
+            text = Path(file_name).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigurationError(
+                "config.kek_file_unreadable",
+                f"cannot read the KEK file named by {prefix}KEK_FILE: {exc}",
+                message_nl=f"kan het KEK-bestand uit {prefix}KEK_FILE niet lezen: {exc}",
+            ) from None
+        return _decode_kek(text, prefix + "KEK_FILE")
+    if not dev:
+        raise ConfigurationError(
+            "config.kek_missing",
+            f"no key-encryption key: set {prefix}KEK or {prefix}KEK_FILE",
+            message_nl=f"geen sleutel-versleutelsleutel: zet {prefix}KEK of {prefix}KEK_FILE",
+        )
+    path = data_dir / "kek"
+    if path.exists():
+        return _decode_kek(path.read_text(encoding="ascii"), str(path))
+    kek = secrets.token_bytes(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(b64url_encode(kek))
+    log.warning(
+        "DEVELOPMENT MODE: generated a key-encryption key in %s — never use this outside "
+        "development; set %sKEK or %sKEK_FILE instead",
+        path,
+        prefix,
+        prefix,
+    )
+    return kek

@@ -1,0 +1,100 @@
+"""Verifier fixtures: the app in-process (TestClient) and live over real HTTP (uvicorn in a
+thread on a free port), an issuer, a holder and a settable clock."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from rotonde.keys import PrivateKey, generate
+from tests.verifier._support import Issuer, make_app
+
+
+class SettableClock:
+    def __init__(self, now: float | None = None) -> None:
+        self.t = now if now is not None else time.time()
+
+    def now(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+def clock() -> SettableClock:
+    return SettableClock()
+
+
+@pytest.fixture(scope="session")
+def issuer() -> Issuer:
+    return Issuer()
+
+
+@pytest.fixture
+def holder() -> PrivateKey:
+    return generate("ES256")
+
+
+@pytest.fixture
+def app_factory(tmp_path: Path) -> Any:
+    counter = iter(range(1000))
+
+    def make(**kw: Any) -> Any:
+        return make_app(tmp_path / f"app{next(counter)}", **kw)
+
+    return make
+
+
+@pytest.fixture
+def client(app_factory: Any, clock: SettableClock) -> TestClient:
+    return TestClient(app_factory(clock=clock), raise_server_exceptions=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Live:
+    url: str
+    server: uvicorn.Server
+    app: Any
+
+
+def serve(app: Any, port: int) -> Live:
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                            lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    return Live(f"http://127.0.0.1:{port}", server, app)
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[Any]:
+    started: list[Live] = []
+
+    def start(**kw: Any) -> Live:
+        port = free_port()
+        app = make_app(tmp_path / f"live{port}", public_url=f"http://127.0.0.1:{port}", **kw)
+        srv = serve(app, port)
+        started.append(srv)
+        return srv
+
+    yield start
+    for srv in started:
+        srv.server.should_exit = True

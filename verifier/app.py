@@ -1,0 +1,131 @@
+"""``create_app(settings)``: the verifier web app.
+
+Start-up validates the settings, applies the Alembic migrations (version table
+``verifier_alembic_version``), loads the KEK and the request-signing key, builds the one
+outbound :class:`rotonde.http.Fetcher` (http and loopback only in development mode), the DID
+resolver, the caching status resolver and the trust list (a signed list that fails its
+signature check refuses start-up). JSON routes answer problem+json / OAuth errors; pages
+render an error page; nothing answers with a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from rotonde.clock import Clock, SystemClock
+from rotonde.did import Resolver
+from rotonde.encoding import b64url_decode
+from rotonde.errors import ConfigurationError, RotondeError
+from rotonde.http import Fetcher, URLPolicy
+from rotonde.web.app import base_app
+from rotonde.web.crypto import SecretBox, load_kek
+from rotonde.web.db import Database, migrate
+from rotonde.web.problem import HttpProblem
+from rotonde.web.replay import OneTimeStore
+from verifier.flows.context import VerifierContext
+from verifier.flows.keys import did_document, load_or_create_key
+from verifier.flows.status_cache import CachingStatusResolver
+from verifier.flows.trust import load_trust
+from verifier.settings import ENV_PREFIX, VerifierSettings
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("rotonde.verifier")
+HERE = Path(__file__).parent
+VERSION_TABLE = "verifier_alembic_version"
+
+
+def _kek(settings: VerifierSettings) -> bytes:
+    if settings.kek:
+        try:
+            raw = b64url_decode(settings.kek, what="verifier KEK")
+        except RotondeError:
+            raw = b""
+        if len(raw) != 32:
+            raise ConfigurationError(
+                "config.kek_invalid", "the verifier KEK must be 32 bytes as base64url",
+                message_nl="de KEK van de verifier moet 32 bytes zijn als base64url",
+            )
+        return raw
+    return load_kek(ENV_PREFIX, dev=settings.dev, data_dir=settings.data_dir)
+
+
+def create_app(
+    settings: VerifierSettings,
+    *,
+    clock: Clock | None = None,
+    fetcher: Fetcher | None = None,
+    resolver: Any = None,
+    status_resolver: Any = None,
+    trust_list: Any = None,
+) -> FastAPI:
+    """Build the verifier app; ``clock``, ``fetcher``, ``resolver``, ``status_resolver`` and
+    ``trust_list`` are injectable (tests)."""
+    settings = settings.validate()
+    settings.ensure_data_dir()
+    db = Database(settings.effective_database_url, schema=settings.db_schema)
+    migrate(db, HERE / "migrations", version_table=VERSION_TABLE)
+    clk = clock or SystemClock()
+    box = SecretBox(_kek(settings))
+    policy = URLPolicy(allow_http=settings.dev, allow_private=settings.dev)
+    fetch = fetcher or Fetcher(policy=policy)
+    did = settings.client_id_did
+    key = load_or_create_key(db, box, did, now=clk.now())
+    doc = did_document(did, key)
+    res = resolver or Resolver(fetcher=fetch)
+    if trust_list is None:
+        trust, trust_info = load_trust(settings, fetch)
+    else:
+        trust, trust_info = trust_list, {"source": "injected"}
+    ctx = VerifierContext(
+        settings=settings, db=db, box=box, clock=clk, fetcher=fetch,
+        one_time=OneTimeStore(db, clock=clk), key=key, did_document=doc, resolver=res,
+        status_resolver=status_resolver or CachingStatusResolver(fetch, clk),
+        trust_list=trust, trust_info=trust_info,
+    )
+    app = base_app(
+        settings, title="Rotonde verifier", docs_url=None, redoc_url=None,
+        openapi_url="/api/openapi.json",
+        body_limits=(("/scan", settings.max_upload_bytes + 64 * 1024),),
+    )
+    app.state.verifier = ctx
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    from verifier.routes import api, oid4vp, pages, vcapi
+
+    for module in (oid4vp, api, vcapi, pages):
+        app.include_router(module.router)
+
+    from verifier.routes._web import PageError, render_error, wants_html
+
+    @app.exception_handler(PageError)
+    async def on_page_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, PageError)
+        return render_error(request, exc.status, exc.problem)
+
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if wants_html(request):
+            from rotonde.errors import Problem
+
+            return render_error(request, exc.status_code, Problem(
+                f"http.{exc.status_code}", "page not found" if exc.status_code == 404
+                else "request not possible", "pagina niet gevonden" if exc.status_code == 404
+                else "verzoek niet mogelijk"))
+        return HttpProblem(exc.status_code, f"http.{exc.status_code}",
+                           str(exc.detail)).response(instance=request.url.path)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    return app

@@ -1,0 +1,53 @@
+"""``rotonde verifier serve``: run the verifier service with uvicorn.
+
+Settings come from ``ROTONDE_VERIFIER_*`` environment variables (see
+:mod:`verifier.settings`); flags override them. SQLite in the data directory by default,
+PostgreSQL via ``ROTONDE_VERIFIER_DATABASE_URL=postgresql+psycopg://...``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+__all__ = ["register"]
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from verifier.app import create_app
+    from verifier.settings import load_settings
+
+    overrides: dict[str, Any] = {
+        "host": args.host, "port": args.port, "data_dir": args.data_dir,
+        "trust_list": args.trust_list, "public_url": args.public_url,
+    }
+    if args.dev:
+        overrides["dev"] = True
+    if args.port is not None and args.public_url is None and args.dev:
+        overrides["public_url"] = f"http://{args.host or '127.0.0.1'}:{args.port}"
+    settings = load_settings(**overrides)
+    app = create_app(settings)
+    sys.stderr.write(f"rotonde verifier on {settings.base_url} (did {settings.client_id_did})\n")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+def register(sub: Any) -> None:
+    from pathlib import Path
+
+    from rotonde.cli._io import guarded
+
+    parser = sub.add_parser("verifier", help="the verifier service")
+    vsub = parser.add_subparsers(dest="verifier_command", metavar="COMMAND")
+    serve = vsub.add_parser("serve", help="run the verifier web service")
+    serve.add_argument("--host", default=None, help="interface to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default 8003)")
+    serve.add_argument("--data-dir", type=Path, default=None, help="SQLite database and dev secrets")
+    serve.add_argument("--dev", action="store_true", help="development mode (http, loopback)")
+    serve.add_argument("--trust-list", default=None, metavar="FILE_OR_URL",
+                       help="trust list of accredited issuers")
+    serve.add_argument("--public-url", default=None, help="externally visible base URL")
+    serve.set_defaults(handler=guarded(_serve))

@@ -1,0 +1,143 @@
+"""Presentation sessions in the database: create, look up, claim once, complete.
+
+The database is the arbiter so any worker can serve any step: :func:`claim` moves a session
+from ``pending``/``retrieved`` to ``processing`` with one conditional UPDATE, so a second
+response for the same ``state`` (a replay, or a race between workers) finds nothing to claim.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+
+from rotonde.errors import RotondeError
+from rotonde.oid4vp import new_nonce
+from verifier.flows.context import VerifierContext
+from verifier.models import VerificationSession
+
+__all__ = [
+    "SessionView",
+    "claim",
+    "complete",
+    "create_session",
+    "get_session",
+    "mark_retrieved",
+]
+
+OPEN = ("pending", "retrieved")
+
+
+@dataclass(frozen=True)
+class SessionView:
+    id: str
+    kind: str
+    status: str
+    state: str | None
+    nonce: str | None
+    client_id: str | None
+    title: str
+    dcql_query: dict[str, Any] | None
+    requirement: dict[str, Any] | None
+    created_at: float
+    expires_at: float
+    completed_at: float | None
+    verdict: str | None
+    result: dict[str, Any] | None
+    api_client: str | None
+
+    def expired(self, now: float) -> bool:
+        return self.status in OPEN and now >= self.expires_at
+
+    def public_status(self, now: float) -> str:
+        return "expired" if self.expired(now) else self.status
+
+
+def _view(row: VerificationSession) -> SessionView:
+    return SessionView(
+        row.id, row.kind, row.status, row.state, row.nonce, row.client_id, row.title,
+        json.loads(row.dcql_query) if row.dcql_query else None,
+        json.loads(row.requirement) if row.requirement else None,
+        row.created_at, row.expires_at, row.completed_at, row.verdict,
+        json.loads(row.result) if row.result else None, row.api_client,
+    )
+
+
+def create_session(
+    ctx: VerifierContext,
+    *,
+    kind: str,
+    title: str,
+    dcql_query: dict[str, Any] | None,
+    requirement: dict[str, Any] | None,
+    client_id: str | None,
+    api_client: str | None = None,
+    with_state: bool = True,
+) -> SessionView:
+    now = ctx.clock.now()
+    row = VerificationSession(
+        id=new_nonce(18), kind=kind, status="pending",
+        state=new_nonce(24) if with_state else None,
+        nonce=new_nonce(24) if with_state else None, client_id=client_id, title=title[:200],
+        dcql_query=json.dumps(dcql_query) if dcql_query is not None else None,
+        requirement=json.dumps(requirement) if requirement else None,
+        created_at=now, expires_at=now + ctx.settings.request_ttl, api_client=api_client,
+    )
+    with ctx.db.session() as s:
+        s.add(row)
+    return _view(row)
+
+
+def get_session(ctx: VerifierContext, *, id: str | None = None,
+                state: str | None = None) -> SessionView | None:
+    if (id is None) == (state is None) or len(id or state or "") > 128:
+        return None
+    with ctx.db.session() as s:
+        cond = VerificationSession.id == id if id is not None else (
+            VerificationSession.state == state)
+        row = s.execute(select(VerificationSession).where(cond)).scalar_one_or_none()
+        return _view(row) if row is not None else None
+
+
+def mark_retrieved(ctx: VerifierContext, session_id: str) -> None:
+    with ctx.db.session() as s:
+        s.execute(update(VerificationSession).where(
+            VerificationSession.id == session_id, VerificationSession.status == "pending",
+        ).values(status="retrieved"))
+
+
+def claim(ctx: VerifierContext, session_id: str) -> bool:
+    """Take the session for processing; False when it is not open or has expired."""
+    now = ctx.clock.now()
+    with ctx.db.session() as s:
+        res = s.execute(update(VerificationSession).where(
+            VerificationSession.id == session_id,
+            VerificationSession.status.in_(OPEN),
+            VerificationSession.expires_at > now,
+        ).values(status="processing"))
+        return bool(res.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def complete(ctx: VerifierContext, session_id: str, result: dict[str, Any],
+             raw: Any = None, *, status: str = "completed") -> None:
+    blob = None
+    if raw is not None:
+        blob = ctx.box.encrypt_text(json.dumps(raw), aad=session_id)
+    with ctx.db.session() as s:
+        s.execute(update(VerificationSession).where(VerificationSession.id == session_id).values(
+            status=status, verdict=result.get("verdict"), result=json.dumps(result),
+            completed_at=ctx.clock.now(), raw=blob))
+
+
+def raw_presentation(ctx: VerifierContext, session_id: str) -> Any:
+    with ctx.db.session() as s:
+        row = s.execute(select(VerificationSession.raw).where(
+            VerificationSession.id == session_id)).scalar_one_or_none()
+    if not row:
+        return None
+    try:
+        return json.loads(ctx.box.decrypt_text(row, aad=session_id))
+    except (RotondeError, ValueError):
+        return None

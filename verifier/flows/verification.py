@@ -1,0 +1,243 @@
+"""Verify presentations and turn the reports into one verdict a person can read.
+
+Every presentation goes through :func:`rotonde.verify.verify` with the session's holder-binding
+values (OpenID4VP 1.0 Appendix B: SD-JWT VC KB-JWT ``aud`` = client id and ``nonce``; Data
+Integrity VP ``domain`` = client id and ``challenge`` = nonce), status lists through the
+caching resolver, the trust list, then the DCQL query (§6.4) and the requirement.
+
+Verdicts: ``accepted`` (everything holds), ``warning`` (genuine and meets the requirement,
+but the issuer is not on the trust list), ``rejected`` (a fatal check failed, the query or the
+requirement is not met), ``inconclusive`` (genuine, but the status list could not be read:
+we never say "not revoked" when we do not know), ``declined`` (the wallet refused).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rotonde.errors import Problem
+from rotonde.oid4vp import evaluate, parse_dcql
+from rotonde.verify import VerificationReport, VerifyOptions, verify
+from verifier.flows.context import VerifierContext
+from verifier.flows.requirement import evaluate_requirement
+
+__all__ = ["build_result", "failure_result", "presentation_digest", "verify_presentations"]
+
+log = logging.getLogger("rotonde.verifier")
+_REPLAY_TTL = 7 * 24 * 3600.0
+
+_SUMMARY: dict[str, tuple[str, str]] = {
+    "accepted": ("Accepted: the evidence is genuine, valid and meets what you asked for.",
+                 "Geaccepteerd: het bewijs is echt, geldig en voldoet aan uw vraag."),
+    "warning": ("Accepted with a warning: the evidence is genuine and meets what you asked for, "
+                "but the issuer is not on your list of accredited issuers.",
+                "Geaccepteerd met een waarschuwing: het bewijs is echt en voldoet aan uw vraag, "
+                "maar de uitgever staat niet op uw lijst van erkende uitgevers."),
+    "rejected": ("Not accepted.", "Niet geaccepteerd."),
+    "inconclusive": ("Not confirmed: we could not check whether the credential was revoked.",
+                     "Niet bevestigd: we konden niet nagaan of het bewijs is ingetrokken."),
+    "declined": ("The learner declined to share evidence.",
+                 "De lerende heeft geweigerd bewijs te delen."),
+}
+
+_STATUS_UNKNOWN = {"status.unavailable", "fetch.failed", "fetch.disabled", "fetch.timeout",
+                   "fetch.refused", "fetch.too_large", "status.unknown"}
+
+
+def presentation_digest(presentation: Any) -> str:
+    import json
+
+    text = presentation if isinstance(presentation, str) else json.dumps(
+        presentation, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _options(ctx: VerifierContext, *, nonce: str | None, audience: str | None) -> VerifyOptions:
+    return VerifyOptions(
+        nonce=nonce, audience=audience, challenge=nonce, domain=audience,
+        require_holder_binding=True, clock=ctx.clock, resolver=ctx.resolver,
+        fetcher=ctx.fetcher, trust_list=ctx.trust_list, check_status=True,
+        status_resolver=ctx.status_resolver,
+    )
+
+
+def verify_presentations(
+    ctx: VerifierContext,
+    vp_token: Mapping[str, Sequence[Any]],
+    *,
+    nonce: str | None,
+    audience: str | None,
+) -> dict[str, list[VerificationReport]]:
+    """Verify every presentation; a presentation seen before (any session) fails ``parse``
+    with ``presentation.replayed``."""
+    out: dict[str, list[VerificationReport]] = {}
+    for qid, items in vp_token.items():
+        reports = []
+        for item in items:
+            try:
+                report = verify(item, _options(ctx, nonce=nonce, audience=audience))
+            except Exception:  # a verifier plug-in bug must give a verdict, not a 500
+                log.exception("verification crashed")
+                from rotonde.verify.report import ReportBuilder
+
+                builder = ReportBuilder("unknown")
+                builder.fail("parse", Problem(
+                    "verify.internal", "the presentation could not be verified (internal error)",
+                    "de presentatie kon niet worden geverifieerd (interne fout)"))
+                report = builder.build()
+            if not ctx.one_time.remember("presentation", presentation_digest(item),
+                                         ttl=_REPLAY_TTL):
+                report = _with_problem(report, "parse", Problem(
+                    "presentation.replayed", "this presentation was already used",
+                    "deze presentatie is al eerder gebruikt"))
+            reports.append(report)
+        out[qid] = reports
+    return out
+
+
+def _with_problem(report: VerificationReport, name: str, problem: Problem) -> VerificationReport:
+    from dataclasses import replace
+
+    from rotonde.verify.report import Check
+
+    checks = list(report.checks)
+    for i, c in enumerate(checks):
+        if c.name == name:
+            checks[i] = Check(name, "failed", True, (problem, *c.problems), c.detail)
+            break
+    else:
+        checks.insert(0, Check(name, "failed", True, (problem,)))
+    return replace(report, checks=tuple(checks))
+
+
+def _credential_views(report: VerificationReport) -> list[tuple[str, dict[str, Any], Any]]:
+    """(format, claims, issuer) of each credential a presentation proved."""
+    if report.format in ("ldp_vp", "vp+jwt") and report.credentials:
+        return [("ldp_vc" if report.format == "ldp_vp" else "jwt_vc_json", r.claims or {},
+                 r.issuer) for r in report.credentials]
+    return [(report.format, report.claims or {}, report.issuer)]
+
+
+def _trusted(report: VerificationReport) -> bool | None:
+    checks = [report.check("trust")] + [r.check("trust") for r in report.credentials]
+    outcomes = [c.outcome for c in checks if c is not None]
+    if "failed" in outcomes:
+        return False
+    if "passed" in outcomes:
+        return True
+    return None
+
+
+def _all_problems(report: VerificationReport, fatal_only: bool = True) -> list[Problem]:
+    out = [p for c in report.checks if c.outcome == "failed" and (c.fatal or not fatal_only)
+           for p in c.problems]
+    for r in report.credentials:
+        out.extend(_all_problems(r, fatal_only))
+    return out
+
+
+def build_result(
+    ctx: VerifierContext,
+    reports: Mapping[str, list[VerificationReport]],
+    *,
+    dcql_query: Mapping[str, Any] | None,
+    requirement: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The result document (JSON; the HTML page renders the same)."""
+    presented: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
+    creds: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    fatal: list[Problem] = []
+    trusted_all: list[bool | None] = []
+    for qid, items in reports.items():
+        for report in items:
+            views = _credential_views(report)
+            if report.verified:
+                presented.setdefault(qid, []).extend((f, c) for f, c, _ in views)
+            trusted = _trusted(report)
+            trusted_all.append(trusted)
+            for fmt, claims, issuer in views:
+                creds.append({"query_id": qid, "format": fmt, "claims": claims,
+                              "issuer": issuer or report.issuer, "trusted": trusted,
+                              "verified": report.verified})
+            fatal.extend(_all_problems(report))
+            rows.append({"query_id": qid, "report": report.to_dict()})
+    dcql_eval = None
+    if dcql_query is not None:
+        dcql_eval = evaluate(parse_dcql(dcql_query), presented).to_dict()
+    req = evaluate_requirement(requirement or {}, [c for c in creds if c["verified"]])
+    codes = [p.code for p in fatal]
+    if not rows:
+        verdict = "rejected"
+    elif fatal and all(c in _STATUS_UNKNOWN for c in codes):
+        verdict = "inconclusive"
+    elif fatal or (dcql_eval is not None and not dcql_eval["satisfied"]) or not req["met"]:
+        verdict = "rejected"
+    elif any(t is False for t in trusted_all):
+        verdict = "warning"
+    else:
+        verdict = "accepted"
+    reasons = [p.to_dict() for p in fatal]
+    if dcql_eval is not None and not dcql_eval["satisfied"]:
+        reasons.extend(dcql_eval["problems"])
+    reasons.extend({"code": r["code"], "message": r["message"], "message_nl": r["message_nl"]}
+                   for r in req["reasons"] if not r["met"])
+    if verdict == "warning":
+        reasons.extend(p.to_dict() for items in reports.values() for r in items
+                       for c in [r.check("trust")] if c is not None for p in c.problems)
+    en, nl = _SUMMARY[verdict]
+    if verdict == "rejected" and reasons:
+        en = f"{en} {reasons[0]['message'][:1].upper()}{reasons[0]['message'][1:]}."
+        nl = f"{nl} {reasons[0]['message_nl'][:1].upper()}{reasons[0]['message_nl'][1:]}."
+    return {
+        "verdict": verdict,
+        "summary": {"en": en, "nl": nl},
+        "reasons": reasons,
+        "checks": _check_rows(reports),
+        "credentials": creds,
+        "dcql": dcql_eval,
+        "requirement": req,
+        "presentations": rows,
+        "checked_at": ctx.clock.now(),
+    }
+
+
+def _check_rows(reports: Mapping[str, list[VerificationReport]]) -> list[dict[str, Any]]:
+    """One row per named check, worst outcome across all presentations."""
+    rank = {"failed": 3, "passed": 1, "skipped": 0}
+    rows: dict[str, dict[str, Any]] = {}
+
+    def walk(report: VerificationReport) -> None:
+        for c in report.checks:
+            row = rows.setdefault(c.name, {"name": c.name, "outcome": c.outcome,
+                                           "fatal": c.fatal, "problems": [], "detail": {}})
+            if rank[c.outcome] > rank[row["outcome"]]:
+                row["outcome"] = c.outcome
+            row["problems"].extend(p.to_dict() for p in c.problems)
+            row["detail"].update(c.detail)
+        for r in report.credentials:
+            walk(r)
+
+    for items in reports.values():
+        for r in items:
+            walk(r)
+    from rotonde.verify.report import CHECK_NAMES
+
+    return [rows[n] for n in CHECK_NAMES if n in rows]
+
+
+def failure_result(ctx: VerifierContext, verdict: str, problem: Problem) -> dict[str, Any]:
+    """A result for a response that never reached verification (garbage, wallet error)."""
+    en, nl = _SUMMARY[verdict]
+    if verdict == "rejected":
+        en = f"{en} {problem.message[:1].upper()}{problem.message[1:]}."
+        nl = f"{nl} {(problem.message_nl or problem.message)[:1].upper()}" \
+             f"{(problem.message_nl or problem.message)[1:]}."
+    return {"verdict": verdict, "summary": {"en": en, "nl": nl}, "reasons": [problem.to_dict()],
+            "checks": [{"name": "parse", "outcome": "failed", "fatal": True,
+                        "problems": [problem.to_dict()], "detail": {}}],
+            "credentials": [], "dcql": None, "requirement": None, "presentations": [],
+            "checked_at": ctx.clock.now()}

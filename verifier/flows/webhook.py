@@ -1,0 +1,82 @@
+"""Optional webhook to an HR system when a result is ready.
+
+``POST <webhook_url>`` with a JSON body ``{"event": "verification.completed", "session_id",
+"verdict", "result_url", "api_client", "timestamp"}`` and the header
+``X-Rotonde-Signature: t=<unix time>,v1=<hex HMAC-SHA256 over "<t>.<body>">`` keyed with
+``webhook_secret`` (the receiver recomputes it and rejects stale timestamps). Delivery runs
+in a background thread; failures are logged and stored as the HTTP status, never raised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import threading
+from typing import Any
+
+from verifier.flows.context import VerifierContext
+
+__all__ = ["notify", "sign_webhook", "verify_webhook"]
+
+log = logging.getLogger("rotonde.verifier")
+
+
+def sign_webhook(secret: str, body: bytes, timestamp: int) -> str:
+    mac = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def verify_webhook(secret: str, body: bytes, header: str, *, now: float,
+                   tolerance: float = 300) -> bool:
+    """What a receiver does: recompute and compare in constant time."""
+    try:
+        parts = dict(p.split("=", 1) for p in header.split(","))
+        ts = int(parts["t"])
+    except (ValueError, KeyError):
+        return False
+    if abs(now - ts) > tolerance:
+        return False
+    return hmac.compare_digest(sign_webhook(secret, body, ts), header)
+
+
+def _send(ctx: VerifierContext, session_id: str, body: bytes, headers: dict[str, str]) -> None:
+    from sqlalchemy import update
+
+    from verifier.models import VerificationSession
+
+    status = 0
+    try:
+        if ctx.webhook_sender is not None:
+            status = int(ctx.webhook_sender(ctx.settings.webhook_url, body, headers))
+        else:
+            import httpx
+
+            with httpx.Client(timeout=10, follow_redirects=False, trust_env=False) as client:
+                status = client.post(ctx.settings.webhook_url, content=body,
+                                     headers=headers).status_code
+    except Exception as exc:  # delivery problems must never break a verification
+        log.warning("webhook delivery failed: %s", type(exc).__name__)
+    with ctx.db.session() as s:
+        s.execute(update(VerificationSession).where(VerificationSession.id == session_id)
+                  .values(webhook_status=status))
+
+
+def notify(ctx: VerifierContext, session: Any, result: dict[str, Any], *,
+           background: bool = True) -> None:
+    if not ctx.settings.webhook_url:
+        return
+    ts = int(ctx.clock.now())
+    body = json.dumps({
+        "event": "verification.completed", "session_id": session.id,
+        "verdict": result.get("verdict"), "api_client": session.api_client,
+        "result_url": f"{ctx.settings.base_url}/api/requests/{session.id}", "timestamp": ts,
+    }, separators=(",", ":")).encode()
+    headers = {"content-type": "application/json",
+               "x-rotonde-signature": sign_webhook(ctx.settings.webhook_secret, body, ts)}
+    if background:
+        threading.Thread(target=_send, args=(ctx, session.id, body, headers),
+                         daemon=True).start()
+    else:
+        _send(ctx, session.id, body, headers)

@@ -1,0 +1,49 @@
+"""Database tables of the verifier (SQLAlchemy 2). Sessions live in the database so that any
+worker can serve the request object, accept the wallet's response and show the result."""
+
+from __future__ import annotations
+
+from sqlalchemy import Float, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = ["Base", "SigningKey", "VerificationSession"]
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class VerificationSession(Base):
+    """One presentation request (OpenID4VP), one scanned share, or one VC-API call."""
+
+    __tablename__ = "verifier_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)  # request | share | vcapi
+    status: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    state: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    nonce: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    client_id: Mapped[str | None] = mapped_column(String(512), nullable=True)
+    title: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    dcql_query: Mapped[str | None] = mapped_column(Text, nullable=True)
+    requirement: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[float] = mapped_column(Float, nullable=False)
+    expires_at: Mapped[float] = mapped_column(Float, nullable=False)
+    completed_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    verdict: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    result: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: the raw presentation(s), encrypted at rest
+    raw: Mapped[str | None] = mapped_column(Text, nullable=True)
+    api_client: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    webhook_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class SigningKey(Base):
+    """The verifier's request-object signing key (private JWK encrypted with the KEK)."""
+
+    __tablename__ = "verifier_keys"
+
+    kid: Mapped[str] = mapped_column(String(200), primary_key=True)
+    alg: Mapped[str] = mapped_column(String(16), nullable=False)
+    private_jwk: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[float] = mapped_column(Float, nullable=False)

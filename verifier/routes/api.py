@@ -1,0 +1,134 @@
+"""JSON API for HR systems (``Authorization: Bearer <api key>``).
+
+* ``POST /api/requests`` — create a presentation request from a template, a DCQL query or a
+  requirement profile; returns its id, the wallet invocation URI, a QR code (SVG), the result
+  URL and expiry.
+* ``GET /api/requests/{id}`` — status, verdict and the full result once ready.
+* ``POST /api/shares`` — verify a scanned share text (``{"text": ...}``).
+
+Without configured API keys the API is open only in development mode.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from rotonde.web.problem import HttpProblem
+from verifier.flows.ask import invitation, start_request
+from verifier.flows.context import VerifierContext
+from verifier.flows.scan import scan
+from verifier.flows.sessions import SessionView, get_session
+from verifier.flows.templates import compose, from_profile
+from verifier.routes._web import get_ctx
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api")
+Ctx = Annotated[VerifierContext, Depends(get_ctx)]
+
+
+def api_client(request: Request, ctx: Ctx) -> str:
+    keys = ctx.settings.api_keys
+    if not keys:
+        if ctx.settings.dev:
+            return "dev"
+        raise HttpProblem(403, "api.disabled", "the JSON API has no API keys configured",
+                          detail_nl="de JSON-API heeft geen API-sleutels ingesteld")
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    if scheme.lower() == "bearer":
+        for i, key in enumerate(keys):
+            if hmac.compare_digest(token.strip().encode(), key.encode()):
+                return f"key{i + 1}"
+    raise HttpProblem(401, "api.unauthorized", "a valid API key is required",
+                      detail_nl="een geldige API-sleutel is vereist",
+                      headers={"www-authenticate": "Bearer"})
+
+
+Client = Annotated[str, Depends(api_client)]
+
+
+class RequestIn(BaseModel):
+    template: str | None = Field(default=None, max_length=64)
+    dcql_query: dict[str, Any] | None = None
+    profile: dict[str, Any] | None = None
+    vct: str | None = Field(default=None, max_length=512)
+    min_level: int | None = None
+    min_assurance: str | None = Field(default=None, max_length=32)
+    accepted_issuers: list[str] | None = Field(default=None, max_length=50)
+    trusted_only: bool = False
+    client_id_prefix: str = Field(default="decentralized_identifier", max_length=32)
+
+
+class ShareIn(BaseModel):
+    text: str = Field(max_length=256 * 1024)
+    min_level: int | None = None
+    min_assurance: str | None = Field(default=None, max_length=32)
+    accepted_issuers: list[str] | None = Field(default=None, max_length=50)
+
+
+def session_json(ctx: VerifierContext, s: SessionView) -> dict[str, Any]:
+    now = ctx.clock.now()
+    out: dict[str, Any] = {
+        "id": s.id, "kind": s.kind, "status": s.public_status(now), "title": s.title,
+        "created_at": s.created_at, "expires_at": s.expires_at, "verdict": s.verdict,
+        "result_url": f"{ctx.settings.base_url}/results/{s.id}",
+    }
+    if s.kind == "request" and s.status in ("pending", "retrieved"):
+        inv = invitation(ctx, s)
+        out["invocation_uri"] = inv.uri
+        out["request_uri"] = inv.request_uri
+        out["wallet_link"] = inv.wallet_link
+    if s.result is not None:
+        out["result"] = s.result
+    return out
+
+
+@router.post("/requests", status_code=201)
+def create_request(body: RequestIn, ctx: Ctx, client: Client) -> JSONResponse:
+    if body.profile is not None:
+        query, requirement, title = from_profile(body.profile)
+    else:
+        kwargs: dict[str, Any] = {}
+        if body.vct:
+            kwargs["vct"] = body.vct
+        query, requirement, title = compose(
+            template=body.template, dcql_query=body.dcql_query, min_level=body.min_level,
+            min_assurance=body.min_assurance, accepted_issuers=body.accepted_issuers,
+            trusted_only=body.trusted_only, **kwargs)
+    if body.client_id_prefix not in ("decentralized_identifier", "redirect_uri"):
+        raise HttpProblem(422, "request.invalid_client_id_prefix",
+                          "client_id_prefix must be decentralized_identifier or redirect_uri")
+    if body.client_id_prefix == "redirect_uri" and not ctx.settings.dev:
+        raise HttpProblem(422, "request.redirect_uri_dev_only",
+                          "redirect_uri client ids are only allowed in development mode")
+    session = start_request(ctx, dcql_query=query, requirement=requirement, title=title,
+                            api_client=client, client_id_prefix=body.client_id_prefix)
+    out = session_json(ctx, session)
+    from rotonde.qr import qr_svg
+
+    out["qr_svg"] = qr_svg(out["invocation_uri"])
+    return JSONResponse(out, status_code=201)
+
+
+@router.get("/requests/{session_id}")
+def read_request(session_id: str, ctx: Ctx, client: Client) -> JSONResponse:
+    s = get_session(ctx, id=session_id)
+    if s is None or (ctx.settings.api_keys and s.api_client not in (client, None)):
+        raise HttpProblem(404, "session.unknown", "no such request",
+                          detail_nl="verzoek bestaat niet")
+    return JSONResponse(session_json(ctx, s))
+
+
+@router.post("/shares", status_code=201)
+def verify_share(body: ShareIn, ctx: Ctx, client: Client) -> JSONResponse:
+    _, requirement, _ = compose(template="achievement", min_level=body.min_level,
+                                min_assurance=body.min_assurance,
+                                accepted_issuers=body.accepted_issuers)
+    s = scan(ctx, body.text, requirement=requirement or None)
+    return JSONResponse(session_json(ctx, s), status_code=201)

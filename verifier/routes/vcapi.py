@@ -1,0 +1,95 @@
+"""W3C VC-API verification endpoints (VC-API §3.3 "Verify Credential", "Verify Presentation").
+
+* ``POST /vc-api/credentials/verify`` ``{"verifiableCredential", "options"}``
+* ``POST /vc-api/presentations/verify`` ``{"verifiablePresentation", "options":
+  {"challenge", "domain"}}``
+
+Both answer 200 ``{"verified", "checks", "warnings", "errors", "report"}`` when verified and
+400 with the same body when not (as the VC-API test suites expect). Bad input is a 400 with
+a precise error, never a 500. Protected by the API key when keys are configured.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from rotonde.verify import VerificationReport, VerifyOptions, verify
+from rotonde.web.problem import HttpProblem
+from verifier.flows.context import VerifierContext
+from verifier.routes._web import get_ctx
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/vc-api")
+Ctx = Annotated[VerifierContext, Depends(get_ctx)]
+
+
+def _auth(request: Request, ctx: Ctx) -> None:
+    if ctx.settings.api_keys:
+        from verifier.routes.api import api_client
+
+        api_client(request, ctx)
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    try:
+        value = await request.json()
+    except ValueError:
+        raise HttpProblem(400, "vcapi.malformed", "the body is not JSON",
+                          detail_nl="de body is geen JSON") from None
+    if not isinstance(value, dict):
+        raise HttpProblem(400, "vcapi.malformed", "the body must be a JSON object",
+                          detail_nl="de body moet een JSON-object zijn")
+    return value
+
+
+def _answer(report: VerificationReport) -> JSONResponse:
+    checks = [c.name for c in report.checks if c.outcome == "passed"]
+    errors = [p.to_dict() for c in report.checks if c.outcome == "failed" and c.fatal
+              for p in c.problems]
+    warnings = [p.to_dict() for c in report.checks if c.outcome == "failed" and not c.fatal
+                for p in c.problems]
+    for r in report.credentials:
+        errors.extend(p.to_dict() for c in r.checks if c.outcome == "failed" and c.fatal
+                      for p in c.problems)
+    body = {"verified": report.verified, "checks": checks, "warnings": warnings,
+            "errors": errors, "report": report.to_dict()}
+    return JSONResponse(body, status_code=200 if report.verified else 400)
+
+
+def _options(ctx: VerifierContext, opts: Any) -> VerifyOptions:
+    opts = opts if isinstance(opts, dict) else {}
+    challenge = opts.get("challenge") if isinstance(opts.get("challenge"), str) else None
+    domain = opts.get("domain") if isinstance(opts.get("domain"), str) else None
+    return VerifyOptions(challenge=challenge, domain=domain, nonce=challenge, audience=domain,
+                         clock=ctx.clock, resolver=ctx.resolver, fetcher=ctx.fetcher,
+                         trust_list=ctx.trust_list, status_resolver=ctx.status_resolver)
+
+
+@router.post("/credentials/verify", dependencies=[Depends(_auth)])
+async def verify_credential(request: Request, ctx: Ctx) -> JSONResponse:
+    body = await _body(request)
+    vc = body.get("verifiableCredential")
+    if not isinstance(vc, (dict, str)):
+        raise HttpProblem(400, "vcapi.missing_credential", "verifiableCredential is missing",
+                          detail_nl="verifiableCredential ontbreekt")
+    from starlette.concurrency import run_in_threadpool
+
+    report = await run_in_threadpool(verify, vc, _options(ctx, body.get("options")))
+    return _answer(report)
+
+
+@router.post("/presentations/verify", dependencies=[Depends(_auth)])
+async def verify_presentation(request: Request, ctx: Ctx) -> JSONResponse:
+    body = await _body(request)
+    vp = body.get("verifiablePresentation")
+    if not isinstance(vp, (dict, str)):
+        raise HttpProblem(400, "vcapi.missing_presentation", "verifiablePresentation is missing",
+                          detail_nl="verifiablePresentation ontbreekt")
+    from starlette.concurrency import run_in_threadpool
+
+    report = await run_in_threadpool(verify, vp, _options(ctx, body.get("options")))
+    return _answer(report)

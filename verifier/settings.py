@@ -1,0 +1,105 @@
+"""Verifier settings (``ROTONDE_VERIFIER_*`` environment variables or keyword arguments).
+
+Extends :class:`rotonde.web.settings.ServiceSettings` with: request lifetime, the trust list
+(file or URL, optionally signed by a trust anchor whose public JWK is given), a wallet's https
+endpoint for links, API keys for HR systems, and an optional webhook (HMAC-SHA256 signed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from rotonde.errors import ConfigurationError
+from rotonde.web.settings import ServiceSettings, settings_from_env
+
+__all__ = ["ENV_PREFIX", "VerifierSettings", "load_settings"]
+
+ENV_PREFIX = "ROTONDE_VERIFIER_"
+
+
+def _bad(name: str, en: str, nl: str) -> ConfigurationError:
+    return ConfigurationError(f"config.invalid_{name}", en, message_nl=nl)
+
+
+@dataclass(frozen=True, kw_only=True)
+class VerifierSettings(ServiceSettings):
+    """Typed, validated settings for ``rotonde verifier serve``."""
+
+    service: str = "verifier"
+    public_url: str = "http://127.0.0.1:8003"
+    port: int = 8003
+    #: Lifetime of a presentation request (QR code) in seconds.
+    request_ttl: int = 600
+    #: Trust list of accredited issuers: a file path or an https URL (empty: no trust check).
+    trust_list: str = ""
+    #: Public JWK (JSON text or a file path) of the trust anchor that signs the trust list.
+    trust_anchor_key: str = ""
+    #: A wallet's base URL; request pages then also link to ``<wallet_url>/authorize?...``.
+    wallet_url: str = ""
+    #: API keys accepted by the JSON API (``Authorization: Bearer <key>``); comma separated.
+    api_keys: tuple[str, ...] = ()
+    #: Webhook called when a result is ready, signed with HMAC-SHA256 of ``webhook_secret``.
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    #: Largest uploaded QR image in bytes.
+    max_upload_bytes: int = 4 * 1024 * 1024
+    #: Key-encryption key (base64url, 32 bytes) for the verifier's signing key at rest.
+    kek: str = ""
+
+    def validate(self) -> VerifierSettings:
+        super().validate()
+        if not 30 <= self.request_ttl <= 24 * 3600:
+            raise _bad("request_ttl", "request_ttl must be between 30 seconds and one day",
+                       "request_ttl moet tussen 30 seconden en een dag liggen")
+        if self.wallet_url:
+            p = urlsplit(self.wallet_url)
+            if p.scheme not in ("https", "http") or not p.netloc or (
+                p.scheme == "http" and not self.dev
+            ):
+                raise _bad("wallet_url", "wallet_url must be an https URL",
+                           "wallet_url moet een https-URL zijn")
+        if self.webhook_url:
+            p = urlsplit(self.webhook_url)
+            if p.scheme not in ("https", "http") or (p.scheme == "http" and not self.dev):
+                raise _bad("webhook_url", "webhook_url must be an https URL",
+                           "webhook_url moet een https-URL zijn")
+            if len(self.webhook_secret) < 16:
+                raise _bad("webhook_secret", "webhook_secret must have at least 16 characters",
+                           "webhook_secret moet minstens 16 tekens hebben")
+        for key in self.api_keys:
+            if len(key) < 16:
+                raise _bad("api_keys", "API keys must have at least 16 characters",
+                           "API-sleutels moeten minstens 16 tekens hebben")
+        if self.trust_anchor_key and not self.trust_list:
+            raise _bad("trust_anchor_key", "trust_anchor_key needs a trust_list",
+                       "trust_anchor_key vereist een trust_list")
+        return self
+
+    @property
+    def client_id_did(self) -> str:
+        """The verifier's own ``did:web`` derived from its public URL."""
+        from urllib.parse import quote
+
+        from rotonde.did import did_web_from_url
+
+        if self.base_url.startswith("https://"):
+            return did_web_from_url(self.base_url)
+        # development over http: the same shape (did:web resolves to https in production)
+        parts = urlsplit(self.base_url)
+        segs = [quote(s, safe="") for s in parts.path.split("/") if s]
+        return ":".join(["did:web", quote(parts.netloc, safe=""), *segs])
+
+    @property
+    def did_json_path(self) -> str:
+        """Where the DID document is served (did:web: ``/.well-known/did.json`` or
+        ``<path>/did.json``)."""
+        path = urlsplit(self.base_url).path.rstrip("/")
+        return path + "/did.json" if path else "/.well-known/did.json"
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> VerifierSettings:
+    """Settings from ``ROTONDE_VERIFIER_*`` variables, overridden by keyword arguments."""
+    return settings_from_env(VerifierSettings, ENV_PREFIX, environ, **overrides).validate()

@@ -1,0 +1,148 @@
+"""``create_app(settings)``: the wallet web app (FastAPI, server-rendered Jinja2 pages).
+
+Start-up validates the settings, applies the Alembic migrations, loads the KEK
+(:func:`rotonde.web.crypto.load_kek`) and builds the one outbound :class:`rotonde.http.Fetcher`
+(loopback and http only in development mode). Security headers (CSP without inline script) and
+the request body cap come from :mod:`rotonde.web.security`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from rotonde.clock import Clock, SystemClock
+from rotonde.encoding import b64url_decode
+from rotonde.errors import ConfigurationError, RotondeError
+from rotonde.http import Fetcher, URLPolicy
+from rotonde.web.crypto import SecretBox, load_kek
+from rotonde.web.db import Database, migrate
+from rotonde.web.replay import OneTimeStore
+from rotonde.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from wallet.flows._http import DevFetcher
+from wallet.i18n import problem_text, translator
+from wallet.settings import ENV_PREFIX, WalletSettings
+from wallet.web import TEMPLATES, LoginRequired, PageError, WalletContext, lang_of, redirect, render
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("rotonde.wallet")
+HERE = Path(__file__).parent
+
+
+def _kek(settings: WalletSettings) -> bytes:
+    if settings.kek:
+        try:
+            raw = b64url_decode(settings.kek, what="wallet KEK")
+        except RotondeError:
+            raw = b""
+        if len(raw) != 32:
+            raise ConfigurationError(
+                "config.kek_invalid", "the wallet KEK must be 32 bytes as base64url",
+                message_nl="de KEK van de wallet moet 32 bytes zijn als base64url",
+            )
+        return raw
+    return load_kek(ENV_PREFIX, dev=settings.dev, data_dir=settings.data_dir)
+
+
+def create_app(
+    settings: WalletSettings,
+    *,
+    clock: Clock | None = None,
+    fetcher: Fetcher | None = None,
+    extra: dict[str, Any] | None = None,
+) -> FastAPI:
+    """Build the wallet app. ``clock`` and ``fetcher`` are injectable for tests."""
+    settings = settings.validate()
+    if not settings.database_url or settings.dev:
+        settings.ensure_data_dir()
+    db = Database(settings.effective_database_url, schema=settings.db_schema)
+    migrate(db, HERE / "migrations")
+    box = SecretBox(_kek(settings))
+    clk = clock or SystemClock()
+    policy = URLPolicy(allow_http=settings.dev, allow_private=settings.dev)
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    context = WalletContext(
+        settings=settings,
+        db=db,
+        box=box,
+        clock=clk,
+        fetcher=fetcher or (DevFetcher(policy=policy) if settings.dev else Fetcher(policy=policy)),
+        templates=templates,
+        one_time=OneTimeStore(db, clock=clk),
+        extra=dict(extra or {}),
+    )
+
+    app = FastAPI(title="Rotonde wallet", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.wallet = context
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    import importlib
+
+    for name in ("auth", "credentials", "receive", "present", "share", "backup"):
+        app.include_router(importlib.import_module(f"wallet.routes.{name}").router)
+
+    @app.exception_handler(LoginRequired)
+    async def on_login_required(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, LoginRequired)
+        from urllib.parse import quote
+
+        return redirect("/login?next=" + quote(exc.next_url, safe=""))
+
+    @app.exception_handler(PageError)
+    async def on_page_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, PageError)
+        lang = lang_of(request)
+        if exc.error is not None:
+            message = problem_text(lang, exc.error)
+        else:
+            message = translator(lang)(exc.key or "error.internal")
+        return render(request, "error.html",
+                      {"message": message, "code": exc.error.code if exc.error else ""},
+                      status=exc.status)
+
+    @app.exception_handler(RotondeError)
+    async def on_rotonde(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RotondeError)
+        return render(request, "error.html",
+                      {"message": problem_text(lang_of(request), exc), "code": exc.code},
+                      status=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        key = "error.not_found" if exc.status_code == 404 else "error.internal"
+        if exc.status_code == 405:
+            key = "error.not_found"
+        return render(request, "error.html",
+                      {"message": translator(lang_of(request))(key), "code": ""},
+                      status=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return render(request, "error.html",
+                      {"message": translator(lang_of(request))("error.internal"), "code": ""},
+                      status=500)
+
+    from fastapi.exceptions import RequestValidationError
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, exc: Exception) -> Response:
+        lang = lang_of(request)
+        text = ("Het formulier is onvolledig of ongeldig." if lang == "nl"
+                else "The form is incomplete or invalid.")
+        return render(request, "error.html", {"message": text, "code": "request.invalid"},
+                      status=422)
+
+    cap = max(settings.max_body_bytes, settings.max_upload_bytes + 256 * 1024)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=cap)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.send_hsts)
+    return app

@@ -1,0 +1,3 @@
+"""Wallet use cases, independent of HTTP: accounts, receive, present, share, backup."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""The wallet's routers, one per resource."""
+
+__all__: list[str] = []

@@ -1,0 +1,174 @@
+"""Sign up, log in, log out, language switch, account page and account deletion."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from rotonde.errors import RotondeError
+from wallet.flows import accounts
+from wallet.models import HolderKey
+from wallet.web import (
+    SESSION_COOKIE,
+    check_csrf,
+    ctx,
+    current_user,
+    lang_of,
+    redirect,
+    render,
+    require_user,
+    safe_next,
+    set_lang_cookie,
+)
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+Text = Annotated[str, Form(max_length=1024)]
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _start_session(request: Request, account_id: str, target: str) -> Response:
+    c = ctx(request)
+    with c.db.session() as s:
+        token, _ = accounts.create_session(s, c.clock, account_id, c.settings.session_ttl)
+    response = redirect(safe_next(target))
+    response.set_cookie(
+        SESSION_COOKIE, token, max_age=c.settings.session_ttl, httponly=True, samesite="lax",
+        secure=c.settings.secure_cookies, path="/",
+    )
+    return response
+
+
+@router.get("/signup")
+def signup_page(request: Request, next: str = "/") -> Response:
+    return render(request, "signup.html", {"next": safe_next(next)})
+
+
+@router.post("/signup")
+def signup(
+    request: Request, username: Text, password: Text, csrf: Text = "", next: Text = "/"
+) -> Response:
+    check_csrf(request, csrf)
+    c = ctx(request)
+    try:
+        with c.db.session() as s:
+            account_id = accounts.create_account(s, c.box, c.clock, username, password)
+    except RotondeError as exc:
+        return render(request, "signup.html",
+                      {"next": safe_next(next), "username": username,
+                       "error": _text(request, exc)}, status=422)
+    return _start_session(request, account_id, next)
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> Response:
+    if current_user(request) is not None:
+        return redirect(safe_next(next))
+    return render(request, "login.html", {"next": safe_next(next)})
+
+
+@router.post("/login")
+def login(
+    request: Request, username: Text, password: Text, csrf: Text = "", next: Text = "/"
+) -> Response:
+    check_csrf(request, csrf)
+    c = ctx(request)
+    try:
+        with c.db.session() as s:
+            account_id = accounts.authenticate(
+                s, c.clock, username, password, _client(request),
+                max_failures=c.settings.login_max_failures, window=c.settings.login_window,
+            )
+    except RotondeError as exc:
+        if exc.code == "account.login_failed":
+            _record_failure(request, username)
+        status = 429 if exc.code == "account.rate_limited" else 401
+        return render(request, "login.html",
+                      {"next": safe_next(next), "username": username,
+                       "error": _text(request, exc)}, status=status)
+    return _start_session(request, account_id, next)
+
+
+def _record_failure(request: Request, username: str) -> None:
+    c = ctx(request)
+    with c.db.session() as s:
+        accounts.record_failure(s, c.clock, username, _client(request), c.settings.login_window)
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: Text = "") -> Response:
+    check_csrf(request, csrf)
+    c = ctx(request)
+    with c.db.session() as s:
+        accounts.end_session(s, request.cookies.get(SESSION_COOKIE, ""))
+    response = redirect("/login")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/lang/{code}")
+def switch_language(request: Request, code: str, next: str = "/") -> Response:
+    response = redirect(safe_next(next))
+    set_lang_cookie(response, code, ctx(request).settings.secure_cookies)
+    return response
+
+
+@router.get("/account")
+def account_page(request: Request) -> Response:
+    user = require_user(request)
+    c = ctx(request)
+    with c.db.session() as s:
+        keys = s.scalars(select(HolderKey).where(HolderKey.account_id == user.account_id)).all()
+        listed = [{"alg": k.alg, "id": k.id} for k in keys]
+    return render(request, "account.html", {"keys": listed, "active": "account"})
+
+
+@router.post("/account/delete")
+def delete_account(request: Request, password: Text, csrf: Text = "") -> Response:
+    user = require_user(request)
+    check_csrf(request, csrf)
+    c = ctx(request)
+    try:
+        with c.db.session() as s:
+            accounts.authenticate(
+                s, c.clock, user.username, password, _client(request),
+                max_failures=c.settings.login_max_failures, window=c.settings.login_window,
+            )
+    except RotondeError as exc:
+        if exc.code == "account.login_failed":
+            _record_failure(request, user.username)
+        with c.db.session() as s:
+            keys = s.scalars(
+                select(HolderKey).where(HolderKey.account_id == user.account_id)
+            ).all()
+            listed = [{"alg": k.alg, "id": k.id} for k in keys]
+        return render(request, "account.html",
+                      {"keys": listed, "active": "account", "error": _text(request, exc)},
+                      status=403)
+    with c.db.session() as s:
+        accounts.delete_account(s, user.account_id)
+    request.state.user = None
+    response = render(request, "login.html", {"next": "/", "notice": _t(request,
+                                                                       "account.deleted")})
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def _text(request: Request, exc: RotondeError) -> str:
+    from wallet.i18n import problem_text
+
+    return problem_text(lang_of(request), exc)
+
+
+def _t(request: Request, key: str) -> str:
+    from wallet.i18n import translator
+
+    return translator(lang_of(request))(key)

@@ -1,0 +1,185 @@
+"""Presenting to a verifier (OpenID4VP): the https ``/authorize`` link, paste box, QR upload,
+the consent page and the outcome; and the disclosure history."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from rotonde.errors import RotondeError
+from wallet.flows import present as flow
+from wallet.flows.accounts import holder_keys, vault_for
+from wallet.flows.pending import drop_flow, load_flow, start_flow
+from wallet.flows.store import list_credentials, list_history, log_disclosure
+from wallet.i18n import problem_text, translator
+from wallet.web import (
+    PageError,
+    check_csrf,
+    ctx,
+    lang_of,
+    read_upload,
+    render,
+    require_user,
+)
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+
+def _page(request: Request, error: RotondeError | None = None, text: str = "",
+          status: int = 200) -> Response:
+    from wallet.flows.share import list_shares
+
+    user = require_user(request)
+    c = ctx(request)
+    lang = lang_of(request)
+    with c.db.session() as s:
+        vault = vault_for(s, c.box, user.account_id)
+        items = [h for h in list_credentials(s, vault) if h.format == "dc+sd-jwt"]
+        shares = list_shares(s, vault, c.clock.now())[:10]
+    return render(request, "present.html", {
+        "active": "present", "error": problem_text(lang, error) if error else None,
+        "request_text": text, "credentials": [{"id": h.id, "title": h.title(lang)}
+                                              for h in items],
+        "shares": shares,
+    }, status=status)
+
+
+def _label(path: tuple[Any, ...]) -> str:
+    return " › ".join("*" if p is None else str(p) for p in path)
+
+
+def _prepare(request: Request, text: str) -> Response:
+    from rotonde.did import Resolver
+
+    user = require_user(request)
+    c = ctx(request)
+    lang = lang_of(request)
+    try:
+        view = flow.read_request(text, fetcher=c.fetcher, resolver=Resolver(c.fetcher),
+                                 clock=c.clock, allow_http=c.settings.dev,
+                                 trusted=c.settings.trusted_verifiers)
+    except RotondeError as exc:
+        return _page(request, exc, text, status=400)
+    with c.db.session() as s:
+        vault = vault_for(s, c.box, user.account_id)
+        held = list_credentials(s, vault)
+        found = flow.candidates(view.request, held)
+        flow_id = start_flow(s, vault, "present", {
+            "request": view.request, "signed": view.signed, "trusted": view.trusted,
+        }, c.clock.now())
+    needed = {q for sets in flow.required_sets(view.request) for opt in sets for q in opt}
+    queries = [{
+        "id": qid, "required": qid in needed,
+        "options": [{"id": cand.held.id, "title": cand.held.title(lang),
+                     "issuer": cand.held.issuer_name(lang),
+                     "claims": [_label(p) for p in cand.paths]} for cand in cands],
+    } for qid, cands in found.items()]
+    can_answer = all(
+        any(all(found.get(q) for q in opt) for opt in sets)
+        for sets in flow.required_sets(view.request))
+    return render(request, "consent.html", {
+        "active": "present", "flow_id": flow_id, "view": view, "queries": queries,
+        "can_answer": can_answer,
+    })
+
+
+@router.get("/authorize")
+def authorize(request: Request) -> Response:
+    """The wallet's https entry point for OpenID4VP requests (a phone camera opens it)."""
+    require_user(request)
+    if not request.url.query:
+        return _page(request)
+    return _prepare(request, "openid4vp://?" + request.url.query)
+
+
+@router.get("/present")
+def present_page(request: Request) -> Response:
+    return _page(request)
+
+
+@router.post("/present")
+async def present_submit(
+    request: Request,
+    csrf: Annotated[str, Form()] = "",
+    request_link: Annotated[str, Form(max_length=8192)] = "",
+    image: Annotated[UploadFile | str | None, File()] = None,
+) -> Response:
+    require_user(request)
+    check_csrf(request, csrf)
+    text = request_link.strip()
+    data = await read_upload(image, ctx(request).settings.max_upload_bytes)
+    if data is not None:
+        from rotonde.qr import decode_qr
+
+        try:
+            text = decode_qr(data)
+        except RotondeError as exc:
+            return _page(request, exc, status=400)
+    return _prepare(request, text)
+
+
+@router.post("/present/{flow_id}")
+async def present_answer(request: Request, flow_id: str) -> Response:
+    user = require_user(request)
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf", "")))
+    c = ctx(request)
+    lang = lang_of(request)
+    with c.db.session() as s:
+        vault = vault_for(s, c.box, user.account_id)
+        state = load_flow(s, vault, flow_id, "present", c.clock.now())
+        if state is None:
+            raise PageError(410, "error.flow_expired")
+        drop_flow(s, vault, flow_id)
+        held = {h.id: h for h in list_credentials(s, vault)}
+        keys = holder_keys(s, vault)
+    req = state["request"]
+    verifier = flow.RequestView(req, state["signed"], state["trusted"]).verifier_name
+    if form.get("action") != "share":
+        return render(request, "outcome.html", {"active": "present", "ok": False,
+                                                "declined": True, "verifier": verifier})
+    found = flow.candidates(req, list(held.values()))
+    chosen: dict[str, tuple[Any, list[tuple[Any, ...]]]] = {}
+    for qid, cands in found.items():
+        pick = str(form.get(f"cred_{qid}", ""))
+        cand = next((x for x in cands if x.held.id == pick), None)
+        if cand is not None:
+            chosen[qid] = (cand.held, list(cand.paths))
+    answered = set(chosen)
+    if not chosen or not all(any(set(opt) <= answered for opt in sets)
+                             for sets in flow.required_sets(req)):
+        return render(request, "outcome.html", {
+            "active": "present", "ok": False, "verifier": verifier,
+            "problem": translator(lang)("present.none_match")}, status=422)
+    try:
+        vp_token = flow.build_vp_token(req, chosen, keys=keys, clock=c.clock)
+        result = flow.send_response(req, vp_token, fetcher=c.fetcher)
+    except RotondeError as exc:
+        result = {"ok": False, "redirect_uri": None, "problem": exc.problems[0].to_dict()}
+    if result["ok"]:
+        with c.db.session() as s:
+            log_disclosure(s, vault_for(s, c.box, user.account_id), c.clock.now(), {
+                "kind": "oid4vp", "to": verifier, "client_id": req["client_id"],
+                "trusted": state["trusted"],
+                "claims": [{"credential": h.title(lang), "credential_id": h.id,
+                            "paths": [_label(p) for p in paths] or ["*"]}
+                           for h, paths in chosen.values()],
+            })
+    return render(request, "outcome.html", {
+        "active": "present", "ok": result["ok"], "verifier": verifier,
+        "redirect_uri": result.get("redirect_uri"),
+        "problem": problem_text(lang, result["problem"]) if result.get("problem") else None,
+    }, status=200 if result["ok"] else 502)
+
+
+@router.get("/history")
+def history(request: Request) -> Response:
+    user = require_user(request)
+    c = ctx(request)
+    with c.db.session() as s:
+        entries = list_history(s, vault_for(s, c.box, user.account_id))
+    return render(request, "history.html", {"active": "history", "entries": entries})

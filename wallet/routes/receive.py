@@ -1,0 +1,173 @@
+"""Receiving: the https Credential Offer Endpoint, the paste box, QR upload, PIN and result."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from rotonde.errors import RotondeError
+from rotonde.verify import VerifyOptions
+from wallet.flows import receive as flow
+from wallet.flows.accounts import holder_keys, vault_for
+from wallet.flows.pending import drop_flow, load_flow, start_flow
+from wallet.flows.store import store_credential, summarise
+from wallet.i18n import problem_text
+from wallet.web import (
+    PageError,
+    WalletContext,
+    check_csrf,
+    ctx,
+    lang_of,
+    read_upload,
+    redirect,
+    render,
+    require_user,
+)
+
+__all__ = ["router", "verify_options"]
+
+router = APIRouter()
+
+
+def verify_options(c: WalletContext) -> VerifyOptions:
+    """How the wallet verifies: DIDs and issuer metadata through the one Fetcher, status on."""
+    from rotonde.did import Resolver
+
+    return VerifyOptions(fetcher=c.fetcher, resolver=Resolver(c.fetcher), clock=c.clock,
+                         check_status=True)
+
+
+def _page(request: Request, error: RotondeError | str | None = None, text: str = "",
+          status: int = 200) -> Response:
+    message = error if isinstance(error, str) else (
+        problem_text(lang_of(request), error) if error else None)
+    return render(request, "receive.html", {"active": "receive", "error": message,
+                                            "offer_text": text}, status=status)
+
+
+def _prepare(request: Request, text: str) -> Response:
+    """Read the offer and the issuer metadata, then ask the learner (PIN, accept)."""
+    user = require_user(request)
+    c = ctx(request)
+    lang = lang_of(request)
+    try:
+        offer = flow.read_offer(text, c.fetcher)
+        info = flow.fetch_metadata(offer["credential_issuer"], c.fetcher)
+        offered = [{"id": cid, "label": info.label(cid, lang),
+                    "format": info.configuration(cid)["format"]}
+                   for cid in offer["credential_configuration_ids"]]
+    except RotondeError as exc:
+        return _page(request, exc, text, status=400)
+    grant = offer["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
+    with c.db.session() as s:
+        vault = vault_for(s, c.box, user.account_id)
+        flow_id = start_flow(s, vault, "offer", {
+            "offer": offer, "metadata": info.metadata, "token_endpoint": info.token_endpoint,
+        }, c.clock.now())
+    return render(
+        request, "offer.html", {
+            "active": "receive", "flow_id": flow_id, "issuer": info.issuer,
+            "issuer_name": info.name(lang), "offered": offered, "tx_code": grant.get("tx_code"),
+        })
+
+
+@router.get("/offer")
+def offer_endpoint(request: Request) -> Response:
+    """The wallet's https Credential Offer Endpoint (OpenID4VCI 1.0 §4.1): a phone camera opens
+    the issuer's QR code here."""
+    require_user(request)
+    query = request.url.query
+    if "credential_offer" not in query:
+        return _page(request)
+    return _prepare(request, flow.offer_text_from_query(query))
+
+
+@router.get("/receive")
+def receive_page(request: Request) -> Response:
+    require_user(request)
+    return _page(request)
+
+
+@router.post("/receive")
+async def receive_submit(
+    request: Request,
+    csrf: Annotated[str, Form()] = "",
+    offer: Annotated[str, Form(max_length=16384)] = "",
+    image: Annotated[UploadFile | str | None, File()] = None,
+) -> Response:
+    require_user(request)
+    check_csrf(request, csrf)
+    text = offer.strip()
+    data = await read_upload(image, ctx(request).settings.max_upload_bytes)
+    if data is not None:
+        from rotonde.qr import decode_qr
+
+        try:
+            text = decode_qr(data)
+        except RotondeError as exc:
+            return _page(request, exc, status=400)
+    return _prepare(request, text)
+
+
+@router.post("/receive/{flow_id}")
+def receive_accept(
+    request: Request,
+    flow_id: str,
+    csrf: Annotated[str, Form()] = "",
+    tx_code: Annotated[str, Form(max_length=64)] = "",
+    action: Annotated[str, Form()] = "accept",
+) -> Response:
+    user = require_user(request)
+    check_csrf(request, csrf)
+    c = ctx(request)
+    lang = lang_of(request)
+    with c.db.session() as s:
+        vault = vault_for(s, c.box, user.account_id)
+        state = load_flow(s, vault, flow_id, "offer", c.clock.now())
+        keys = holder_keys(s, vault)
+        if state is None:
+            raise PageError(410, "error.flow_expired")
+        if action != "accept":
+            drop_flow(s, vault, flow_id)
+            return redirect("/")
+    info = flow.IssuerInfo(state["metadata"], state["token_endpoint"])
+    try:
+        items = flow.redeem(state["offer"], info, tx_code=tx_code.strip() or None, keys=keys,
+                            fetcher=c.fetcher, clock=c.clock)
+    except RotondeError as exc:
+        grant = state["offer"]["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
+        offered = [{"id": cid, "label": info.label(cid, lang),
+                    "format": info.configuration(cid)["format"]}
+                   for cid in state["offer"]["credential_configuration_ids"]]
+        return render(request, "offer.html", {
+            "active": "receive", "flow_id": flow_id, "issuer": info.issuer,
+            "issuer_name": info.name(lang), "offered": offered, "tx_code": grant.get("tx_code"),
+            "error": problem_text(lang, exc),
+        }, status=400)
+    flow.check_received(items, verify_options(c), keys)
+    results: list[dict[str, Any]] = []
+    with c.db.session() as s:
+        vault = vault_for(s, c.box, user.account_id)
+        now = c.clock.now()
+        for item in items:
+            result: dict[str, Any] = {"label": info.label(item.config_id, lang),
+                                      "format": item.format, "report": item.report,
+                                      "verified": item.verified,
+                                      "problems": [problem_text(lang, p) for p in item.problems]}
+            if item.verified:
+                meta = summarise(item.credential, item.report, fmt=item.format, extra={
+                    "status_checked_at": now, "credential_issuer": info.issuer,
+                    "config_id": item.config_id, "issuer_display": info.name(lang),
+                })
+                if not (meta["issuer"] or {}).get("name"):
+                    meta["issuer"]["name"] = info.name(lang)
+                result["id"] = store_credential(s, vault, fmt=item.format,
+                                                credential=item.credential, meta=meta,
+                                                received_at=now)
+            results.append(result)
+        drop_flow(s, vault, flow_id)
+    status = 200 if all(r["verified"] for r in results) else 422
+    return render(request, "received.html", {"active": "receive", "results": results,
+                                             "issuer_name": info.name(lang)}, status=status)

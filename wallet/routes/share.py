@@ -1,0 +1,123 @@
+"""Holder-initiated shares: choose claims, show the QR code and link, withdraw; and the public
+``GET /share/{share_id}`` endpoint a verifier fetches (``docs/share-protocol.md`` §4)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from rotonde.errors import RotondeError
+from wallet.flows import share as flow
+from wallet.flows.accounts import holder_keys, vault_for
+from wallet.flows.store import get_credential, list_credentials, log_disclosure
+from wallet.web import PageError, check_csrf, ctx, lang_of, render, require_user
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+
+@router.get("/share")
+def share_form(request: Request, credential: str = "") -> Response:
+    from rotonde.sdjwt import disclosable_paths
+
+    user = require_user(request)
+    c = ctx(request)
+    lang = lang_of(request)
+    with c.db.session() as s:
+        vault = vault_for(s, c.box, user.account_id)
+        held = get_credential(s, vault, credential) if credential else None
+        items = list_credentials(s, vault)
+    if held is None:
+        return render(request, "share_pick.html", {
+            "active": "present",
+            "credentials": [{"id": h.id, "title": h.title(lang)} for h in items
+                            if h.format == "dc+sd-jwt" and h.meta.get("verified")]})
+    paths = disclosable_paths(held.credential) if held.format == "dc+sd-jwt" else []
+    return render(request, "share_form.html", {"active": "present", "h": held,
+                                               "title": held.title(lang), "paths": paths})
+
+
+@router.post("/share")
+async def share_create(request: Request) -> Response:
+    user = require_user(request)
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf", "")))
+    c = ctx(request)
+    lang = lang_of(request)
+    credential_id = str(form.get("credential", ""))
+    chosen = [str(v) for v in form.getlist("claim")][:200]
+    label = str(form.get("label", ""))[:100]
+    try:
+        with c.db.session() as s:
+            vault = vault_for(s, c.box, user.account_id)
+            held = get_credential(s, vault, credential_id)
+            if held is None:
+                raise PageError(404, "error.not_found")
+            paths = flow.check_paths(held, chosen)
+            created = flow.create_share(
+                s, vault, held=held, paths=paths, keys=holder_keys(s, vault), clock=c.clock,
+                ttl=c.settings.share_ttl, base_url=c.settings.base_url, label=label)
+            key = flow.share_key(created.share_id)
+    except RotondeError as exc:
+        raise PageError(400, error=exc) from None
+    from rotonde.qr import qr_svg
+
+    return render(request, "share_show.html", {
+        "active": "present", "created": created, "key": key, "title": held.title(lang),
+        "qr": qr_svg(created.url, title=held.title(lang)),
+        "compact_qr": qr_svg(created.compact) if created.compact else None,
+        "claims": [".".join(p) for p in paths],
+    })
+
+
+@router.post("/shares/{key}/withdraw")
+def share_withdraw(request: Request, key: str, csrf: Annotated[str, Form()] = "") -> Response:
+    user = require_user(request)
+    check_csrf(request, csrf)
+    c = ctx(request)
+    with c.db.session() as s:
+        if not flow.withdraw_share(s, vault_for(s, c.box, user.account_id), key):
+            raise PageError(404, "error.not_found")
+    return render(request, "share_withdrawn.html", {"active": "present"})
+
+
+@router.get("/share/{share_id}")
+def share_fetch(request: Request, share_id: str) -> Response:
+    """The envelope for a verifier (JSON); a short human page for a browser."""
+    c = ctx(request)
+    wants_html = "text/html" in request.headers.get("accept", "") and "json" not in \
+        request.headers.get("accept", "")
+    if wants_html:
+        lang = lang_of(request)
+        text = ("Dit is een deellink van een Rotonde-wallet. Open hem met de app van de "
+                "controleur." if lang == "nl" else
+                "This is a share link from a Rotonde wallet. Open it with the verifier's app.")
+        return HTMLResponse(f"<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
+                            f"<meta name=\"viewport\" content=\"width=device-width\">"
+                            f"<title>Rotonde</title></head><body><p>{text}</p></body></html>")
+    now = c.clock.now()
+    with c.db.session() as s:
+        status, envelope, account_id, data = flow.fetch_share(s, c.box, share_id, now)
+        if status == 200 and account_id and data:
+            ua = request.headers.get("user-agent", "")[:120]
+            log_disclosure(s, vault_for(s, c.box, account_id), now, {
+                "kind": "share", "to": data.get("label") or (request.client.host if
+                                                              request.client else ""),
+                "agent": ua,
+                "claims": [{"credential": data.get("title"), "credential_id":
+                            data.get("credential"), "paths": data.get("claims") or ["*"]}],
+            })
+    if status == 200:
+        return JSONResponse(envelope, headers={"Cache-Control": "no-store"})
+    code = "share.unknown" if status == 404 else "share.gone"
+    detail = ("unknown share" if status == 404 else
+              "this share has expired, was withdrawn or was already used")
+    return JSONResponse({"type": "https://rotonde.dev/problems/" + code, "title": detail,
+                         "status": status, "code": code, "detail": detail},
+                        status_code=status, media_type="application/problem+json",
+                        headers={"Cache-Control": "no-store"})
+
+

@@ -1,0 +1,78 @@
+"""Wallet settings (``ROTONDE_WALLET_*`` environment variables or keyword arguments).
+
+Extends :class:`rotonde.web.settings.ServiceSettings` with the wallet's own knobs: session
+lifetime, share lifetime (default 10 minutes), upload cap, login rate limit and the verifier
+trust list (client ids the wallet shows as trusted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rotonde.errors import ConfigurationError
+from rotonde.web.settings import ServiceSettings, settings_from_env
+
+__all__ = ["ENV_PREFIX", "WalletSettings", "load_settings"]
+
+ENV_PREFIX = "ROTONDE_WALLET_"
+
+
+@dataclass(frozen=True, kw_only=True)
+class WalletSettings(ServiceSettings):
+    """Typed, validated settings for ``rotonde wallet serve``."""
+
+    service: str = "wallet"
+    public_url: str = "http://127.0.0.1:8002"
+    port: int = 8002
+    #: Lifetime of a login session in seconds (default 12 hours).
+    session_ttl: int = 12 * 3600
+    #: Lifetime of a holder-initiated share (QR code and link), seconds.
+    share_ttl: int = 600
+    #: Largest uploaded file (QR image, backup) in bytes.
+    max_upload_bytes: int = 2 * 1024 * 1024
+    #: Failed logins per account (or client address) in ``login_window`` before refusing.
+    login_max_failures: int = 5
+    login_window: int = 900
+    #: Verifier client ids the wallet shows as trusted; comma separated in the environment.
+    trusted_verifiers: tuple[str, ...] = ()
+    #: Issuer identifiers the wallet shows as trusted.
+    trusted_issuers: tuple[str, ...] = ()
+    #: Key-encryption key (base64url, 32 bytes); normally from ``ROTONDE_WALLET_KEK``.
+    kek: str = ""
+    #: Directory with pathway JSON files (default: the shipped ``examples/pathways``).
+    pathways_dir: Path | None = None
+
+    def validate(self) -> WalletSettings:
+        super().validate()
+        if not 60 <= self.share_ttl <= 24 * 3600:
+            raise ConfigurationError(
+                "config.invalid_share_ttl",
+                "share_ttl must be between 60 seconds and one day",
+                message_nl="share_ttl moet tussen 60 seconden en een dag liggen",
+            )
+        if not 60 <= self.session_ttl <= 30 * 24 * 3600:
+            raise ConfigurationError(
+                "config.invalid_session_ttl",
+                "session_ttl must be between 60 seconds and 30 days",
+                message_nl="session_ttl moet tussen 60 seconden en 30 dagen liggen",
+            )
+        if self.login_max_failures < 1:
+            raise ConfigurationError(
+                "config.invalid_login_max_failures",
+                "login_max_failures must be at least 1",
+                message_nl="login_max_failures moet minstens 1 zijn",
+            )
+        return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies get ``Secure`` when the wallet is served over TLS."""
+        return self.public_url.startswith("https://")
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> WalletSettings:
+    """Settings from ``ROTONDE_WALLET_*`` variables, overridden by keyword arguments."""
+    return settings_from_env(WalletSettings, ENV_PREFIX, environ, **overrides).validate()

@@ -34,7 +34,7 @@ def _setup(tmp: Path) -> tuple[Any, Any, str, str]:
     from issuer.flows.apikeys import new_api_key
     from issuer.flows.tenants import create_tenant
     from issuer.settings import IssuerSettings
-    from tests.issuer.conftest import TEMPLATE
+    from tests.issuer._support import TEMPLATE
 
     settings = IssuerSettings(dev=True, data_dir=tmp, public_url="http://testserver",
                               batch_max_bytes=64 * 1024 * 1024)

@@ -35,6 +35,10 @@ class VerificationSession(Base):
     #: the raw presentation(s), encrypted at rest
     raw: Mapped[str | None] = mapped_column(Text, nullable=True)
     api_client: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: direct_post or direct_post.jwt; for the latter a per-session ECDH-ES key (encrypted)
+    response_mode: Mapped[str] = mapped_column(String(24), nullable=False, default="direct_post")
+    enc_kid: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    enc_key: Mapped[str | None] = mapped_column(Text, nullable=True)
     webhook_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rotonde.errors import ValidationError
 from rotonde.jsonld._context import Ctx, Term, Unsupported, expand_iri, process
 from rotonde.jsonld.loader import DocumentLoader
 from rotonde.jsonld.strict import ISSUER_DEPENDENT, is_absolute_iri, term_undefined
@@ -187,9 +188,17 @@ class _Walker:
                     if term.scoped is None:
                         raise Unsupported("null type-scoped context")
                     ctx = process(ctx, term.scoped, self.loader, propagate=False)
+        deferred: ValidationError | None = None
         if subject is None:
             if id_key is not None:
-                subject = self.node_id(ctx, obj[id_key], (pointer, id_key))
+                try:
+                    subject = self.node_id(ctx, obj[id_key], (pointer, id_key))
+                except ValidationError as exc:
+                    if pointer is not None:
+                        raise
+                    # a top-level node that yields no triples is dropped by expansion, and its
+                    # relative @id with it; refuse the @id only if something refers to it
+                    deferred, subject = exc, self.fresh()
             else:
                 subject = self.fresh()
         quads = self.quads
@@ -220,6 +229,8 @@ class _Walker:
             if value is None:
                 continue
             self.property(ctx, key, f"<{ek}>", value, here, subject, graph)
+        if deferred is not None and quads:
+            raise deferred
         return subject
 
     def property(
@@ -266,7 +277,14 @@ class _Walker:
             if "@list" in v:
                 if len(v) != 1:
                     raise Unsupported("list object with other keys")
-                return self.list_(ctx, key, term, v["@list"], (pointer, "@list"), graph)
+                # a list object is not a value: the type-scoped context reverts (§5.1.2 step 7)
+                # and the property-scoped one applies again, as for a node object
+                scoped = _scoped_of(ctx, key)
+                list_ctx = ctx.previous if ctx.previous is not None else ctx
+                if scoped is not None:
+                    list_ctx = process(list_ctx, scoped, self.loader, override=True)
+                list_term = list_ctx.terms.get(key)
+                return self.list_(list_ctx, key, list_term, v["@list"], (pointer, "@list"), graph)
             if "@set" in v or "@graph" in v:
                 raise Unsupported("set/graph object")
             if self.is_value(ctx, v):
@@ -367,9 +385,7 @@ def _items(value: Any, pointer: Path) -> list[tuple[Any, Path]]:
     return out
 
 
-def _relative(value: str, pointer: str) -> Exception:
-    from rotonde.errors import ValidationError
-
+def _relative(value: str, pointer: str) -> ValidationError:
     return ValidationError(
         "jsonld.iri_relative",
         f"{value!r} is not an absolute IRI and would be dropped",

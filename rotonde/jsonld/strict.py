@@ -40,12 +40,13 @@ ISSUER_DEPENDENT = "https://www.w3.org/ns/credentials/issuer-dependent#"
 #: document. Strict mode refuses those; non-strict output keeps them under this base.
 RELATIVE_BASE = "https://relative.rotonde.invalid/"
 
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+# RFC 3987 scheme, then no character N-Quads forbids in an IRIREF (RDF 1.1 N-Quads §3)
+_ABSOLUTE = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*')
 
 
 def is_absolute_iri(value: str) -> bool:
-    """RFC 3987 absolute IRI test as JSON-LD uses it: a scheme followed by ``:``."""
-    return _SCHEME.match(value) is not None and not value.startswith(RELATIVE_BASE)
+    """An absolute IRI that RDF can carry: a scheme, ``:``, no space/control/``<>"{}|^`\\``."""
+    return _ABSOLUTE.fullmatch(value) is not None and not value.startswith(RELATIVE_BASE)
 
 
 def _original(value: str) -> str:

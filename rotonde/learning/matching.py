@@ -132,7 +132,14 @@ def match(
         met_by: list[str] = []
         why: list[dict[str, Any]] = []
         for ev in items:
-            blockers = evidence_usable(ev, accepted_issuers=accepted, today=today)
+            # A self-assessment is issued by the learner; the accepted-issuer list is about
+            # providers, so it does not apply when the profile accepts self-assessments at all.
+            blockers = evidence_usable(
+                ev,
+                accepted_issuers=None if ev.kind == "self_assessment" else accepted,
+                accepted_kinds=profile.get("accepted_kinds"),
+                today=today,
+            )
             if profile.get("require_trusted_issuer") and ev.trusted is not True:
                 blockers.append(reason("evidence.issuer_untrusted",
                                        "the issuer is not on the trust list",
@@ -178,8 +185,14 @@ def to_dcql(profile: Mapping[str, Any]) -> dict[str, Any]:
     credentials: list[dict[str, Any]] = []
     sets: list[dict[str, Any]] = []
     for req in profile["requirements"]:
-        kinds = req.get("kinds") or [k for k in KINDS if k != "self_assessment"]
-        if req.get("min_assurance") == "self_asserted" and "self_assessment" not in kinds:
+        kinds = req.get("kinds") or [
+            k for k in profile.get("accepted_kinds") or KINDS if k != "self_assessment"
+        ]
+        if (
+            req.get("min_assurance") == "self_asserted"
+            and "self_assessment" not in kinds
+            and "self_assessment" in (profile.get("accepted_kinds") or KINDS)
+        ):
             kinds = [*kinds, "self_assessment"]
         claims: list[dict[str, Any]] = [{"path": list(p)} for p in _BASE_CLAIMS]
         if req.get("skill"):

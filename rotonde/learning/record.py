@@ -34,7 +34,7 @@ from rotonde.clock import parse_datetime, to_timestamp
 from rotonde.errors import Problem, ValidationError
 from rotonde.learning import levels as _levels
 from rotonde.learning._resources import load_json
-from rotonde.learning._schema_messages import translate
+from rotonde._schema_messages import translate
 
 __all__ = [
     "ASSURANCES",

@@ -13,6 +13,12 @@ from rotonde.oid4vp.dcql import (
     parse_dcql,
     parse_path,
 )
+from rotonde.oid4vp.jwe import (
+    decrypt_response,
+    encrypt_response,
+    jwe_kid,
+    response_encryption_key,
+)
 from rotonde.oid4vp.match import (
     CredentialMatch,
     DcqlEvaluation,
@@ -63,10 +69,13 @@ __all__ = [
     "Invocation",
     "build_request",
     "check_request",
+    "decrypt_response",
     "direct_post_form",
+    "encrypt_response",
     "evaluate",
     "format_path",
     "invocation_uri",
+    "jwe_kid",
     "match_credential",
     "new_nonce",
     "parse_dcql",
@@ -74,6 +83,7 @@ __all__ = [
     "parse_invocation",
     "parse_path",
     "parse_vp_token",
+    "response_encryption_key",
     "select_path",
     "sign_request_object",
     "split_client_id",

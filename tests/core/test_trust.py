@@ -127,7 +127,7 @@ def test_signed_list() -> None:
 @pytest.mark.parametrize(
     "mutate, pointer",
     [
-        (lambda d: d.pop("issuers"), "/"),
+        (lambda d: d.pop("issuers"), "/issuers"),
         (
             lambda d: d["issuers"][1]["registrations"][0].update(value="123"),
             "/issuers/1/registrations/0/value",
@@ -138,8 +138,8 @@ def test_signed_list() -> None:
         ),
         (lambda d: d["issuers"][0].update(kinds=["diploma"]), "/issuers/0/kinds/0"),
         (lambda d: d["issuers"][0]["max_levels"][0].update(value=9), "/issuers/0/max_levels/0/value"),
-        (lambda d: d.update(extra=True), "/"),
-        (lambda d: d["issuers"][0]["registrations"][1].pop("body"), "/issuers/0/registrations/1"),
+        (lambda d: d.update(extra=True), "/extra"),
+        (lambda d: d["issuers"][0]["registrations"][1].pop("body"), "/issuers/0/registrations/1/body"),
     ],
 )
 def test_schema_violations_are_precise(mutate: Any, pointer: str) -> None:

@@ -306,3 +306,46 @@ def test_direct_post_fuzz_never_500(client: TestClient, form: dict[str, str]) ->
     r = client.post("/oid4vp/response", data=form)
     assert r.status_code in (200, 400), r.text
     assert "error" in r.json() or r.json() == {}
+
+
+def test_direct_post_jwt_encrypted_response(client: TestClient, issuer: Any, holder: Any) -> None:
+    from rotonde.oid4vp import encrypt_response, response_encryption_key
+
+    r = client.post("/api/requests", json={"template": "level", "response_mode": "direct_post.jwt"}).json()
+    p = request_params(r["invocation_uri"])
+    req = parse_compact(client.get(p["request_uri"].split("8003", 1)[1]).text).claims()
+    assert req["response_mode"] == "direct_post.jwt"
+    pub, kid, enc = response_encryption_key(req["client_metadata"])
+    vp = json.loads(wallet_answer(issuer.credential(holder), holder, nonce=req["nonce"], aud=req["client_id"]))
+    # a plain direct_post to an encrypted request is refused
+    plain = client.post("/oid4vp/response", data={"vp_token": json.dumps(vp), "state": req["state"]})
+    assert plain.status_code == 400 and "direct_post.jwt" in plain.json()["error_description"]
+    # encrypted to another key: unknown kid
+    other = encrypt_response({"vp_token": vp, "state": req["state"]}, generate_key().public_key, kid="nope")
+    assert client.post("/oid4vp/response", data={"response": other}).status_code == 400
+    token = encrypt_response({"vp_token": vp, "state": req["state"]}, pub, kid=kid, enc=enc)
+    ok = client.post("/oid4vp/response", data={"response": token})
+    assert ok.status_code == 200, ok.text
+    assert _result(client, r["id"])["verdict"] == "accepted"
+    # the same encrypted response again: already answered
+    assert client.post("/oid4vp/response", data={"response": token}).status_code == 400
+
+
+def test_direct_post_jwt_garbage(client: TestClient) -> None:
+    from rotonde.oid4vp import encrypt_response, response_encryption_key
+
+    r = client.post("/api/requests", json={"template": "level", "response_mode": "direct_post.jwt"}).json()
+    p = request_params(r["invocation_uri"])
+    req = parse_compact(client.get(p["request_uri"].split("8003", 1)[1]).text).claims()
+    pub, kid, _ = response_encryption_key(req["client_metadata"])
+    token = encrypt_response({"vp_token": "{not json", "state": req["state"]}, pub, kid=kid)
+    bad = client.post("/oid4vp/response", data={"response": token})
+    assert bad.status_code == 400
+    res = _result(client, r["id"])["result"]
+    assert res["verdict"] == "rejected" and _codes(res) == ["oid4vp.vp_token_malformed"]
+
+
+def generate_key() -> Any:
+    from rotonde.keys import generate
+
+    return generate("ES256")

@@ -27,10 +27,12 @@ from verifier.flows.sessions import SessionView, create_session
 __all__ = ["Invitation", "client_metadata", "invitation", "request_object", "start_request"]
 
 
-def client_metadata() -> dict[str, Any]:
-    """§5.1 ``client_metadata`` / §11.1: the formats and algorithms this verifier accepts."""
+def client_metadata(ctx: VerifierContext | None = None,
+                    session: SessionView | None = None) -> dict[str, Any]:
+    """§5.1 ``client_metadata`` / §11.1: the formats and algorithms this verifier accepts, and
+    for ``direct_post.jwt`` the session's response encryption key (§8.3)."""
     algs = ["ES256", "EdDSA"]
-    return {
+    out: dict[str, Any] = {
         "vp_formats_supported": {
             "dc+sd-jwt": {"sd-jwt_alg_values": algs, "kb-jwt_alg_values": algs},
             "ldp_vc": {"proof_type_values": ["DataIntegrityProof"],
@@ -38,6 +40,16 @@ def client_metadata() -> dict[str, Any]:
             "jwt_vc_json": {"alg_values": algs},
         },
     }
+    if ctx is not None and session is not None and session.enc_kid is not None:
+        from verifier.flows.sessions import encryption_key
+
+        key = encryption_key(ctx, session)
+        if key is not None:
+            jwk = key.public_key.to_jwk()
+            jwk.update({"kid": session.enc_kid, "use": "enc", "alg": "ECDH-ES"})
+            out["jwks"] = {"keys": [jwk]}
+            out["encrypted_response_enc_values_supported"] = ["A128GCM", "A256GCM"]
+    return out
 
 
 def _response_uri(ctx: VerifierContext) -> str:
@@ -58,13 +70,15 @@ def start_request(
     title: str,
     api_client: str | None = None,
     client_id_prefix: str = "decentralized_identifier",
+    response_mode: str = "direct_post",
 ) -> SessionView:
     client_id = _client_id(ctx, client_id_prefix)
     # validate before storing (raises ValidationError with a pointer)
     build_request(client_id=client_id, response_uri=_response_uri(ctx), dcql_query=dcql_query,
-                  nonce="x" * 32, allow_http=ctx.settings.dev)
+                  nonce="x" * 32, allow_http=ctx.settings.dev, response_mode=response_mode)
     return create_session(ctx, kind="request", title=title, dcql_query=dcql_query,
-                          requirement=requirement, client_id=client_id, api_client=api_client)
+                          requirement=requirement, client_id=client_id, api_client=api_client,
+                          response_mode=response_mode)
 
 
 def authorization_request(ctx: VerifierContext, session: SessionView) -> AuthorizationRequest:
@@ -72,7 +86,8 @@ def authorization_request(ctx: VerifierContext, session: SessionView) -> Authori
     return build_request(
         client_id=session.client_id, response_uri=_response_uri(ctx),
         dcql_query=session.dcql_query, nonce=session.nonce, state=session.state,
-        client_metadata=client_metadata(), allow_http=ctx.settings.dev,
+        client_metadata=client_metadata(ctx, session), allow_http=ctx.settings.dev,
+        response_mode=session.response_mode,
     )
 
 

@@ -1,6 +1,8 @@
 """Receive: the wallet's ``direct_post`` to the response URI (OpenID4VP 1.0 §8.2).
 
-The session is found by ``state``; it must be open and unexpired and is claimed exactly once
+With ``direct_post.jwt`` (§8.3) the ``response`` JWE is decrypted first with the session's
+ECDH-ES key, found by the JWE ``kid``; the ``state`` inside must be the session's. The session
+is then found by ``state``; it must be open and unexpired and is claimed exactly once
 (any worker). Malformed input gives an OAuth error and, when the session is known, a rejected
 result with the precise reason — never a 500.
 """
@@ -12,9 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from rotonde.errors import Problem, RotondeError
-from rotonde.oid4vp import parse_direct_post
+from rotonde.oid4vp import decrypt_response, jwe_kid, parse_direct_post
 from verifier.flows.context import VerifierContext
-from verifier.flows.sessions import SessionView, claim, complete, get_session
+from verifier.flows.sessions import (
+    SessionView,
+    claim,
+    complete,
+    encryption_key,
+    get_session,
+)
 from verifier.flows.verification import build_result, failure_result, verify_presentations
 from verifier.flows.webhook import notify
 
@@ -31,12 +39,49 @@ class Received:
     description: str = ""
 
 
+def _decrypt(ctx: VerifierContext, form: Mapping[str, Any]) -> tuple[
+        SessionView | None, Mapping[str, Any] | None, str]:
+    """§8.3: find the session by the JWE ``kid`` and decrypt with its key."""
+    token = form.get("response")
+    kid = jwe_kid(token) if isinstance(token, str) else None
+    session = get_session(ctx, enc_kid=kid) if kid else None
+    if session is None:
+        return None, None, "unknown encryption key: no such presentation request"
+    key = encryption_key(ctx, session)
+    if key is None:
+        return session, None, "this request does not take encrypted responses"
+    try:
+        params = decrypt_response(str(token), key, kid=session.enc_kid)
+    except RotondeError as exc:
+        return session, None, exc.message
+    if params.get("state") != session.state:
+        return session, None, "the state inside the encrypted response does not match"
+    return session, params, ""
+
+
 def receive_response(ctx: VerifierContext, form: Mapping[str, Any]) -> Received:
+    encrypted = "response" in form
+    if encrypted:
+        session, params, why = _decrypt(ctx, form)
+        if session is None:
+            return Received(None, None, "invalid_request", why)
+        if params is None:
+            if claim(ctx, session.id):
+                result = failure_result(ctx, "rejected", Problem(
+                    "oid4vp.response_undecryptable", why,
+                    "het versleutelde antwoord kon niet worden gelezen"))
+                complete(ctx, session.id, result)
+                notify(ctx, session, result)
+            return Received(session, None, "invalid_request", why)
+        form = params
     state = form.get("state")
     session = get_session(ctx, state=state) if isinstance(state, str) and state else None
     if session is None or session.kind != "request":
         return Received(None, None, "invalid_request",
                         "unknown or missing state: no such presentation request")
+    if (session.response_mode == "direct_post.jwt") != encrypted:
+        return Received(session, None, "invalid_request",
+                        f"this request expects response_mode {session.response_mode}")
     now = ctx.clock.now()
     if session.expired(now):
         return Received(session, None, "invalid_request", "the presentation request has expired")

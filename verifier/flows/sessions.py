@@ -23,6 +23,7 @@ __all__ = [
     "claim",
     "complete",
     "create_session",
+    "encryption_key",
     "get_session",
     "mark_retrieved",
 ]
@@ -47,6 +48,8 @@ class SessionView:
     verdict: str | None
     result: dict[str, Any] | None
     api_client: str | None
+    response_mode: str = "direct_post"
+    enc_kid: str | None = None
 
     def expired(self, now: float) -> bool:
         return self.status in OPEN and now >= self.expires_at
@@ -62,6 +65,7 @@ def _view(row: VerificationSession) -> SessionView:
         json.loads(row.requirement) if row.requirement else None,
         row.created_at, row.expires_at, row.completed_at, row.verdict,
         json.loads(row.result) if row.result else None, row.api_client,
+        row.response_mode or "direct_post", row.enc_kid,
     )
 
 
@@ -75,8 +79,16 @@ def create_session(
     client_id: str | None,
     api_client: str | None = None,
     with_state: bool = True,
+    response_mode: str = "direct_post",
 ) -> SessionView:
     now = ctx.clock.now()
+    enc_kid = enc_key = None
+    if response_mode == "direct_post.jwt":
+        from rotonde.keys import generate
+
+        enc_kid = new_nonce(16)
+        key = generate("ES256")
+        enc_key = ctx.box.encrypt_text(json.dumps(key.to_jwk()), aad=enc_kid)
     row = VerificationSession(
         id=new_nonce(18), kind=kind, status="pending",
         state=new_nonce(24) if with_state else None,
@@ -84,19 +96,25 @@ def create_session(
         dcql_query=json.dumps(dcql_query) if dcql_query is not None else None,
         requirement=json.dumps(requirement) if requirement else None,
         created_at=now, expires_at=now + ctx.settings.request_ttl, api_client=api_client,
+        response_mode=response_mode, enc_kid=enc_kid, enc_key=enc_key,
     )
     with ctx.db.session() as s:
         s.add(row)
     return _view(row)
 
 
-def get_session(ctx: VerifierContext, *, id: str | None = None,
-                state: str | None = None) -> SessionView | None:
-    if (id is None) == (state is None) or len(id or state or "") > 128:
+def get_session(ctx: VerifierContext, *, id: str | None = None, state: str | None = None,
+                enc_kid: str | None = None) -> SessionView | None:
+    given = [v for v in (id, state, enc_kid) if v is not None]
+    if len(given) != 1 or len(given[0]) > 128:
         return None
     with ctx.db.session() as s:
-        cond = VerificationSession.id == id if id is not None else (
-            VerificationSession.state == state)
+        if id is not None:
+            cond = VerificationSession.id == id
+        elif state is not None:
+            cond = VerificationSession.state == state
+        else:
+            cond = VerificationSession.enc_kid == enc_kid
         row = s.execute(select(VerificationSession).where(cond)).scalar_one_or_none()
         return _view(row) if row is not None else None
 
@@ -129,6 +147,20 @@ def complete(ctx: VerifierContext, session_id: str, result: dict[str, Any],
         s.execute(update(VerificationSession).where(VerificationSession.id == session_id).values(
             status=status, verdict=result.get("verdict"), result=json.dumps(result),
             completed_at=ctx.clock.now(), raw=blob))
+
+
+def encryption_key(ctx: VerifierContext, session: SessionView) -> Any:
+    """The session's private ECDH-ES key for ``direct_post.jwt`` (``None`` otherwise)."""
+    if session.enc_kid is None:
+        return None
+    from rotonde.keys import private_key_from_jwk
+
+    with ctx.db.session() as s:
+        blob = s.execute(select(VerificationSession.enc_key).where(
+            VerificationSession.id == session.id)).scalar_one_or_none()
+    if not blob:
+        return None
+    return private_key_from_jwk(json.loads(ctx.box.decrypt_text(blob, aad=session.enc_kid)))
 
 
 def raw_presentation(ctx: VerifierContext, session_id: str) -> Any:

@@ -63,6 +63,7 @@ class RequestIn(BaseModel):
     accepted_issuers: list[str] | None = Field(default=None, max_length=50)
     trusted_only: bool = False
     client_id_prefix: str = Field(default="decentralized_identifier", max_length=32)
+    response_mode: str = Field(default="direct_post", max_length=24)
 
 
 class ShareIn(BaseModel):
@@ -107,8 +108,12 @@ def create_request(body: RequestIn, ctx: Ctx, client: Client) -> JSONResponse:
     if body.client_id_prefix == "redirect_uri" and not ctx.settings.dev:
         raise HttpProblem(422, "request.redirect_uri_dev_only",
                           "redirect_uri client ids are only allowed in development mode")
+    if body.response_mode not in ("direct_post", "direct_post.jwt"):
+        raise HttpProblem(422, "request.invalid_response_mode",
+                          "response_mode must be direct_post or direct_post.jwt")
     session = start_request(ctx, dcql_query=query, requirement=requirement, title=title,
-                            api_client=client, client_id_prefix=body.client_id_prefix)
+                            api_client=client, client_id_prefix=body.client_id_prefix,
+                            response_mode=body.response_mode)
     out = session_json(ctx, session)
     from rotonde.qr import qr_svg
 

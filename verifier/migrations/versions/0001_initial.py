@@ -35,6 +35,9 @@ def upgrade() -> None:
         sa.Column("result", sa.Text, nullable=True),
         sa.Column("raw", sa.Text, nullable=True),
         sa.Column("api_client", sa.String(64), nullable=True),
+        sa.Column("response_mode", sa.String(24), nullable=False, server_default="direct_post"),
+        sa.Column("enc_kid", sa.String(64), nullable=True, unique=True),
+        sa.Column("enc_key", sa.Text, nullable=True),
         sa.Column("webhook_status", sa.Integer, nullable=True),
     )
     op.create_index("ix_verifier_sessions_status", "verifier_sessions", ["status"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.issuer.conftest import LiveIssuer, template
+from tests.issuer._support import LiveIssuer, template
 
 
 def test_tenant_isolation(live: LiveIssuer) -> None:

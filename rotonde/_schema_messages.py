@@ -1,9 +1,10 @@
-"""Translate jsonschema errors on an achievement record into bilingual :class:`Problem` s."""
+"""Translate jsonschema errors into bilingual :class:`Problem` s with JSON pointers (RFC 6901)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from jsonschema.exceptions import ValidationError as SchemaError
@@ -164,12 +165,16 @@ def _one(err: SchemaError) -> list[Problem]:
     return [Problem("record.invalid", "is invalid", "is ongeldig", ptr)]
 
 
-def translate(errors: Iterable[SchemaError]) -> list[Problem]:
-    """Bilingual problems, one per field, sorted by pointer, without duplicates."""
+def translate(errors: Iterable[SchemaError], *, prefix: str = "record") -> list[Problem]:
+    """Bilingual problems, one per field, sorted by pointer, without duplicates.
+
+    Codes are ``<prefix>.<reason>`` (``record.required``, ``pathway.required`` ...)."""
     seen: set[tuple[str, str | None]] = set()
     out: list[Problem] = []
     for err in errors:
         for prob in _one(err):
+            if prefix != "record":
+                prob = replace(prob, code=prefix + prob.code[len("record"):])
             key = (prob.code, prob.pointer)
             if key not in seen:
                 seen.add(key)

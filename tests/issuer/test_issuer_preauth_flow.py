@@ -8,7 +8,7 @@ from typing import Any
 from rotonde import oid4vci
 from rotonde.sdjwt import parse
 from rotonde.status.token import parse_status_reference
-from tests.issuer.conftest import LiveIssuer, template, wallet
+from tests.issuer._support import LiveIssuer, template, wallet
 
 
 def _issue(live: LiveIssuer, token: str, **extra: Any) -> dict[str, Any]:
@@ -83,7 +83,7 @@ def test_ldp_vc_forms_with_did_key_holder(live: LiveIssuer) -> None:
     w = wallet("EdDSA")
     offer = w.fetch_offer(issued["offer"]["offer_uri"])
     assert set(offer.credential_configuration_ids) == {
-        "microcredential_sd_jwt", "open_badge_ldp_vc", "elm_ldp_vc"}
+        "microcredential_sd_jwt", "open_badge_ldp_vc", "elm_ldp_vc", "open_badge_jwt_vc_json"}
     iss = offer.credential_issuer
     meta = w.metadata(iss)
     access = w.token(iss, offer.pre_authorized_code, issued["offer"]["tx_code"]).json()[

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select, update
 
 from issuer import models
-from issuer.flows.batch import create_job, process_pending
 from issuer.context import open_context
+from issuer.flows.batch import create_job, process_pending
 from issuer.flows.catalogue import create_achievement
 from issuer.flows.issuing import purge_expired_details
 from issuer.flows.tenants import create_tenant, did_document, rotate_key, signer_for
@@ -18,7 +18,7 @@ from rotonde import oid4vci
 from rotonde.did import Resolver
 from rotonde.jose import verify_vc_jwt
 from rotonde.verify import VerifyOptions, verify
-from tests.issuer.conftest import LiveIssuer, make_settings, template, wallet
+from tests.issuer._support import LiveIssuer, make_settings, template, wallet
 
 
 def _redeem(live: LiveIssuer, token: str, config: str, **proof_kw: Any) -> tuple[Any, Any]:

@@ -10,7 +10,7 @@ from issuer.flows.batch import process_pending
 from rotonde.keys import public_key_from_multikey
 from rotonde.proofs import verify_proof
 from rotonde.status.bitstring import read_status_list_credential
-from tests.issuer.conftest import LiveIssuer, query_param, template
+from tests.issuer._support import LiveIssuer, query_param, template
 
 
 def _issue(live: LiveIssuer, slug: str) -> tuple[str, dict[str, Any]]:

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from rotonde.cli import main
 from rotonde.web import Database
-from tests.issuer.conftest import TEMPLATE, free_port
+from tests.issuer._support import TEMPLATE, free_port
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any, str]:

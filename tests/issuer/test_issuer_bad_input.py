@@ -11,7 +11,7 @@ from issuer import models
 from rotonde import oid4vci
 from rotonde.jws import sign_compact
 from rotonde.keys import generate
-from tests.issuer.conftest import LiveIssuer, template, wallet
+from tests.issuer._support import LiveIssuer, template, wallet
 
 
 def _count(live: LiveIssuer, table: Any) -> int:

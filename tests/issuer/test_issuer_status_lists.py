@@ -8,7 +8,7 @@ from rotonde.keys import public_key_from_multikey
 from rotonde.proofs import verify_proof
 from rotonde.status.bitstring import read_status_list_credential
 from rotonde.status.token import parse_status_list_token
-from tests.issuer.conftest import LiveIssuer, template
+from tests.issuer._support import LiveIssuer, template
 
 
 def _setup(live: LiveIssuer) -> tuple[Any, str, str, int]:

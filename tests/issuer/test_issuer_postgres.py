@@ -22,7 +22,7 @@ from issuer.flows.tenants import create_tenant
 from issuer.settings import IssuerSettings
 from rotonde.web import OAuthError
 from tests.conftest import require
-from tests.issuer.conftest import free_port, template
+from tests.issuer._support import free_port, template
 
 pytestmark = pytest.mark.postgres
 
@@ -141,7 +141,7 @@ def test_racing_redemptions_succeed_once(pg_ctx: IssuerContext) -> None:
 
 
 def test_http_flow_on_postgres(pg_ctx: IssuerContext) -> None:
-    from tests.issuer.conftest import LiveIssuer, start_server, wallet
+    from tests.issuer._support import LiveIssuer, start_server, wallet
 
     live: LiveIssuer = start_server(pg_ctx.settings, context=pg_ctx)
     try:

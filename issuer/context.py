@@ -33,6 +33,8 @@ class IssuerContext:
     once: OneTimeStore
     clock: Clock = field(default_factory=SystemClock)
     rng: Any = field(default=secrets.SystemRandom())
+    #: Signed status lists by (tenant, list, purpose): (etag, body, media type, rendered at).
+    status_cache: dict[Any, Any] = field(default_factory=dict)
 
     def now(self) -> float:
         return self.clock.now()

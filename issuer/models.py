@@ -1,8 +1,10 @@
 """Issuer database tables (SQLAlchemy Core). Migrations: ``issuer/migrations``.
 
 Personal data is kept to what issuing needs: the learner's record lives in ``issued.record``
-until the credential is redeemed plus the retention period, then it is erased
-(``record = NULL``) while the status row stays so revocation keeps working.
+(encrypted under the KEK, bound to its row) until the credential is redeemed plus the
+retention period, then it is erased (``record = NULL``) while the status row stays so
+revocation keeps working. Private keys, pre-authorized codes and batch items are encrypted too;
+API keys, codes and nonces are stored only as hashes.
 """
 
 from __future__ import annotations

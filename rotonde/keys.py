@@ -32,7 +32,7 @@ from rotonde.encoding import (
     multibase_decode,
     multibase_encode,
 )
-from rotonde.errors import KeyFormatError, PolicyError, SignatureError
+from rotonde.errors import KeyFormatError, ParseError, PolicyError, SignatureError
 
 __all__ = [
     "ALGORITHMS",
@@ -229,7 +229,10 @@ def _coord(jwk: dict[str, Any], name: str, size: int) -> bytes:
     value = jwk.get(name)
     if not isinstance(value, str):
         raise _key_error(f"JWK member {name!r} is missing", f"JWK-lid {name!r} ontbreekt")
-    raw = b64url_decode(value, what=f"JWK member {name!r}")
+    try:
+        raw = b64url_decode(value, what=f"JWK member {name!r}")
+    except ParseError as exc:
+        raise _key_error(exc.message, exc.problems[0].message_nl) from None
     if len(raw) != size:
         raise _key_error(
             f"JWK member {name!r} must be {size} bytes", f"JWK-lid {name!r} moet {size} bytes zijn"

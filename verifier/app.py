@@ -89,6 +89,12 @@ def create_app(
         status_resolver=status_resolver or CachingStatusResolver(fetch, clk),
         trust_list=trust, trust_info=trust_info,
     )
+    ctx.one_time.purge_expired(grace=3600)  # old single-use records of earlier runs
+    from verifier.flows.templates import load_profiles
+
+    default_profiles = HERE.parent / "examples" / "requirements"
+    ctx.profiles = load_profiles(settings.profiles_dir or (
+        default_profiles if default_profiles.is_dir() else None))
     app = base_app(
         settings, title="Rotonde verifier", docs_url=None, redoc_url=None,
         openapi_url="/api/openapi.json",

@@ -16,6 +16,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.trust": ("Vertrouwenslijst", "Trust list"),
     "lang.switch": ("English", "Nederlands"),
     "ask.title": ("Vraag een lerende om bewijs", "Ask a learner for evidence"),
+    "ask.profile": ("Eisenprofiel (vacature of opleiding)", "Requirement profile (vacancy or course)"),
+    "ask.no_profile": ("geen — kies hieronder wat u wilt zien", "none — choose below what to see"),
     "ask.template": ("Wat wilt u zien?", "What do you want to see?"),
     "ask.min_level": ("Minimumniveau (NLQF/EQF, leeg = geen eis)",
                       "Minimum level (NLQF/EQF, empty = no requirement)"),
@@ -50,6 +52,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ask.client_id.did": ("did:web, ondertekend verzoek", "did:web, signed request"),
     "ask.client_id.redirect": ("redirect_uri, niet ondertekend (alleen ontwikkeling)",
                                "redirect_uri, unsigned (development only)"),
+    "ask.client_id.http_note": (
+        "Deze verifier draait op http: een wallet kan did:web dan niet opzoeken (did:web gebruikt "
+        "altijd https). Gebruik redirect_uri voor lokaal testen.",
+        "This verifier runs on http: a wallet cannot resolve its did:web (did:web always uses "
+        "https). Use redirect_uri for local testing."),
     "result.title": ("Resultaat", "Result"),
     "result.checks": ("Controles", "Checks"),
     "result.claims": ("Gedeelde gegevens", "Disclosed information"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -48,6 +49,9 @@ class VerifierSettings(ServiceSettings):
     max_upload_bytes: int = 4 * 1024 * 1024
     #: Key-encryption key (base64url, 32 bytes) for the verifier's signing key at rest.
     kek: str = ""
+    #: Directory of requirement profiles (JSON) offered on the ask page; default: the
+    #: repository's ``examples/requirements`` when present.
+    profiles_dir: Path | None = None
 
     def validate(self) -> VerifierSettings:
         super().validate()

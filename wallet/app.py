@@ -80,6 +80,12 @@ def create_app(
         extra=dict(extra or {}),
     )
 
+    if settings.trust_list:
+        from rotonde.trust import load_trust_list
+
+        context.extra.setdefault("trust_list", load_trust_list(Path(settings.trust_list),
+                                                               clock=clk))
+
     app = FastAPI(title="Rotonde wallet", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.wallet = context
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

@@ -17,6 +17,8 @@ __all__ = [
     "CATALOGUE",
     "DEFAULT_LANG",
     "LANGS",
+    "claim_label",
+    "enum_label",
     "negotiate",
     "problem_text",
     "translator",
@@ -118,6 +120,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "receive.pin": ("Code (PIN) you received separately",
                     "Code (pincode) die je apart hebt gekregen"),
     "receive.pin_length": ("{n} characters", "{n} tekens"),
+    "receive.pin_locked": ("Too many wrong PINs for this offer. Ask the issuer for a new offer.",
+                           "Te vaak een verkeerde pincode voor dit aanbod. Vraag de uitgever om "
+                           "een nieuw aanbod."),
     "receive.accept": ("Accept and store", "Accepteren en bewaren"),
     "receive.done": ("Received", "Ontvangen"),
     "receive.stored": ("Stored in your wallet.", "Bewaard in je wallet."),
@@ -148,6 +153,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "present.what": ("What is asked", "Wat wordt gevraagd"),
     "present.why": ("Why", "Waarom"),
     "present.choose": ("Which credential", "Welk bewijs"),
+    "present.whole": ("the whole credential", "het hele bewijs"),
     "present.optional": ("You may leave this out", "Mag je weglaten"),
     "present.required": ("Required", "Verplicht"),
     "present.none_match": ("None of your credentials matches this request.",
@@ -169,6 +175,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "share.link": ("Link", "Link"),
     "share.compact": ("This QR code carries the presentation itself.",
                       "Deze QR-code bevat de presentatie zelf."),
+    "share.sdjwt_only": ("Only SD-JWT credentials can be shared claim by claim with a QR code.",
+                         "Alleen SD-JWT-bewijzen kunnen per gegeven met een QR-code worden gedeeld."),
     "share.audience": ("For whom (optional)", "Voor wie (optioneel)"),
     "history.title": ("Who saw what", "Wie zag wat"),
     "history.empty": ("You have not shared anything yet.", "Je hebt nog niets gedeeld."),
@@ -205,6 +213,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "progress.missing": ("Still to do", "Nog te doen"),
     "progress.credits": ("Credits", "Studiepunten"),
     "progress.why": ("Why", "Waarom"),
+    "progress.fetch": ("Another pathway (link)", "Een andere leerroute (link)"),
+    "progress.url": ("Link to a pathway (JSON)", "Link naar een leerroute (JSON)"),
     "progress.none": ("No pathways available.", "Geen leerroutes beschikbaar."),
     "progress.unavailable": ("Progress cannot be calculated right now.",
                              "De voortgang kan nu niet worden berekend."),
@@ -232,6 +242,45 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "assurance.self-asserted": ("self-asserted", "zelf verklaard"),
     "assurance.attested": ("attested", "bevestigd"),
     "assurance.assessed": ("assessed", "beoordeeld"),
+    "claim.title": ("title", "titel"),
+    "claim.description": ("description", "beschrijving"),
+    "claim.level": ("level", "niveau"),
+    "claim.equivalent_levels": ("equivalent levels", "gelijkwaardige niveaus"),
+    "claim.awarding_body": ("awarding body", "uitgever"),
+    "claim.award_date": ("award date", "datum van toekenning"),
+    "claim.learner": ("learner", "lerende"),
+    "claim.learner.name": ("your name", "je naam"),
+    "claim.learner.birth_date": ("your date of birth", "je geboortedatum"),
+    "claim.learner.identifier": ("your student number", "je studentnummer"),
+    "claim.learner.id": ("your identifier (DID)", "je identificatie (DID)"),
+    "claim.learning_outcomes": ("learning outcomes", "leerresultaten"),
+    "claim.workload": ("workload", "studielast"),
+    "claim.assessment": ("assessment", "beoordeling"),
+    "claim.participation": ("form of participation", "vorm van deelname"),
+    "claim.quality_assurance": ("quality assurance", "kwaliteitsborging"),
+    "claim.qualification": ("qualification", "kwalificatie"),
+    "claim.grade": ("grade", "cijfer"),
+    "claim.prerequisites": ("prerequisites", "toelatingseisen"),
+    "claim.stackability": ("stackability", "stapelbaarheid"),
+    "claim.kind": ("kind", "soort"),
+    "enum.microcredential": ("microcredential", "microcredential"),
+    "enum.qualification": ("qualification", "kwalificatie"),
+    "enum.evc": ("recognition of prior learning (EVC)", "ervaringscertificaat (EVC)"),
+    "enum.employer_attestation": ("employer attestation", "werkgeversverklaring"),
+    "enum.self_assessment": ("self-assessment", "zelfinschatting"),
+    "enum.written_exam": ("written exam", "schriftelijk examen"),
+    "enum.oral_exam": ("oral exam", "mondeling examen"),
+    "enum.practical_exam": ("practical exam", "praktijkexamen"),
+    "enum.portfolio": ("portfolio", "portfolio"),
+    "enum.project": ("project", "project"),
+    "enum.observation_at_work": ("observation at work", "observatie op de werkplek"),
+    "enum.criterion_based_interview": ("criterion-based interview", "criteriumgericht interview"),
+    "enum.other": ("other", "anders"),
+    "enum.accredited_institution": ("accredited institution", "geaccrediteerde instelling"),
+    "enum.accredited_programme": ("accredited programme", "geaccrediteerde opleiding"),
+    "enum.sector_standard": ("sector standard", "branchestandaard"),
+    "enum.internal": ("internal", "intern"),
+    "enum.none": ("none", "geen"),
     "source.official": ("official placement", "officiële inschaling"),
     "source.regulated": ("regulated", "gereguleerd"),
     "source.institution": ("indicated by the institution", "aangegeven door de instelling"),
@@ -270,6 +319,25 @@ def translator(lang: str) -> Callable[..., str]:
         return text.format(**values) if values else text
 
     return t
+
+
+def claim_label(path: str, t: Callable[..., str]) -> str:
+    """A claim path (``learner.name``, ``learning_outcomes.0``) in words."""
+    parts = [p for p in path.replace(" › ", ".").split(".") if p]
+    for n in range(len(parts), 0, -1):
+        key = "claim." + ".".join(parts[:n])
+        text = t(key)
+        if text != key:
+            rest = parts[n:]
+            if rest and all(p.isdigit() for p in rest):
+                return f"{text} {int(rest[0]) + 1}"
+            return " › ".join([text, *rest]) if rest else text
+    return " › ".join(parts)
+
+
+def enum_label(value: str, t: Callable[..., str]) -> str:
+    text = t("enum." + value)
+    return value.replace("_", " ") if text == "enum." + value else text
 
 
 def problem_text(lang: str, error: RotondeError | Problem | Mapping[str, Any]) -> str:

@@ -38,8 +38,9 @@ class WalletSettings(ServiceSettings):
     login_window: int = 900
     #: Verifier client ids the wallet shows as trusted; comma separated in the environment.
     trusted_verifiers: tuple[str, ...] = ()
-    #: Issuer identifiers the wallet shows as trusted.
-    trusted_issuers: tuple[str, ...] = ()
+    #: Path of an issuer trust list (``schemas/trust-list.schema.json``, unsigned JSON); the
+    #: ``trust`` check of every verification uses it. Empty: the trust check is skipped.
+    trust_list: str = ""
     #: Key-encryption key (base64url, 32 bytes); normally from ``ROTONDE_WALLET_KEK``.
     kek: str = ""
     #: Directory with pathway JSON files (default: the shipped ``examples/pathways``).

@@ -28,7 +28,7 @@ from rotonde.web.crypto import SecretBox
 from rotonde.web.db import Database
 from rotonde.web.replay import OneTimeStore
 from wallet.flows.accounts import SessionInfo, load_session
-from wallet.i18n import LANGS, negotiate, problem_text, translator
+from wallet.i18n import LANGS, claim_label, negotiate, problem_text, translator
 from wallet.settings import WalletSettings
 
 __all__ = [
@@ -161,6 +161,7 @@ def render(
         "when": lambda ts: format_datetime(ts).replace("T", " ").replace("Z", " UTC")
         if ts else "",
         "err": lambda e: problem_text(lang, e),
+        "claim": lambda p: claim_label(str(p), translator(lang)),
         "settings": c.settings,
     }
     values.update(context or {})

@@ -155,7 +155,8 @@ def process_pending(ctx: IssuerContext, *, max_chunks: int | None = None) -> int
 
 
 class BatchWorker:
-    """A background thread that processes jobs; woken when a job is created."""
+    """A background thread that processes jobs (woken when a job is created) and, hourly,
+    erases record details past their retention period."""
 
     def __init__(self, ctx: IssuerContext, *, interval: float = 2.0) -> None:
         self.ctx = ctx
@@ -178,9 +179,15 @@ class BatchWorker:
             self._thread.join(timeout=10)
 
     def _run(self) -> None:
+        from issuer.flows.issuing import purge_expired_details
+
+        last_purge = 0.0
         while not self._stop.is_set():
             try:
                 process_pending(self.ctx)
+                if self.ctx.now() - last_purge > 3600:  # retention housekeeping, hourly
+                    purge_expired_details(self.ctx)
+                    last_purge = self.ctx.now()
             except Exception:  # keep the worker alive; the job resumes next round
                 log.exception("batch worker error")
             self._wake.wait(self.interval)

@@ -13,7 +13,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 
@@ -35,10 +34,16 @@ __all__ = [
     "list_issued",
     "offer_document",
     "purge_expired_details",
+    "record_aad",
     "tx_code_hash",
 ]
 
 PREAUTH_NS = "preauth"
+
+
+def record_aad(issued_id: str) -> str:
+    """Associated data binding an encrypted learner record to its row."""
+    return f"record:{issued_id}"
 
 
 def tx_code_hash(code: str, tx_code: str) -> str:
@@ -120,7 +125,8 @@ def _store(
     list_id, _number, idx = allocate_index(ctx, conn, tenant, issued_id)
     title = record.get("title", {})
     conn.execute(insert(models.issued).values(
-        id=issued_id, tenant_id=tenant.id, achievement_id=achievement_id, record=dumps(record),
+        id=issued_id, tenant_id=tenant.id, achievement_id=achievement_id,
+        record=ctx.box.encrypt_text(dumps(record), aad=record_aad(issued_id)),
         learner_ref=learner_ref, title=(title.get("nl") or title.get("en") or "")[:300],
         state="offered", status="active", list_id=list_id, idx=idx, job_id=job_id,
         created_at=now,
@@ -257,10 +263,13 @@ def purge_expired_details(ctx: IssuerContext) -> int:
                 models.issued.c.id.in_(expired_offers)),
         ).values(record=None, learner_ref=None, erased_at=ctx.now()))
         conn.execute(delete(models.offers).where(models.offers.c.expires_at < cutoff))
+        # Batch results hold offer URIs and PINs: keep them only while the offers live.
+        conn.execute(update(models.job_items).where(
+            models.job_items.c.payload.is_not(None),
+            models.job_items.c.job_id.in_(select(models.jobs.c.id).where(
+                models.jobs.c.state == "done",
+                models.jobs.c.finished_at < ctx.now() - ctx.settings.offer_ttl)),
+        ).values(payload=None))
         erased = int(result.rowcount or 0)
     ctx.once.purge_expired(grace=60)
     return erased
-
-
-def _quote(value: str) -> str:
-    return quote(value, safe="")

@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 
 from issuer import models
 from issuer.context import IssuerContext
-from issuer.flows.issuing import PREAUTH_NS, tx_code_hash
+from issuer.flows.issuing import PREAUTH_NS, record_aad, tx_code_hash
 from issuer.flows.render import configuration_metadata, render_credential
 from issuer.flows.tenants import Tenant
 from rotonde.errors import RotondeError
@@ -151,7 +151,7 @@ def issue_credentials(
         raise OAuthError("credential_request_denied", "the credential is no longer available")
     if row.status != "active":
         raise OAuthError("credential_request_denied", f"the credential is {row.status}")
-    record = json.loads(row.record)
+    record = json.loads(ctx.box.decrypt_text(row.record, aad=record_aad(row.id)))
     credentials = []
     try:
         for result in results:

@@ -5,7 +5,9 @@ Credential configurations (OpenID4VCI §12.2.4) offered by every tenant:
 * ``<kind>_sd_jwt`` for each record kind (``microcredential_sd_jwt``, ``qualification_sd_jwt``,
   ...) — ``dc+sd-jwt`` (SD-JWT VC) with the kind's ``vct``, rendered by
   :func:`rotonde.learning.sdjwt_vc.build`, signed with the tenant's P-256 key, bound to the
-  holder key (``cnf.jwk``), status via Token Status List (``status.status_list``);
+  holder key (``cnf.jwk``), status via Token Status List (``status.status_list``); ``iss`` is
+  the tenant's Credential Issuer Identifier and ``kid`` names a key in its JWT VC Issuer
+  Metadata;
 * ``open_badge_ldp_vc`` — ``ldp_vc`` Open Badges 3.0 (:func:`rotonde.learning.ob3.build`);
 * ``elm_ldp_vc`` — ``ldp_vc`` European Learning Model 3 (:func:`rotonde.learning.elm.build`);
   both secured with Data Integrity ``eddsa-rdfc-2022``, carrying BitstringStatusListEntry values
@@ -25,7 +27,7 @@ from typing import Any
 
 from issuer.context import IssuerContext
 from issuer.flows.status import list_urls
-from issuer.flows.tenants import Tenant, signer_for
+from issuer.flows.tenants import Tenant, key_id, signer_for
 from rotonde.keys import PublicKey
 from rotonde.learning.record import KINDS
 
@@ -176,9 +178,12 @@ def render_credential(
 
         claims, disclosable, vct = build(record)
         signer = signer_for(ctx, tenant, "jose")
+        # iss is the Credential Issuer Identifier (an https URL); its key is found through
+        # JWT VC Issuer Metadata (/.well-known/jwt-vc-issuer/...), whose JWK set names keys
+        # by their plain key id — the DID URL's fragment (SD-JWT VC §3.5).
         token = issue(
             claims, signer=signer, disclosable=disclosable, holder_key=holder_key, vct=vct,
-            iss=ctx.tenant_base(tenant.slug),
+            iss=ctx.tenant_base(tenant.slug), kid=key_id(signer.kid),
             status=status_reference(idx=idx, uri=urls["token"])["status"], clock=ctx.clock,
         )
         return Rendered("dc+sd-jwt", token)

@@ -163,7 +163,7 @@ def published_list(
         return None
     etag = '"' + _fingerprint(row, flagged, purpose) + '"'
     key = (tenant.id, number, purpose)
-    cache: dict[Any, Any] = ctx.__dict__.setdefault("_status_cache", {})
+    cache = ctx.status_cache
     hit = cache.get(key)
     if hit and hit[0] == etag and ctx.now() - hit[3] < ctx.settings.status_max_age / 2:
         return hit[0], hit[1], hit[2]

@@ -28,6 +28,8 @@ __all__ = [
     "create_tenant",
     "did_document",
     "get_tenant",
+    "jwt_vc_issuer_metadata",
+    "key_id",
     "rotate_key",
     "signer_for",
     "tenant_by_slug",
@@ -244,3 +246,32 @@ def did_document(ctx: IssuerContext, tenant: Tenant) -> dict[str, Any]:
         "assertionMethod": ids,
         "authentication": ids,
     }
+
+
+def key_id(did_url: str | None) -> str:
+    """The plain key id of a verification method: its DID URL fragment."""
+    return (did_url or "").partition("#")[2]
+
+
+def jwt_vc_issuer_metadata(ctx: IssuerContext, tenant: Tenant) -> dict[str, Any]:
+    """JWT VC Issuer Metadata (SD-JWT VC §5 / draft-ietf-oauth-sd-jwt-vc): ``issuer`` and the
+    JWK set of every P-256 key the tenant ever signed SD-JWT VCs with (rotation keeps old ones),
+    each named by the fragment it has in the DID document."""
+    with ctx.db.session() as s:
+        rows = s.connection().execute(
+            select(models.tenant_keys).where(models.tenant_keys.c.tenant_id == tenant.id,
+                                             models.tenant_keys.c.purpose == "jose")
+            .order_by(models.tenant_keys.c.created_at)
+        ).all()
+    keys = []
+    for row in rows:
+        jwk = dict(json.loads(row.public_jwk))
+        if tenant.did_method == "key":
+            from rotonde.did.key import did_key_from_public_key
+
+            did = did_key_from_public_key(public_key_from_jwk(jwk))
+            kid = did.removeprefix("did:key:")
+        else:
+            kid = row.fragment
+        keys.append({**jwk, "kid": kid, "alg": row.alg, "use": "sig"})
+    return {"issuer": ctx.tenant_base(tenant.slug), "jwks": {"keys": keys}}

@@ -60,7 +60,16 @@ def _check(ctx: IssuerContext, tenant: Tenant, credential: Any) -> dict[str, Any
                                 "id moet een URL van hooguit 500 tekens zijn", "/credential/id"))
     if problems:
         raise ValidationError(problems=problems)
-    return copy.deepcopy(credential)
+    doc = copy.deepcopy(credential)
+    doc.setdefault("issuer", tenant.did)
+    from rotonde.credential import validate_credential
+
+    core = validate_credential(doc)  # VCDM 2.0 data model rules of the core
+    if core:
+        raise ValidationError(problems=[
+            Problem(p.code, p.message, p.message_nl, "/credential" + (p.pointer or ""),
+                    p.detail) for p in core])
+    return doc
 
 
 def issue_vc(ctx: IssuerContext, tenant: Tenant, credential: Any, *, actor: str) -> dict[str, Any]:
@@ -68,7 +77,6 @@ def issue_vc(ctx: IssuerContext, tenant: Tenant, credential: Any, *, actor: str)
     from rotonde.status.bitstring import build_status_entry
 
     doc = _check(ctx, tenant, credential)
-    doc.setdefault("issuer", tenant.did)
     issued_id = new_id()
     cid = doc.setdefault("id", f"urn:uuid:{issued_id}")
     with ctx.db.session() as s:

@@ -3,6 +3,8 @@
 
 * ``GET /.well-known/openid-credential-issuer/tenants/{slug}`` (§12.2.2: well-known inserted
   between host and path) and ``GET /tenants/{slug}/.well-known/openid-credential-issuer``;
+* ``GET /.well-known/jwt-vc-issuer/tenants/{slug}`` — JWT VC Issuer Metadata (the SD-JWT VC
+  signing keys, found from the credential's ``iss``);
 * ``GET /.well-known/oauth-authorization-server/tenants/{slug}`` (RFC 8414 §3) and the
   path-appended variant; the tenant is its own authorization server (pre-authorized grant);
 * ``GET /tenants/{slug}/credential-offer/{id}`` — offer by reference (§4.1.3);
@@ -20,6 +22,7 @@ from fastapi.responses import JSONResponse
 from issuer.flows.issuing import offer_document
 from issuer.flows.redeem import exchange_token, issue_credentials, new_nonce
 from issuer.flows.render import configuration_metadata
+from issuer.flows.tenants import jwt_vc_issuer_metadata
 from issuer.routes.deps import Ctx, TenantFromPath
 from rotonde.encoding import loads_json
 from rotonde.errors import ParseError
@@ -81,6 +84,18 @@ def well_known_issuer(ctx: Ctx, tenant: TenantFromPath) -> JSONResponse:
 )
 def tenant_well_known_issuer(ctx: Ctx, tenant: TenantFromPath) -> JSONResponse:
     return JSONResponse(_issuer_metadata(ctx, tenant), headers=_META_CACHE)
+
+
+@router.get(
+    "/.well-known/jwt-vc-issuer/tenants/{slug}",
+    summary="JWT VC Issuer Metadata: the keys that sign this issuer's SD-JWT VCs",
+    responses={200: {"content": {"application/json": {"example": {
+        "issuer": "https://issuer.example/tenants/roc-oost",
+        "jwks": {"keys": [{"kty": "EC", "crv": "P-256", "x": "…", "y": "…",
+                           "kid": "jose-4f1c…", "alg": "ES256", "use": "sig"}]}}}}}},
+)
+def well_known_jwt_vc_issuer(ctx: Ctx, tenant: TenantFromPath) -> JSONResponse:
+    return JSONResponse(jwt_vc_issuer_metadata(ctx, tenant), headers=_META_CACHE)
 
 
 def _as_metadata(ctx: Ctx, tenant: TenantFromPath) -> dict[str, Any]:

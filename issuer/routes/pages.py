@@ -41,7 +41,7 @@ TEXT: dict[str, dict[str, str]] = {
         "scan": "Scan deze QR-code met uw wallet", "open_wallet": "Openen in de webwallet",
         "open_app": "Openen in een wallet-app op dit apparaat",
         "manual": "Link handmatig kopiëren",
-        "pin": "U heeft ook een code van 6 cijfers nodig; die krijgt u apart van uw opleider.",
+        "pin": "U heeft ook een code van {n} cijfers nodig; die krijgt u apart van uw opleider.",
         "expires": "Dit aanbod verloopt op",
         "privacy": "Deel deze pagina niet: wie de QR-code én de code heeft, kan het bewijs "
                    "ophalen.",
@@ -52,7 +52,7 @@ TEXT: dict[str, dict[str, str]] = {
         "scan": "Scan this QR code with your wallet", "open_wallet": "Open in the web wallet",
         "open_app": "Open in a wallet app on this device",
         "manual": "Copy the link manually",
-        "pin": "You also need a 6-digit code, which your provider sends you separately.",
+        "pin": "You also need a {n}-digit code, which your provider sends you separately.",
         "expires": "This offer expires on",
         "privacy": "Do not share this page: anyone with the QR code and the code can collect "
                    "the credential.",
@@ -104,7 +104,9 @@ def offer_page(
     wallet = ctx.settings.wallet_url.rstrip("/")
     expires = datetime.fromtimestamp(row.expires_at, UTC)
     context: dict[str, Any] = {
-        "lang": chosen, "t": TEXT[chosen],
+        "lang": chosen,
+        "t": {**TEXT[chosen],
+              "pin": TEXT[chosen]["pin"].format(n=ctx.settings.tx_code_length)},
         "issuer_name": tenant.name_nl if chosen == "nl" else tenant.name_en,
         "logo_uri": tenant.logo_uri, "achievement_title": issued.title,
         "qr_svg": Markup(qr_svg(uri, title=TEXT[chosen]["scan"])),

@@ -18,7 +18,7 @@ from typing import Any
 
 from rotonde.jsonld.loader import DocumentLoader
 
-__all__ = ["Ctx", "Term", "Unsupported", "expand_iri", "process"]
+__all__ = ["Ctx", "Term", "Unsupported", "expand_iri", "process", "remember"]
 
 KEYWORDS = frozenset(
     {
@@ -35,6 +35,8 @@ _TERM_KEYS = frozenset(
     {"@id", "@type", "@container", "@context", "@protected", "@language", "@prefix"}
 )
 _UNSET: Any = object()
+#: Bound on every memo table (entries), so hostile documents cannot grow them without limit.
+_CACHE_LIMIT = 4096
 
 
 class Unsupported(Exception):
@@ -83,7 +85,7 @@ class Term:
 class Ctx:
     """An active context; immutable once built, with memo tables for derived values."""
 
-    __slots__ = ("children", "iri_cache", "language", "previous", "terms", "vocab")
+    __slots__ = ("children", "iri_cache", "language", "previous", "props", "terms", "vocab")
 
     def __init__(self) -> None:
         self.terms: dict[str, Term] = {}
@@ -92,6 +94,7 @@ class Ctx:
         self.previous: Ctx | None = None
         self.children: dict[Any, Ctx] = {}
         self.iri_cache: dict[tuple[str, bool], str | None] = {}
+        self.props: dict[str, str] = {}
 
     def clone(self) -> Ctx:
         c = Ctx()
@@ -115,6 +118,8 @@ def expand_iri(ctx: Ctx, value: str, vocab: bool) -> str | None:
     if key in cache:
         return cache[key]
     result = _expand(ctx, value, vocab, None, None)
+    if len(cache) >= _CACHE_LIMIT:  # keys come from untrusted documents: stay bounded
+        cache.clear()
     cache[key] = result
     return result
 
@@ -308,6 +313,13 @@ def _process_object(active: Ctx, local: dict[str, Any], override: bool) -> Ctx:
     return result
 
 
+def remember(table: dict[Any, Ctx], key: Any, value: Ctx) -> None:
+    """Store a derived context in a memo table, clearing it when it reaches the bound."""
+    if len(table) >= _CACHE_LIMIT:
+        table.clear()
+    table[key] = value
+
+
 def process(
     active: Ctx,
     local: Any,
@@ -328,7 +340,7 @@ def process(
         result.previous = active
     for item in local if isinstance(local, list) else [local]:
         result = _apply(result, item, loader, override, set())
-    active.children[key] = result
+    remember(active.children, key, result)
     return result
 
 
@@ -345,7 +357,7 @@ def _apply(active: Ctx, item: Any, loader: DocumentLoader, override: bool, seen:
         result = active
         for sub in inner if isinstance(inner, list) else [inner]:
             result = _apply(result, sub, loader, override, seen | {item})
-        active.children[key] = result
+        remember(active.children, key, result)
         return result
     if isinstance(item, dict):
         if "@propagate" in item:
@@ -356,6 +368,6 @@ def _apply(active: Ctx, item: Any, loader: DocumentLoader, override: bool, seen:
             return found
         result = _process_object(active, item, override)
         result.previous = active.previous
-        active.children[key] = result
+        remember(active.children, key, result)
         return result
     raise Unsupported("null or invalid context")

@@ -5,95 +5,84 @@ rules of steps 7-11) with Deserialize JSON-LD to RDF (§6.1, §6.2 Object to RDF
 RDF) in one walk over the compacted document, with strict checks that carry the exact JSON
 pointer. Supported: a top-level ``@context`` of known URLs; node objects with ``@id``/``@type``
 (and their aliases); value objects with ``@value``/``@type``/``@language``; ``@list`` and
-``@graph`` containers; type coercion to ``@id``/``@vocab``/datatypes; language defaults.
+``@graph`` containers; type coercion to ``@id``/``@vocab``/datatypes/``@json``; language
+defaults; embedded ``@context`` URLs.
 Anything else raises :class:`Unsupported` and the caller uses pyld. Tests prove the quads equal
 pyld's on the conformance documents and on generated ones.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from rotonde.errors import ValidationError
-from rotonde.jsonld._context import Ctx, Term, Unsupported, expand_iri, process
-from rotonde.jsonld.loader import DocumentLoader
+from rotonde.jsonld._context import Ctx, Term, Unsupported, expand_iri, process, remember
+from rotonde.jsonld._fastterms import (
+    NIL,
+    RDF_FIRST,
+    RDF_REST,
+    RDF_TYPE,
+    Path,
+    items,
+    json_literal,
+    kept,
+    key_info,
+    literal_term,
+    plain_id,
+    ptr,
+    relative,
+    scoped_of,
+)
+from rotonde.jsonld.loader import DocumentLoader, unknown_context
 from rotonde.jsonld.strict import ISSUER_DEPENDENT, is_absolute_iri, term_undefined
-from rotonde.rdfc.nquads import Quad, escape_literal
+from rotonde.rdfc.nquads import Quad
 
 __all__ = ["try_quads"]
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_TYPE = f"<{RDF}type>"
-_FIRST = f"<{RDF}first>"
-_REST = f"<{RDF}rest>"
-_NIL = f"<{RDF}nil>"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_XSD_STRING = f"{XSD}string"
-_XSD_BOOLEAN = f"{XSD}boolean"
-_XSD_INTEGER = f"{XSD}integer"
-_XSD_DOUBLE = f"{XSD}double"
-_RDF_LANGSTRING = f"{RDF}langString"
+
+class _State:
+    """Per loader and thread: the root context and the interned inline context objects.
+
+    Derived contexts are memoised by the identity of the context object they come from, so
+    every inline context of a document is first replaced by an interned copy owned here (keyed
+    by its JSON text). The table and every context derived from it are dropped together, and
+    only between documents, so an identity never outlives its object.
+    """
+
+    __slots__ = ("root", "table")
+
+    def __init__(self) -> None:
+        self.root = Ctx()
+        self.table: dict[str, dict[str, Any]] = {}
+
+    def reset_if_full(self) -> None:
+        if len(self.table) >= _INLINE_LIMIT:
+            self.table.clear()
+            self.root = Ctx()
+
+    def intern(self, local: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        text = json.dumps(local, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        found = self.table.get(text)
+        if found is None:
+            found = self.table[text] = json.loads(text)
+        return text, found
 
 
-#: A JSON pointer under construction: ``None`` (the root) or ``(parent, key_or_index)``;
-#: turned into text only when an error needs it.
-Path = tuple[Any, str | int] | None
+_INLINE_LIMIT = 256
 
 
-def _ptr(path: Path) -> str:
-    parts: list[str] = []
-    while path is not None:
-        path, key = path
-        parts.append(str(key).replace("~", "~0").replace("/", "~1"))
-    return "".join(f"/{p}" for p in reversed(parts))
-
-
-def _root(loader: DocumentLoader) -> Ctx:
-    root: Ctx = loader.cache("fast.root", Ctx)
-    return root
-
-
-def _double(value: float) -> str:
-    text = f"{value:1.15E}"
-    mantissa, exponent = text.split("E")
-    mantissa = mantissa.rstrip("0")
-    if mantissa.endswith("."):
-        mantissa += "0"
-    exp = int(exponent)
-    return f"{mantissa}E{exp}"
-
-
-def _literal(value: Any, datatype: str | None, language: str | None) -> str:
-    if isinstance(value, bool):
-        lexical = "true" if value else "false"
-        datatype = datatype or _XSD_BOOLEAN
-    elif isinstance(value, float) and not value.is_integer():
-        return f'"{_double(value)}"^^<{datatype or _XSD_DOUBLE}>'
-    elif datatype == _XSD_DOUBLE and not isinstance(value, str):
-        return f'"{_double(float(value))}"^^<{_XSD_DOUBLE}>'
-    elif datatype == _XSD_DOUBLE:
-        raise Unsupported("string xsd:double")
-    elif isinstance(value, (int, float)):
-        if abs(value) >= 1e21:
-            return f'"{_double(float(value))}"^^<{datatype or _XSD_DOUBLE}>'
-        lexical = str(int(value))
-        datatype = datatype or _XSD_INTEGER
-    elif isinstance(value, str):
-        if language is not None and datatype is None:
-            return f'"{escape_literal(value)}"@{language}'
-        lexical = value
-    else:  # pragma: no cover - check_json guarantees JSON scalars
-        raise Unsupported("non-JSON scalar")
-    if datatype is None or datatype == _XSD_STRING:
-        return f'"{escape_literal(lexical)}"'
-    return f'"{escape_literal(lexical)}"^^<{datatype}>'
+def _state(loader: DocumentLoader) -> _State:
+    state: _State = loader.cache("fast.state", _State)
+    return state
 
 
 class _Walker:
-    __slots__ = ("bnodes", "counter", "loader", "quads")
+    __slots__ = ("bnodes", "counter", "loader", "quads", "state")
 
-    def __init__(self, loader: DocumentLoader) -> None:
+    def __init__(self, loader: DocumentLoader, state: _State) -> None:
         self.loader = loader
+        self.state = state
         self.quads: list[Quad] = []
         self.counter = 0
         self.bnodes: dict[str, str] = {}
@@ -113,25 +102,26 @@ class _Walker:
     def node_id(self, ctx: Ctx, value: Any, pointer: Path) -> str:
         if not isinstance(value, str):
             raise Unsupported("@id not a string")
-        iri = expand_iri(ctx, value, False)
+        # absolute IRIs and blank nodes need no context (and ids are not worth memoising)
+        iri = value if (":" in value and plain_id(ctx, value)) else expand_iri(ctx, value, False)
         if iri is None:
             raise Unsupported("@id expands to null")
         if iri[:2] == "_:":
             return self.doc_bnode(iri)
         if not is_absolute_iri(iri):
-            raise _relative(value, _ptr(pointer))
+            raise relative(value, ptr(pointer))
         return f"<{iri}>"
 
     def vocab_iri(self, ctx: Ctx, value: str, pointer: Path, what: str) -> str:
         iri = expand_iri(ctx, value, True)
         if iri is None or iri in ("@id", "@type"):
-            raise term_undefined(value, _ptr(pointer), what)
+            raise term_undefined(value, ptr(pointer), what)
         if iri[:2] == "_:":
             return self.doc_bnode(iri)
         if iri.startswith(ISSUER_DEPENDENT):
-            raise term_undefined(value, _ptr(pointer), what)
+            raise term_undefined(value, ptr(pointer), what)
         if not is_absolute_iri(iri):
-            raise term_undefined(value, _ptr(pointer), f"relative {what}")
+            raise term_undefined(value, ptr(pointer), f"relative {what}")
         return f"<{iri}>"
 
     # -- nodes -----------------------------------------------------------------------------
@@ -154,13 +144,17 @@ class _Walker:
         # step 8: property-scoped context (looked up before reverting)
         if scoped is not None:
             ctx = process(ctx, scoped, self.loader, override=True)
-        # step 9: an embedded context (URLs only; inline objects go to pyld)
+        # step 9: an embedded context
         if "@context" in obj and pointer is not None:
             embedded = obj["@context"]
-            for url in embedded if isinstance(embedded, list) else [embedded]:
-                if not isinstance(url, str):
-                    raise Unsupported("inline embedded @context")
-                ctx = process(ctx, url, self.loader)
+            for item in embedded if isinstance(embedded, list) else [embedded]:
+                if isinstance(item, dict):
+                    item = self.state.intern(item)[1]
+                elif not isinstance(item, str):
+                    raise Unsupported("null or invalid embedded @context")
+                elif item not in self.loader:
+                    raise unknown_context(item, ptr((pointer, "@context")))
+                ctx = process(ctx, item, self.loader)
         # steps 10-11: type-scoped contexts, types sorted, terms looked up before scoping
         type_ctx = ctx
         id_key: str | None = None
@@ -168,7 +162,7 @@ class _Walker:
         for key, value in obj.items():
             if key == "@context":
                 continue
-            ek = expand_iri(ctx, key, True)
+            ek = key_info(ctx, key)
             if ek == "@type":
                 type_entries.append((key, value))
             elif ek == "@id":
@@ -176,18 +170,17 @@ class _Walker:
                     raise Unsupported("colliding @id keys")
                 id_key = key
         if type_entries:
-            types: list[str] = []
-            for _key, value in type_entries:
-                for t in value if isinstance(value, list) else [value]:
-                    if not isinstance(t, str):
-                        raise Unsupported("non-string @type")
-                    types.append(t)
-            for t in sorted(types):
-                term = type_ctx.terms.get(t)
-                if term is not None and term.has_scoped:
-                    if term.scoped is None:
-                        raise Unsupported("null type-scoped context")
-                    ctx = process(ctx, term.scoped, self.loader, propagate=False)
+            # keys in sorted order, each key's types sorted (as pyld does)
+            for _key, value in sorted(type_entries, key=lambda entry: entry[0]):
+                types = value if isinstance(value, list) else [value]
+                if not all(isinstance(t, str) for t in types):
+                    raise Unsupported("non-string @type")
+                for t in sorted(types):
+                    term = type_ctx.terms.get(t)
+                    if term is not None and term.has_scoped:
+                        if term.scoped is None:
+                            raise Unsupported("null type-scoped context")
+                        ctx = process(ctx, term.scoped, self.loader, propagate=False)
         deferred: ValidationError | None = None
         if subject is None:
             if id_key is not None:
@@ -207,29 +200,28 @@ class _Walker:
             if isinstance(value, list):
                 for i, t in enumerate(value):
                     o = self.vocab_iri(type_ctx, t, (here, i), "type")
-                    quads.append(Quad(subject, _TYPE, o, graph))
+                    quads.append(Quad(subject, RDF_TYPE, o, graph))
             else:
                 o = self.vocab_iri(type_ctx, value, here, "type")
-                quads.append(Quad(subject, _TYPE, o, graph))
+                quads.append(Quad(subject, RDF_TYPE, o, graph))
         for key, value in obj.items():
             if key == "@context" or key == id_key:
                 continue
-            here = (pointer, key)
-            ek = expand_iri(ctx, key, True)
-            if ek == "@type":
+            info = key_info(ctx, key)
+            if info[0] == "<":
+                json_term = ctx.terms.get(key)
+                if json_term is not None and json_term.type == "@json":
+                    # JSON literal (JSON-LD 1.1 §4.2.2, API §6.2 step 9): the value as it is
+                    self.quads.append(Quad(subject, info, json_literal(value), graph))
+                elif value is not None:
+                    self.property(ctx, key, info, value, (pointer, key), subject, graph)
+            elif info == "@type":
                 continue
-            if ek is None:
-                raise term_undefined(key, _ptr(here), "term mapped to null")
-            if ek[0] == "@":
-                raise Unsupported(f"keyword {ek} in node object")
-            if ek.startswith(ISSUER_DEPENDENT):
-                raise term_undefined(key, _ptr(here), "property")
-            if not is_absolute_iri(ek) or ek[:2] == "_:":
-                raise term_undefined(key, _ptr(here), "relative property")
-            if value is None:
-                continue
-            self.property(ctx, key, f"<{ek}>", value, here, subject, graph)
-        if deferred is not None and quads:
+            elif info[0] == "!":
+                raise term_undefined(key, ptr((pointer, key)), info[1:])
+            else:
+                raise Unsupported(f"keyword {info} in node object")
+        if deferred is not None and (quads or kept(obj, type_entries, id_key)):
             raise deferred
         return subject
 
@@ -244,7 +236,7 @@ class _Walker:
             term_ctx = process(ctx, term.scoped, self.loader, override=True)
             term = term_ctx.terms.get(key)
         container = term.container if term is not None else frozenset()
-        if term is not None and term.type == "@json":
+        if term is not None and term.type == "@json":  # redefined as JSON by a scoped context
             raise Unsupported("JSON literal")
         quads = self.quads
         if "@list" in container:
@@ -252,14 +244,14 @@ class _Walker:
             quads.append(Quad(subject, pred, head, graph))
             return
         graph_container = "@graph" in container
-        for v, here in _items(value, pointer):
+        for v, here in items(value, pointer):
             if graph_container:
                 if not isinstance(v, dict) or self.is_value(term_ctx, v) or "@list" in v:
                     raise Unsupported("non-node value in @graph container")
                 if "@graph" in v or "@set" in v:
                     raise Unsupported("explicit graph object in @graph container")
                 name = self.fresh()
-                self.node(term_ctx, v, here, name, _scoped_of(term_ctx, key))
+                self.node(term_ctx, v, here, name, scoped_of(term_ctx, key))
                 quads.append(Quad(subject, pred, name, graph))
                 continue
             o = self.object(term_ctx, key, term, v, here, graph)
@@ -279,7 +271,7 @@ class _Walker:
                     raise Unsupported("list object with other keys")
                 # a list object is not a value: the type-scoped context reverts (§5.1.2 step 7)
                 # and the property-scoped one applies again, as for a node object
-                scoped = _scoped_of(ctx, key)
+                scoped = scoped_of(ctx, key)
                 list_ctx = ctx.previous if ctx.previous is not None else ctx
                 if scoped is not None:
                     list_ctx = process(list_ctx, scoped, self.loader, override=True)
@@ -289,7 +281,7 @@ class _Walker:
                 raise Unsupported("set/graph object")
             if self.is_value(ctx, v):
                 return self.value_object(ctx, v, pointer)
-            return self.node(ctx, v, pointer, graph, _scoped_of(ctx, key))
+            return self.node(ctx, v, pointer, graph, scoped_of(ctx, key))
         if isinstance(v, list):
             raise Unsupported("nested array")
         type_ = term.type if term is not None else None
@@ -305,13 +297,13 @@ class _Walker:
                 if iri[:2] == "_:":
                     return self.doc_bnode(iri)
                 if not is_absolute_iri(iri):
-                    raise _relative(v, _ptr(pointer))
+                    raise relative(v, ptr(pointer))
                 return f"<{iri}>"
         if type_ is not None and type_ not in ("@id", "@vocab"):
-            return _literal(v, type_, None)
+            return literal_term(v, type_, None)
         if isinstance(v, str):
-            return _literal(v, None, ctx.term_language(term))
-        return _literal(v, None, None)
+            return literal_term(v, None, ctx.term_language(term))
+        return literal_term(v, None, None)
 
     def value_object(self, ctx: Ctx, obj: dict[str, Any], pointer: Path) -> str | None:
         value: Any = None
@@ -340,14 +332,14 @@ class _Walker:
             raise Unsupported("language on non-string")
         if value is None:
             return None
-        return _literal(value, datatype, language)
+        return literal_term(value, datatype, language)
 
     def list_(
         self, ctx: Ctx, key: str, term: Term | None, value: Any, pointer: Path, graph: str
     ) -> str:
         """List to RDF (§6.3): rdf:first/rdf:rest chain, ``rdf:nil`` when empty."""
         objects: list[str] = []
-        for v, here in _items(value, pointer):
+        for v, here in items(value, pointer):
             if isinstance(v, list):
                 raise Unsupported("list of lists")
             if isinstance(v, dict) and "@list" in v:
@@ -356,43 +348,13 @@ class _Walker:
             if o is not None:
                 objects.append(o)
         if not objects:
-            return _NIL
+            return NIL
         nodes = [self.fresh() for _ in objects]
         quads = self.quads
         for i, (node, o) in enumerate(zip(nodes, objects, strict=True)):
-            quads.append(Quad(node, _FIRST, o, graph))
-            quads.append(Quad(node, _REST, nodes[i + 1] if i + 1 < len(nodes) else _NIL, graph))
+            quads.append(Quad(node, RDF_FIRST, o, graph))
+            quads.append(Quad(node, RDF_REST, nodes[i + 1] if i + 1 < len(nodes) else NIL, graph))
         return nodes[0]
-
-
-def _scoped_of(ctx: Ctx, key: str) -> Any:
-    term = ctx.terms.get(key)
-    if term is not None and term.has_scoped:
-        if term.scoped is None:
-            raise Unsupported("null scoped context")
-        return term.scoped
-    return None
-
-
-def _items(value: Any, pointer: Path) -> list[tuple[Any, Path]]:
-    if not isinstance(value, list):
-        return [(value, pointer)] if value is not None else []
-    out: list[tuple[Any, Path]] = []
-    for i, v in enumerate(value):
-        if v is None:
-            continue
-        out.append((v, (pointer, i)))
-    return out
-
-
-def _relative(value: str, pointer: str) -> ValidationError:
-    return ValidationError(
-        "jsonld.iri_relative",
-        f"{value!r} is not an absolute IRI and would be dropped",
-        message_nl=f"{value!r} is geen absolute IRI en zou wegvallen",
-        pointer=pointer,
-        detail={"value": value},
-    )
 
 
 def try_quads(document: Any, loader: DocumentLoader, *, strict: bool) -> list[Quad] | None:
@@ -404,19 +366,35 @@ def try_quads(document: Any, loader: DocumentLoader, *, strict: bool) -> list[Qu
     if not strict or not isinstance(document, dict):
         return None
     contexts = document.get("@context")
-    urls = contexts if isinstance(contexts, list) else [contexts]
-    if not urls or not all(isinstance(u, str) for u in urls):
+    items_ = contexts if isinstance(contexts, list) else [contexts]
+    if not items_:
         return None
-    root = _root(loader)
-    key = ("urls", *urls)
+    state = _state(loader)
+    state.reset_if_full()
+    key: list[str] = ["ctx"]
+    resolved: list[Any] = []
+    for i, item in enumerate(items_):
+        if isinstance(item, str):
+            if item not in loader:
+                where = f"/@context/{i}" if isinstance(contexts, list) else None
+                raise unknown_context(item, where)
+            key.append(item)
+            resolved.append(item)
+        elif isinstance(item, dict):
+            text, interned = state.intern(item)
+            key.append(text)
+            resolved.append(interned)
+        else:
+            return None
+    root = state.root
     try:
-        ctx = root.children.get(key)
+        ctx = root.children.get(tuple(key))
         if ctx is None:
             ctx = root
-            for url in urls:
-                ctx = process(ctx, url, loader)
-            root.children[key] = ctx
-        walker = _Walker(loader)
+            for item in resolved:
+                ctx = process(ctx, item, loader)
+            remember(root.children, tuple(key), ctx)
+        walker = _Walker(loader, state)
         walker.node(ctx, document, None, "", None)
     except (Unsupported, RecursionError):
         return None

@@ -33,6 +33,7 @@ __all__ = [
     "ShippedContext",
     "default_loader",
     "shipped_contexts",
+    "unknown_context",
 ]
 
 #: VCDM 1.1 base context URL (VCDM 1.1 §5.1).
@@ -212,12 +213,17 @@ class DocumentLoader:
 
 
 def _unknown(url: str) -> PolicyError:
+    return unknown_context(url, None)
+
+
+def unknown_context(url: str, pointer: str | None) -> PolicyError:
+    """The ``jsonld.context_unknown`` error for ``url`` (at ``pointer``, default ``/@context``)."""
     return PolicyError(
         "jsonld.context_unknown",
         f"unknown JSON-LD context {url!r}: only shipped and registered contexts are used",
         message_nl=f"onbekende JSON-LD-context {url!r}: alleen meegeleverde en geregistreerde "
         "contexten worden gebruikt",
-        pointer="/@context",
+        pointer=pointer or "/@context",
         detail={"url": url},
     )
 
@@ -227,7 +233,8 @@ _DEFAULT_LOCK = threading.Lock()
 
 
 def default_loader() -> DocumentLoader:
-    """The shared loader with only the shipped contexts (register on your own instance)."""
+    """The shared loader: shipped contexts plus Rotonde's own (``schemas/contexts``, registered
+    through :func:`rotonde.learning.contexts`). It is frozen: register on your own instance."""
     global _DEFAULT
     with _DEFAULT_LOCK:
         if _DEFAULT is None:

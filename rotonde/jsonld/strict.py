@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from rotonde.errors import PolicyError, ValidationError
+from rotonde.jsonld._context import KEYWORDS as _KEYWORDS
 from rotonde.jsonld.loader import CREDENTIALS_V1, CREDENTIALS_V2, DocumentLoader, default_loader
 
 __all__ = [
@@ -41,6 +42,7 @@ ISSUER_DEPENDENT = "https://www.w3.org/ns/credentials/issuer-dependent#"
 RELATIVE_BASE = "https://relative.rotonde.invalid/"
 
 # RFC 3987 scheme, then no character N-Quads forbids in an IRIREF (RDF 1.1 N-Quads §3)
+_KEYWORD_LIKE = re.compile(r"@[A-Za-z]+")
 _ABSOLUTE = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*')
 
 
@@ -118,10 +120,24 @@ def _iri_relative(value: str, pointer: str | None) -> ValidationError:
 def check_expanded(document: Any, expanded: Any, dropped: list[str | None]) -> None:
     """Raise for the first term/IRI that expansion dropped or left undefined (see module)."""
     for name in dropped:
-        if name is None:
+        if name is None:  # a keyword-like key (@foo) or a term mapped to null
+            for pointer, key, _value in _walk(document):
+                if _KEYWORD_LIKE.fullmatch(key) and key not in _KEYWORDS:
+                    raise term_undefined(key, pointer, "not a JSON-LD keyword")
             raise term_undefined(None, None, "dropped during expansion")
         raise term_undefined(name, find_pointer(document, name), "dropped during expansion")
     _check_node(document, expanded)
+
+
+def _not_in_rdf(keyword: str, document: Any) -> ValidationError:
+    pointer = find_pointer(document, keyword)
+    return ValidationError(
+        "jsonld.not_in_rdf",
+        f"{keyword} values are not part of the RDF dataset, so a proof would not cover them",
+        message_nl=f"{keyword}-waarden horen niet bij de RDF-dataset; een bewijs dekt ze niet",
+        pointer=pointer,
+        detail={"keyword": keyword},
+    )
 
 
 def _local(iri: str) -> str:
@@ -144,6 +160,9 @@ def _check_node(document: Any, node: Any) -> None:
         return
     if not isinstance(node, dict):
         return
+    for keyword in ("@index", "@direction"):
+        if keyword in node:
+            raise _not_in_rdf(keyword, document)
     if "@value" in node:
         datatype = node.get("@type")
         if isinstance(datatype, str) and datatype != "@json":

@@ -18,7 +18,7 @@ import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from rotonde.errors import PolicyError, RotondeError
+from rotonde.errors import ParseError, PolicyError, RotondeError
 from rotonde.rdfc.nquads import Quad, parse_nquads
 
 __all__ = [
@@ -248,16 +248,45 @@ class _State:
         return CanonicalDataset("".join(sorted(lines)), issued, self.work)
 
 
-def _as_quads(data: str | Iterable[Quad | tuple[str, str, str, str]]) -> list[Quad]:
+def _bad_quad(index: int, why: str) -> ParseError:
+    return ParseError(
+        "rdfc.dataset_invalid",
+        f"quad {index}: {why}",
+        message_nl=f"quad {index}: ongeldige term ({why})",
+        detail={"index": index},
+    )
+
+
+def _as_quads(
+    data: str | Iterable[Quad | tuple[str, str, str, str]], validate: bool = True
+) -> list[Quad]:
     if isinstance(data, str):
         return parse_nquads(data)
+    if not validate:
+        return list(dict.fromkeys(data))  # type: ignore[arg-type]
+    if isinstance(data, (bytes, dict)) or not hasattr(data, "__iter__"):
+        raise ParseError(
+            "rdfc.dataset_invalid",
+            "expected N-Quads text or an iterable of quads",
+            message_nl="verwacht N-Quads-tekst of een reeks quads",
+        )
     quads = []
-    for item in data:
-        if isinstance(item, Quad):
-            quads.append(item)
-        else:
-            s, p, o, g = item
-            quads.append(Quad(s, p, o, g))
+    for index, item in enumerate(data):
+        if not isinstance(item, tuple) or len(item) != 4:
+            raise _bad_quad(index, "not a 4-tuple")
+        s, p, o, g = item
+        if not all(isinstance(t, str) for t in item):
+            raise _bad_quad(index, "terms must be strings")
+        # terms are canonical N-Quads syntax (see rotonde.rdfc.nquads)
+        if s[:1] != "<" and s[:2] != "_:":
+            raise _bad_quad(index, "subject must be an IRI or a blank node")
+        if p[:1] != "<":
+            raise _bad_quad(index, "predicate must be an IRI")
+        if o[:1] not in ("<", '"') and o[:2] != "_:":
+            raise _bad_quad(index, "object must be an IRI, a blank node or a literal")
+        if g and g[:1] != "<" and g[:2] != "_:":
+            raise _bad_quad(index, "graph must be empty, an IRI or a blank node")
+        quads.append(item if isinstance(item, Quad) else Quad(s, p, o, g))
     # a dataset is a set: duplicates would otherwise count twice in first-degree hashes
     return list(dict.fromkeys(quads))
 
@@ -267,8 +296,13 @@ def canonicalize_dataset(
     *,
     max_work: int = DEFAULT_MAX_WORK,
     hash_algorithm: str = "sha256",
+    validate: bool = True,
 ) -> CanonicalDataset:
-    """RDFC-1.0 with the issued identifiers map (input blank node label -> ``c14nN``)."""
+    """RDFC-1.0 with the issued identifiers map (input blank node label -> ``c14nN``).
+
+    ``validate=False`` skips the term-syntax checks of quads given as tuples; only for quads
+    built by Rotonde itself (:mod:`rotonde.jsonld`), whose terms are canonical by construction.
+    """
     name = hash_algorithm.lower().replace("-", "")
     if name not in _HASHES:
         raise PolicyError(
@@ -276,7 +310,7 @@ def canonicalize_dataset(
             f"hash algorithm {hash_algorithm!r} is not supported (sha256, sha384)",
             message_nl=f"hashalgoritme {hash_algorithm!r} wordt niet ondersteund",
         )
-    state = _State(_as_quads(data), name, max_work)
+    state = _State(_as_quads(data, validate), name, max_work)
     try:
         return state.run()
     except (_TooComplex, RecursionError):
@@ -295,8 +329,9 @@ def canonicalize(
     *,
     max_work: int = DEFAULT_MAX_WORK,
     hash_algorithm: str = "sha256",
+    validate: bool = True,
 ) -> str:
     """RDFC-1.0 canonical N-Quads of an N-Quads document or an iterable of quads."""
     return canonicalize_dataset(
-        nquads_or_dataset, max_work=max_work, hash_algorithm=hash_algorithm
+        nquads_or_dataset, max_work=max_work, hash_algorithm=hash_algorithm, validate=validate
     ).nquads

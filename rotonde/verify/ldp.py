@@ -25,6 +25,7 @@ from typing import Any
 from rotonde.clock import parse_datetime
 from rotonde.encoding import json_depth
 from rotonde.errors import ParseError, Problem, RotondeError, SignatureError, ValidationError
+from rotonde.verify._advisory import record_trust_and_schema
 from rotonde.verify.engine import VerifyOptions
 from rotonde.verify.report import ReportBuilder, VerificationReport
 
@@ -119,20 +120,7 @@ def common_checks(builder: ReportBuilder, doc: dict[str, Any], options: VerifyOp
         _status(builder, doc, options)
     else:
         builder.skip("status")
-    if options.trust_list is not None and is_vc and builder.issuer:
-        with builder.run("trust"):
-            problems = options.trust_list.evaluate(builder.issuer, kind=fmt)
-            if problems:
-                builder.fail("trust", *problems)
-    else:
-        builder.skip("trust")
-    if options.schema_validator is not None:
-        with builder.run("schema"):
-            problems = options.schema_validator(doc, fmt)
-            if problems:
-                builder.fail("schema", *problems)
-    else:
-        builder.skip("schema")
+    record_trust_and_schema(builder, doc, options, fmt, is_credential=is_vc)
 
 
 def _issuer_id(doc: dict[str, Any]) -> str | None:

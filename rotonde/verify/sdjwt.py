@@ -37,6 +37,7 @@ from rotonde.sdjwt.verify import (
     verify_issuer_signature,
     verify_key_binding,
 )
+from rotonde.verify._advisory import record_trust_and_schema
 from rotonde.verify.engine import VerifyOptions
 from rotonde.verify.report import ReportBuilder, VerificationReport
 
@@ -179,18 +180,5 @@ def verify_sdjwt(data: Any, options: VerifyOptions) -> VerificationReport:
         _status(builder, claims, options)
     except RotondeError as exc:  # pragma: no cover - run() already converts these
         builder.fail("status", *exc.problems)
-    if options.trust_list is not None and builder.issuer:
-        with builder.run("trust"):
-            problems = options.trust_list.evaluate(builder.issuer, kind=FORMAT)
-            if problems:
-                builder.fail("trust", *problems)
-    else:
-        builder.skip("trust")
-    if options.schema_validator is not None:
-        with builder.run("schema"):
-            problems = options.schema_validator(claims, FORMAT)
-            if problems:
-                builder.fail("schema", *problems)
-    else:
-        builder.skip("schema")
+    record_trust_and_schema(builder, claims, options, FORMAT)
     return builder.build()

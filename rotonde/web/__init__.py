@@ -47,11 +47,11 @@ from __future__ import annotations
 from rotonde.web.app import base_app
 from rotonde.web.crypto import SecretBox, load_kek
 from rotonde.web.db import Database, create_engine_for, migrate, run_env
+from rotonde.web.handlers import install_problem_handlers
 from rotonde.web.problem import (
     PROBLEM_MEDIA_TYPE,
     HttpProblem,
     OAuthError,
-    install_problem_handlers,
     oauth_response,
     problem_response,
     status_for_error,

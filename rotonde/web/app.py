@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from rotonde.web.problem import install_problem_handlers
+from rotonde.web.handlers import install_problem_handlers
 from rotonde.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from rotonde.web.settings import ServiceSettings
 

@@ -73,6 +73,11 @@ class Database:
     """An engine and a session factory."""
 
     def __init__(self, url: str, *, schema: str | None = None, echo: bool = False) -> None:
+        if schema is not None and not (schema.replace("_", "").isalnum() and schema.isascii()):
+            raise ConfigurationError(
+                "db.invalid_schema", "schema names are ASCII letters, digits and underscores",
+                message_nl="schemanamen bestaan uit ASCII-letters, cijfers en underscores",
+            )
         self.url = url
         self.schema = schema
         self.engine = create_engine_for(url, schema=schema, echo=echo)

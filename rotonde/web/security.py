@@ -31,10 +31,13 @@ DEFAULT_CSP = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-#: FastAPI's Swagger UI needs its CDN bundle and an inline bootstrap script; only on /docs.
+#: FastAPI's Swagger UI / ReDoc need their CDN bundle and an inline bootstrap script; only on
+#: /docs and /redoc.
 DOCS_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "font-src 'self' https://fonts.gstatic.com; worker-src 'self' blob:; "
+    "img-src 'self' data: https:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 
@@ -53,7 +56,9 @@ class SecurityHeadersMiddleware:
         self.app = app
         self.hsts = hsts
         self.csp = csp
-        self.path_csp = dict(path_csp if path_csp is not None else {"/docs": DOCS_CSP})
+        self.path_csp = dict(
+            path_csp if path_csp is not None else {"/docs": DOCS_CSP, "/redoc": DOCS_CSP}
+        )
 
     def _csp_for(self, path: str) -> str:
         for prefix, policy in self.path_csp.items():

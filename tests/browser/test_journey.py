@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,10 +20,8 @@ from typing import Any
 import httpx
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "wallet"))
-
-from conftest import require
-from wallet_peers import (
+from tests.conftest import require
+from tests.wallet.wallet_peers import (
     free_port,
     issuer_peer,
     mini_issuer,
@@ -175,15 +172,19 @@ def test_learner_journey(playwright_sync: Any, wallet_url: str,
             # 7. share with a QR code
             page.goto(wallet_url + "/present")
             page.get_by_role("link", name=re.compile(r"Lassen MIG.MAG basis")).last.click()
-            page.get_by_label("title").check()
+            page.get_by_label("titel", exact=True).check()
             page.get_by_role("button", name="QR-code maken").click()
             page.wait_for_load_state()
             assert page.locator(".qr svg").count() >= 1
             shot(page, "13-share-qr")
             link = page.locator("#share-link").get_attribute("href")
             assert link
-            envelope = httpx.get(link, headers={"accept": "application/json"}).json()
-            assert envelope["type"] == "rotonde-share"
+            # the employer scans it: the verifier fetches the share from the wallet and checks it
+            scanned = httpx.post(f"{verifier.base}/api/shares", json={"text": link}, timeout=30)
+            assert scanned.status_code == 201, scanned.text
+            assert scanned.json()["verdict"] == "accepted", scanned.text[:2000]
+            page.goto(wallet_url + "/history")
+            assert "QR-code / link" in page.content()
 
             # 8. backup, then restore into a second account
             page.goto(wallet_url + "/backup")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from rotonde.errors import RotondeError
-from rotonde.jsonld import canonize, default_loader, expand, to_nquads, to_quads
+from rotonde.jsonld import DocumentLoader, canonize, default_loader, expand, to_nquads, to_quads
 from rotonde.jsonld._fast import try_quads
 from rotonde.jsonld.process import _pyld_quads
 from rotonde.rdfc import canonicalize
@@ -76,14 +77,58 @@ def test_conformance_documents_are_covered(conformance: Path) -> None:
     assert len(_documents()) >= 20
 
 
-def test_fast_path_declines_inline_contexts() -> None:
+@pytest.mark.parametrize(
+    ("context", "subject"),
+    [
+        ({"ex": "https://example.org/#"}, {"ex:thing": "x"}),
+        (
+            {"@vocab": "https://example.org/v#", "n": {"@id": "ex2:n", "@type": "xsd:integer"},
+             "ex2": "https://example.org/2#", "xsd": "http://www.w3.org/2001/XMLSchema#"},
+            {"n": "5", "other": True},
+        ),
+        (
+            {"tags": {"@id": "https://example.org/#tags", "@container": "@list"},
+             "@language": "NL"},
+            {"tags": ["a", "b"], "name": "Sam"},
+        ),
+    ],
+)
+def test_inline_contexts_take_the_fast_path(
+    context: dict[str, Any], subject: dict[str, Any]
+) -> None:
     doc = {
-        "@context": ["https://www.w3.org/ns/credentials/v2", {"ex": "https://example.org/#"}],
+        "@context": ["https://www.w3.org/ns/credentials/v2", context],
+        "type": "VerifiableCredential",
+        "credentialSubject": {"@context": [context], **subject},
+        "evidence": {"@context": context, **subject},
+    }
+    fast = try_quads(doc, default_loader(), strict=True)
+    assert fast is not None
+    assert canonicalize(fast) == canonicalize(_pyld_quads(doc, default_loader(), strict=True))
+
+
+def test_fast_path_declines_unsupported_features() -> None:
+    doc = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            {"knownBy": {"@reverse": "https://schema.org/knows"}, "ex": "https://example.org/#"},
+        ],
         "type": "VerifiableCredential",
         "ex:thing": "x",
     }
     assert try_quads(doc, default_loader(), strict=True) is None
     assert "<https://example.org/#thing>" in canonize(doc)
+
+
+def test_inline_context_table_is_bounded() -> None:
+    loader = DocumentLoader()
+    for i in range(300):
+        doc = {
+            "@context": ["https://www.w3.org/ns/credentials/v2", {"x": f"https://example.org/{i}"}],
+            "type": "VerifiableCredential",
+            "x": "v",
+        }
+        assert f"<https://example.org/{i}>" in canonize(doc, loader=loader)
 
 
 def test_lists_graphs_and_literals_match_pyld() -> None:
@@ -131,3 +176,59 @@ def test_max_work_is_passed_through() -> None:
     with pytest.raises(RotondeError) as info:
         canonize(doc, max_work=50)
     assert info.value.code == "rdfc.too_complex"
+
+
+class _CountingLoader(DocumentLoader):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def raw(self, url: str) -> dict[str, Any]:
+        self.calls += 1
+        return super().raw(url)
+
+    def __call__(self, url: str, options: Any = None) -> dict[str, Any]:
+        self.calls += 1
+        return super().__call__(url, options)
+
+
+@pytest.mark.parametrize("inline", [False, True], ids=["fast", "pyld"])
+def test_processed_contexts_are_cached_per_loader(conformance: Path, inline: bool) -> None:
+    doc = _load(conformance, "obv3/examples/linked-data-proof-ob-credential.json")
+    if inline:  # a @reverse term (unsupported by the fast path) sends it down the pyld path
+        doc["@context"] = [*doc["@context"], {"r": {"@reverse": "https://example.org/r"}}]
+    loader = _CountingLoader()
+    first = canonize(doc, loader=loader)
+    calls = loader.calls
+    assert calls > 0
+    assert canonize(doc, loader=loader) == first
+    assert loader.calls == calls  # nothing loaded or processed again
+    other = _CountingLoader()  # caches belong to a loader
+    canonize(doc, loader=other)
+    assert other.calls == calls
+
+
+def test_threads_share_nothing_mutable(conformance: Path) -> None:
+    doc = _load(conformance, "obv3/examples/fullOpenBadge.json")
+    expected = canonize(doc)
+    loader = DocumentLoader()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outputs = list(pool.map(lambda _: canonize(doc, loader=loader), range(16)))
+    assert outputs == [expected] * 16
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"b": 1, "a": [1.5, "x", None, True]}, [1, 2], None, "str", 1e21, {"€": "\u0007"}, -0.0,
+     [[]], 10**30],
+)
+def test_json_literals_match_pyld(value: Any) -> None:
+    doc = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": "VerifiableCredential",
+        "credentialSchema": {"id": "https://x.example/s", "type": "JsonSchema", "jsonSchema": value},
+    }
+    fast = try_quads(doc, default_loader(), strict=True)
+    assert fast is not None
+    assert any(q.object.endswith("#JSON>") for q in fast)
+    assert canonicalize(fast) == canonicalize(_pyld_quads(doc, default_loader(), strict=True))

@@ -123,6 +123,7 @@ def test_unknown_context_in_document_never_fetches() -> None:
         canonize(doc)
     assert info.value.code == "jsonld.context_unknown"
     assert info.value.problems[0].detail["url"] == "https://example.org/ctx"
+    assert info.value.pointer == "/@context/1"
 
 
 def test_nested_unknown_context_is_refused_through_pyld() -> None:

@@ -21,7 +21,15 @@ DI = "https://w3id.org/security/data-integrity/v2"
 STATUS = "https://www.w3.org/ns/credentials/status/v1"
 
 CONTEXTS = st.sampled_from(
-    [[V2], [V2, EXAMPLES], [V2, OB], [V1], [V1, OB], [V2, OB, EXAMPLES], [V2, DI], [V2, STATUS]]
+    # contexts with an @vocab (examples) make most documents valid; the others exercise errors
+    [[V2], [V2, EXAMPLES], [V2, OB], [V1], [V1, OB], [V2, OB, EXAMPLES], [V2, DI], [V2, STATUS],
+     [V2, EXAMPLES], [V2, OB, EXAMPLES], [V1, EXAMPLES], [V2, STATUS, EXAMPLES],
+     [V2, {"ex": "https://example.org/#"}], [V2, OB, {"@vocab": "https://example.org/v#"}],
+     [V2, EXAMPLES, {"@language": "en"}],
+     [V2, {"nickname": "https://example.org/nick", "score": {"@id": "https://example.org/s",
+                                                          "@type": "xsd:decimal"}}],
+     [V2, {"name": "https://example.org/name"}],  # protected term redefinition
+     [V2, OB, {"r": {"@reverse": "https://example.org/r"}}]]
 )
 KEYS = st.sampled_from(
     [
@@ -31,17 +39,21 @@ KEYS = st.sampled_from(
         "result", "achievementType", "creator", "created", "proofPurpose", "cryptosuite",
         "verificationMethod", "statusPurpose", "credentialStatus", "digestMultibase",
         "nickname", "alumniOf", "@id", "@type", "ex:thing", "https://example.org/p",
+        "credentialSchema", "jsonSchema", "score",
     ]
 )  # fmt: skip
 TYPES = st.sampled_from(
     [
         "VerifiableCredential", "OpenBadgeCredential", "Achievement", "AchievementSubject",
         "Profile", "DataIntegrityProof", "Evidence", "Image", "Alignment", "Criteria",
-        "BitstringStatusListEntry", "Foo", "_:t", "https://example.org/T",
+        "BitstringStatusListEntry", "Foo", "_:t", "https://example.org/T", "JsonSchema",
     ]
 )  # fmt: skip
 IDS = st.sampled_from(
     ["did:example:1", "urn:uuid:2", "https://example.org/x#y", "_:b1", "_:b2", "relative"]
+)
+EMBEDDED = st.sampled_from(
+    [EXAMPLES, OB, [OB, EXAMPLES], {"@vocab": "https://example.org/e#"}, {"@language": "nl"}]
 )
 SCALARS = st.one_of(
     st.text(max_size=8),
@@ -69,6 +81,7 @@ VALUES = st.recursive(
                   st.sampled_from(["en", "NL-be"])),
         st.builds(lambda v: {"@list": v}, st.lists(SCALARS | _node(SCALARS), max_size=3)),
         st.builds(lambda t: {"type": t}, st.one_of(TYPES, st.lists(TYPES, max_size=3))),
+        st.builds(lambda c, n: {"@context": c, **n}, EMBEDDED, _node(children)),
     ),
     max_leaves=12,
 )

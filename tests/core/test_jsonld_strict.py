@@ -257,3 +257,25 @@ def test_context_order_missing_and_registered() -> None:
     url = "https://rotonde.example/ctx/v1"
     loader = DocumentLoader(extra={url: {"@context": {"x": "urn:x"}}})
     assert check_context_order(_vc([CREDENTIALS_V2, url]), loader=loader) == "2.0"
+
+
+@pytest.mark.parametrize(
+    ("subject", "code", "pointer"),
+    [
+        ({"@foo": "x"}, "jsonld.term_undefined", "/credentialSubject/@foo"),
+        ({"@index": "x"}, "jsonld.not_in_rdf", "/credentialSubject/@index"),
+        (
+            {"name": {"@value": "x", "@direction": "rtl", "@language": "ar"}},
+            "jsonld.not_in_rdf",
+            "/credentialSubject/name/@direction",
+        ),
+    ],
+)
+def test_data_outside_the_dataset_is_refused(
+    subject: dict[str, Any], code: str, pointer: str
+) -> None:
+    doc = _vc()
+    doc["credentialSubject"] = {"id": "did:example:learner", **subject}
+    with pytest.raises(RotondeError) as info:
+        to_nquads(doc)
+    assert (info.value.code, info.value.pointer) == (code, pointer)

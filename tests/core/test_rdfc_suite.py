@@ -100,3 +100,23 @@ def test_quads_input_and_duplicates() -> None:
     assert canonicalize(text) == '_:c14n0 <urn:p> "v" .\n'
     assert canonicalize(parse_nquads(text)) == '_:c14n0 <urn:p> "v" .\n'
     assert canonicalize([("_:q", "<urn:p>", '"v"', "")]) == '_:c14n0 <urn:p> "v" .\n'
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        None,
+        5,
+        b"<urn:s> <urn:p> <urn:o> .",
+        [("<urn:s>", "<urn:p>")],
+        [("<urn:s>", "<urn:p>", "<urn:o>", 5)],
+        [("urn:s", "<urn:p>", "<urn:o>", "")],
+        [("<urn:s>", '"p"', "<urn:o>", "")],
+        [("<urn:s>", "<urn:p>", "o", "")],
+        [("<urn:s>", "<urn:p>", "<urn:o>", '"g"')],
+    ],
+)
+def test_bad_dataset_input(bad: Any) -> None:
+    with pytest.raises(RotondeError) as info:
+        canonicalize(bad)
+    assert info.value.code in ("rdfc.dataset_invalid", "rdfc.nquads_syntax")

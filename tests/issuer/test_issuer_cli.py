@@ -105,3 +105,39 @@ def test_serve_outside_dev_needs_https_and_kek(
     code, _, err = run(capsys, "issuer", "serve", "--data-dir", str(tmp_path), "--port", str(free_port()),
                        "--public-url", "https://issuer.example")
     assert code == 1 and "config.kek_missing" in err
+
+
+def test_serve_runs_and_stops(tmp_path: Path) -> None:
+    """The real ``rotonde issuer serve`` process answers and shuts down cleanly on SIGINT."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rotonde.cli", "issuer", "serve", "--data-dir", str(tmp_path),
+         "--dev", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                assert proc.poll() is None, proc.communicate()[1]
+                assert time.monotonic() < deadline, "issuer did not start"
+                time.sleep(0.1)
+        assert r.json() == {"status": "ok"}
+        assert (tmp_path / "issuer.sqlite3").exists() and (tmp_path / "kek").exists()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err

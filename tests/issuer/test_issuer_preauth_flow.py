@@ -53,12 +53,19 @@ def test_sd_jwt_vc_end_to_end(live: LiveIssuer) -> None:
     idx, uri = parse_status_reference(claims) or (None, None)
     assert uri is not None and uri.startswith(f"{issuer}/status/")
     assert isinstance(idx, int)
-    # The issuer's P-256 key from its did:web document verifies the signature.
-    from rotonde.keys import public_key_from_multikey
+    # The key named by kid in the JWT VC Issuer Metadata found from iss verifies the signature
+    # (the path the core's rotonde.keyresolve takes), and it is the one in the did:web document.
+    from rotonde.keys import public_key_from_jwk, public_key_from_multikey
 
+    meta_url = f"{live.url}/.well-known/jwt-vc-issuer/tenants/roc-oost"
+    jwt_meta = w.http.get(meta_url).json()
+    assert jwt_meta["issuer"] == claims["iss"]
+    [jwk] = [k for k in jwt_meta["jwks"]["keys"] if k["kid"] == sd.jws.header["kid"]]
+    sd.jws.verify(public_key_from_jwk(jwk))
     doc = w.http.get(f"{issuer}/did.json").json()
-    vm = next(m for m in doc["verificationMethod"] if m["id"] == sd.jws.header["kid"])
-    sd.jws.verify(public_key_from_multikey(vm["publicKeyMultibase"]))
+    vm = next(m for m in doc["verificationMethod"]
+              if m["id"] == f"{tenant.did}#{sd.jws.header['kid']}")
+    assert public_key_from_multikey(vm["publicKeyMultibase"]) == public_key_from_jwk(jwk)
 
     # The code is single-use: a second redemption fails with invalid_grant.
     again = w.token(issuer, offer.pre_authorized_code, offer_info["tx_code"])

@@ -13,7 +13,7 @@ from issuer.context import open_context
 from issuer.flows.batch import create_job, process_pending
 from issuer.flows.catalogue import create_achievement
 from issuer.flows.issuing import purge_expired_details
-from issuer.flows.tenants import create_tenant, did_document, rotate_key, signer_for
+from issuer.flows.tenants import create_tenant, did_document, key_id, rotate_key, signer_for
 from rotonde import oid4vci
 from rotonde.did import Resolver
 from rotonde.jose import verify_vc_jwt
@@ -80,14 +80,21 @@ def test_key_rotation_keeps_old_methods(live: LiveIssuer) -> None:
     sd_after, _ = _redeem(live, token, "microcredential_sd_jwt")
     from rotonde.sdjwt import parse
 
-    assert parse(sd_before).jws.header["kid"] == old.kid
-    assert parse(sd_after).jws.header["kid"] == new.kid
+    assert parse(sd_before).jws.header["kid"] == key_id(old.kid)
+    assert parse(sd_after).jws.header["kid"] == key_id(new.kid)
+    with live.client() as http:
+        jwks = http.get(f"{live.url}/.well-known/jwt-vc-issuer/tenants/rotating").json()
+    assert {k["kid"] for k in jwks["jwks"]["keys"]} == {key_id(old.kid), key_id(new.kid)}
 
 
 def test_retention_erases_details_but_keeps_status(live: LiveIssuer) -> None:
     tenant, token = live.tenant("privacy")
     _, issued = _redeem(live, token, "microcredential_sd_jwt")
     ctx = live.ctx
+    with ctx.db.session() as s:
+        stored = s.connection().execute(select(models.issued.c.record).where(
+            models.issued.c.id == issued["id"])).scalar_one()
+    assert stored and "Kees" not in stored  # encrypted at rest
     with ctx.db.session() as s:
         s.connection().execute(update(models.issued).values(
             redeemed_at=ctx.now() - (ctx.settings.retention_days + 1) * 86400))

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from learning_support import EXAMPLES, microcredential
+from tests.learning.learning_support import EXAMPLES, microcredential
 
 from rotonde import keys
 from rotonde.cli import main

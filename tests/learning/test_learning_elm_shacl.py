@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import require
-from learning_support import ROOT, record, record_names
+from tests.conftest import require
+from tests.learning.learning_support import ROOT, record, record_names
 
 from rotonde.jsonld import default_loader, to_nquads
 from rotonde.learning import elm

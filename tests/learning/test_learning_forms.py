@@ -8,7 +8,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from learning_support import ROOT, microcredential, record, record_names
+from tests.learning.learning_support import ROOT, microcredential, record, record_names
 
 from rotonde import keys
 from rotonde.clock import FixedClock

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from learning_support import microcredential, record, record_names
+from tests.learning.learning_support import microcredential, record, record_names
 
 from rotonde.errors import ValidationError
 from rotonde.learning import elm, ob3, read, sdjwt_vc

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from types import ModuleType
 
-from learning_support import ROOT
+from tests.learning.learning_support import ROOT
 
 from rotonde.learning import CONTEXT_FILES, contexts
 from rotonde.learning.record import RECORD_SCHEMA_ID, schema

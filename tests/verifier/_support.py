@@ -15,7 +15,7 @@ from rotonde.sdjwt import issue, present
 from verifier.app import create_app
 from verifier.settings import VerifierSettings
 
-VCT = "https://rotonde.example/vct/achievement/1.0"
+VCT = "https://rotonde.example/credentials/microcredential/1.0"
 KEK = "A" * 43  # 32 zero-ish bytes as base64url (tests only)
 
 

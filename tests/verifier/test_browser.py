@@ -52,6 +52,10 @@ def test_request_page_updates_itself_and_result_page(live: Any, issuer: Any, hol
             assert page.locator(".qr svg").count() == 1
             assert page.get_attribute("html", "lang") == "en"
             page.screenshot(path=str(ARTIFACTS / "verifier-request.png"))
+            from rotonde.qr import decode_qr
+
+            # the QR code as rendered by Chromium decodes to the wallet invocation URI
+            assert decode_qr(page.locator(".qr svg").screenshot()) == created["invocation_uri"]
             answer = threading.Thread(target=play_wallet, args=(
                 srv.url, created["invocation_uri"], issuer.credential(holder), holder))
             answer.start()
@@ -86,6 +90,8 @@ def test_result_page_for_a_rejected_share(live: Any) -> None:
             page = browser.new_page(extra_http_headers={"accept-language": "nl-NL,nl;q=0.9"})
             page.goto(srv.url + "/scan")
             assert page.get_attribute("html", "lang") == "nl"
+            # camera where BarcodeDetector exists, otherwise a note pointing to upload
+            assert page.locator("#camera").is_visible() or page.locator("#no-camera").is_visible()
             page.fill("#text", "this is not a share")
             page.click("button[type=submit]")
             page.wait_for_url("**/results/**")
@@ -93,5 +99,26 @@ def test_result_page_for_a_rejected_share(live: Any) -> None:
             assert "share.unrecognised" in page.locator(".reasons").inner_text()
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "verifier-scan-rejected.png"), full_page=True)
+        finally:
+            browser.close()
+
+
+def test_request_page_without_javascript_refreshes_itself(live: Any, issuer: Any, holder: Any) -> None:
+    sync_playwright = _playwright()
+    import httpx
+
+    srv = live()
+    created = httpx.post(srv.url + "/api/requests", json={"template": "level"}, timeout=30).json()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        try:
+            context = browser.new_context(java_script_enabled=False, locale="en-GB")
+            page = context.new_page()
+            page.goto(f"{srv.url}/requests/{created['id']}")
+            assert page.locator("#status").inner_text() == "Waiting for the wallet…"
+            play_wallet(srv.url, created["invocation_uri"], issuer.credential(holder), holder)
+            # <noscript><meta http-equiv="refresh"> reloads; the request page then redirects
+            page.wait_for_url(f"**/results/{created['id']}", timeout=20000)
+            assert page.locator("#verdict").get_attribute("data-verdict") == "accepted"
         finally:
             browser.close()

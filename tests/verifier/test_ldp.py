@@ -70,3 +70,33 @@ def test_ldp_vp_wrong_challenge_or_domain(client: TestClient) -> None:
 def test_ldp_vp_level_too_low(client: TestClient) -> None:
     res = _run(client, min_level=6)
     assert res["verdict"] == "rejected" and res["reasons"][0]["code"] == "requirement.level"
+
+
+def test_vp_jwt_with_vc_jwt_accepted_and_bound(client: TestClient) -> None:
+    """``vp+jwt`` holding an enveloped ``vc+jwt`` (VC-JOSE-COSE), DCQL format ``jwt_vc_json``."""
+    from rotonde.jose import sign_vc_jwt
+    from rotonde.presentation import sign_presentation_jwt
+
+    query = {"credentials": [dict(QUERY["credentials"][0], format="jwt_vc_json")]}
+    for wrong_aud in (False, True):
+        r = client.post("/api/requests", json={"dcql_query": query, "min_level": 3}).json()
+        p = request_params(r["invocation_uri"])
+        req = parse_compact(client.get(p["request_uri"].split("8003", 1)[1]).text).claims()
+        ik, hk = generate("ES256"), generate("ES256")
+        holder = did_key_from_public_key(hk.public_key)
+        vc = {"@context": [VC_V2_CONTEXT, EXAMPLES_V2],
+              "type": ["VerifiableCredential", "AchievementCredential"],
+              "issuer": did_key_from_public_key(ik.public_key),
+              "validFrom": "2026-01-01T00:00:00Z",
+              "credentialSubject": {"id": holder, "title": "Lassen",
+                                    "level": {"framework": "NLQF", "value": 4}}}
+        vp = sign_presentation_jwt(
+            build_presentation(credentials=[sign_vc_jwt(vc, signer=ik)], holder=holder), signer=hk,
+            nonce=req["nonce"], audience="did:web:elsewhere.example" if wrong_aud else req["client_id"])
+        client.post("/oid4vp/response", data={"vp_token": json.dumps({"ach": [vp]}), "state": req["state"]})
+        res = client.get(f"/api/requests/{r['id']}").json()["result"]
+        if wrong_aud:
+            assert res["verdict"] == "rejected"
+        else:
+            assert res["verdict"] == "accepted", res["reasons"]
+            assert res["credentials"][0]["format"] == "jwt_vc_json"

@@ -170,3 +170,15 @@ def test_parse_share_text_never_crashes(text: str) -> None:
         parse_share_text(Ctx(), text)  # type: ignore[arg-type]
     except RotondeError as exc:
         assert exc.code
+
+
+def test_share_via_json_api(client: TestClient, issuer: Any, holder: Any) -> None:
+    env = _share(issuer, holder)
+    r = client.post("/api/shares", json={"text": _by_value(env), "min_level": 5})
+    assert r.status_code == 201
+    body = r.json()
+    assert body["kind"] == "share" and body["verdict"] == "rejected"  # level 4 < 5
+    assert body["result"]["reasons"][0]["code"] == "requirement.level"
+    r = client.post("/api/shares", json={"text": "x" * 10})
+    assert r.status_code == 201 and r.json()["verdict"] == "rejected"
+    assert client.post("/api/shares", json={}).status_code == 422

@@ -138,3 +138,39 @@ def test_cli_registers_verifier_serve() -> None:
                                       "--trust-list", "trust.json"])
     assert args.port == 8099 and args.dev and args.trust_list == "trust.json"
     assert callable(args.handler)
+
+
+def test_trust_by_kind_and_level(tmp_path: Path, app_factory: Any, issuer: Any, holder: Any) -> None:
+    """The trust list is checked per credential with its kind and level, not its format."""
+    from rotonde.jws import parse_compact
+    from rotonde.learning import sdjwt_vc
+    from rotonde.sdjwt import issue, present
+
+    root = Path(__file__).resolve().parents[2]
+    record = json.loads((root / "examples/records/mc-mag-lassen.json").read_text())
+    claims, paths, vct = sdjwt_vc.build(record)
+    cred = issue(claims, signer=issuer.signer, disclosable=paths, holder_key=holder.public_key,
+                 vct=vct, iss=issuer.did)
+    outcomes = {}
+    for name, entry in (("ok", {"kinds": ["microcredential"]}),
+                        ("kind", {"kinds": ["qualification"]}),
+                        ("level", {"kinds": ["microcredential"],
+                                   "max_levels": [{"framework": "EQF", "value": 1}]})):
+        doc = _trust_doc(issuer.did)
+        doc["issuers"][0].update(entry)
+        path = tmp_path / f"trust-{name}.json"
+        path.write_text(json.dumps(doc))
+        client = TestClient(app_factory(trust_list=str(path)))
+        r = client.post("/api/requests", json={"template": "achievement"}).json()
+        p = request_params(r["invocation_uri"])
+        req = parse_compact(client.get(p["request_uri"].split("8003", 1)[1]).text).claims()
+        shown = present(cred, disclose=["title", "level", "awarding_body"], holder_key=holder,
+                        nonce=req["nonce"], aud=req["client_id"])
+        client.post("/oid4vp/response", data={"vp_token": json.dumps({"achievement": [shown]}),
+                                              "state": req["state"]})
+        res = client.get(f"/api/requests/{r['id']}").json()["result"]
+        trust = next(c for c in res["checks"] if c["name"] == "trust")
+        outcomes[name] = (res["verdict"], [p["code"] for p in trust["problems"]])
+    assert outcomes["ok"] == ("accepted", [])
+    assert outcomes["kind"] == ("warning", ["trust.kind_not_accredited"])
+    assert outcomes["level"][0] == "warning" and outcomes["level"][1][0].startswith("trust.level")

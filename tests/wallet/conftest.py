@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from wallet_helpers import Learner, make_settings
-from wallet_peers import MiniIssuer, VerifierPeer, mini_issuer, verifier_peer
 
+from tests.wallet.wallet_helpers import Learner, make_settings
+from tests.wallet.wallet_peers import MiniIssuer, VerifierPeer, mini_issuer, verifier_peer
 from wallet.app import create_app
 from wallet.settings import WalletSettings
 

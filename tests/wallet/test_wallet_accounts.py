@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
-from wallet_helpers import PASSWORD, Learner, csrf_of, make_settings, text_of
 
+from tests.wallet.wallet_helpers import PASSWORD, Learner, csrf_of, make_settings, text_of
 from wallet.app import create_app
 from wallet.i18n import CATALOGUE, LANGS, negotiate
 from wallet.models import Account, HolderKey, WebSession

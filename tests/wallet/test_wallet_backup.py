@@ -11,11 +11,11 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
-from wallet_helpers import Learner, text_of
-from wallet_peers import MiniIssuer, VerifierPeer
 
 from rotonde.errors import ValidationError
 from rotonde.learning import sdjwt_vc
+from tests.wallet.wallet_helpers import Learner, text_of
+from tests.wallet.wallet_peers import MiniIssuer, VerifierPeer
 from wallet.flows.backup import restore_backup
 from wallet.models import CredentialRow, HolderKey
 

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from wallet_helpers import Learner, make_settings, text_of
-from wallet_peers import MiniIssuer
 
+from tests.wallet.wallet_helpers import Learner, make_settings, text_of
+from tests.wallet.wallet_peers import MiniIssuer
 from wallet.app import create_app
 
 WELD = "http://data.europa.eu/esco/skill/60ff3eac-7d4d-4e51-87b8-74c3b5d62498"
@@ -96,3 +96,15 @@ def test_progress_with_a_broken_pathway_file(tmp_path: Path) -> None:
         Learner(c).signup()
         r = c.get("/progress")
         assert r.status_code == 200 and 'role="alert"' in r.text
+
+
+def test_progress_for_a_fetched_pathway(learner: Learner, issuer: MiniIssuer) -> None:
+    learner.receive(issuer.new_offer(), issuer.pin)
+    page = text_of(learner.client.get("/progress", params={"url": issuer.base +
+                                                           "/pathway.json"}).text)
+    assert "Opgehaalde route" in page and "100%" in page
+    issuer.mode = "garbage"
+    r = learner.client.get("/progress", params={"url": issuer.base + "/pathway.json"})
+    assert r.status_code == 200 and 'role="alert"' in r.text
+    r = learner.client.get("/progress", params={"url": "file:///etc/passwd"})
+    assert 'role="alert"' in r.text

@@ -7,17 +7,20 @@ from __future__ import annotations
 import io
 import json
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 import qrcode
+from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
-from wallet_helpers import Learner, csrf_of, text_of
-from wallet_peers import MiniIssuer, free_port
 
 from rotonde.errors import RotondeError
 from rotonde.http import Fetcher, URLPolicy
+from tests.wallet.wallet_helpers import Learner, csrf_of, make_settings, text_of
+from tests.wallet.wallet_peers import MiniIssuer, free_port
+from wallet.app import create_app
 from wallet.flows.receive import read_offer
 from wallet.models import CredentialRow
 
@@ -219,3 +222,48 @@ def test_read_offer_by_value_only_raises_rotonde_errors(offer: dict[str, object]
                    _FETCHER)
     except RotondeError:
         pass
+
+
+def test_pin_attempts_are_limited(learner: Learner, issuer: MiniIssuer) -> None:
+    r = learner.start_receive(issuer.new_offer())
+    flow = re.search(r'action="/receive/([^"]+)"', r.text)
+    assert flow
+    statuses = []
+    for _ in range(5):
+        r = learner.client.post(f"/receive/{flow.group(1)}",
+                                data={"csrf": learner.csrf("/receive"), "tx_code": "111111"})
+        statuses.append(r.status_code)
+    assert statuses == [400, 400, 400, 400, 429]
+    assert "nieuw aanbod" in text_of(r.text) or "new offer" in text_of(r.text)
+    r = learner.client.post(f"/receive/{flow.group(1)}",
+                            data={"csrf": learner.csrf("/receive"), "tx_code": issuer.pin})
+    assert r.status_code == 410 and _count(learner) == 0
+
+
+def test_issuer_on_the_trust_list(tmp_path: Path, issuer: MiniIssuer) -> None:
+    trust = {"trust_list_version": "1.0", "id": "https://trust.example/list",
+             "name": {"nl": "Testlijst"},
+             "issuers": [{"name": {"nl": "Metaalschool Oost"}, "identifiers": [issuer.did],
+                          "kinds": ["*"]}]}
+    path = tmp_path / "trust.json"
+    path.write_text(json.dumps(trust), encoding="utf-8")
+    app = create_app(make_settings(tmp_path, trust_list=str(path)))
+    with TestClient(app) as c:
+        person = Learner(c)
+        person.signup()
+        r = person.receive(issuer.new_offer(), issuer.pin)
+        assert r.status_code == 200
+        [cid] = person.credential_ids()
+        html = c.get(f"/credentials/{cid}").text
+        row = re.search(r"<li><span class=\"badge (\w+)\">[^<]*</span> (?:Uitgever op de "
+                        r"vertrouwenslijst|Issuer on the trust list)", html)
+        assert row and row.group(1) == "ok", text_of(html)
+
+
+def test_offer_link_that_was_already_used(learner: Learner, issuer: MiniIssuer) -> None:
+    link = issuer.new_offer()
+    assert learner.receive(link, issuer.pin).status_code == 200
+    r = learner.receive(link, issuer.pin)  # the code is spent: the offer has expired
+    assert r.status_code == 400
+    assert "al gebruikt of verlopen" in text_of(r.text) or "already used" in text_of(r.text)
+    assert _count(learner) == 1

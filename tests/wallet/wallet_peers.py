@@ -146,6 +146,10 @@ class MiniIssuer:
         self.nonces: set[str] = set()
         self.offers: dict[str, dict[str, Any]] = {}
         self.record = dict(RECORD)
+        self.pathway: dict[str, Any] = {
+            "id": "urn:rotonde:pathway:mini", "title": {"nl": "Opgehaalde route"},
+            "requirements": [{"id": "lassen", "title": {"nl": "Lassen"},
+                              "skill": WELDING["learning_outcomes"][0]["skill"]}]}
 
     def new_offer(self, *, by_reference: bool = True, pin: bool = True) -> str:
         import json as _json
@@ -203,6 +207,10 @@ def mini_issuer_app(state: MiniIssuer) -> Any:
     @app.get("/.well-known/oauth-authorization-server")
     def as_metadata() -> Response:
         return JSONResponse({"issuer": state.base, "token_endpoint": state.base + "/token"})
+
+    @app.get("/pathway.json")
+    def pathway() -> Response:
+        return garbage() or JSONResponse(state.pathway)
 
     @app.get("/offers/{oid}")
     def offer(oid: str) -> Response:

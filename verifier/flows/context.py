@@ -32,6 +32,8 @@ class VerifierContext:
     trust_info: dict[str, Any] = field(default_factory=dict)
     #: tests may replace the webhook transport: ``(url, body, headers) -> status``
     webhook_sender: Any = None
+    #: requirement profiles offered on the ask page, by id
+    profiles: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

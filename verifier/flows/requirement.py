@@ -109,14 +109,22 @@ def evaluate_requirement(
 def _profile(profile: Mapping[str, Any], credentials: list[dict[str, Any]]) -> dict[str, Any]:
     """Match a requirement profile with the core matcher."""
     try:
+        from rotonde.learning import read
         from rotonde.learning.evidence import Evidence
         from rotonde.learning.matching import match
 
-        evidence = [
-            Evidence(record=c.get("record") or c.get("claims") or {}, ref=str(i),
-                     issuer=c.get("issuer"), trusted=c.get("trusted"))
-            for i, c in enumerate(credentials)
-        ]
+        evidence = []
+        for i, c in enumerate(credentials):
+            claims = c.get("claims") or {}
+            try:
+                record = read(claims)
+            except Exception:
+                # selective disclosure leaves a partial record: match on what was disclosed
+                from rotonde.learning.sdjwt_vc import JWT_CLAIMS
+
+                record = {k: v for k, v in claims.items() if k not in JWT_CLAIMS}
+            evidence.append(Evidence(record=record, ref=str(c.get("query_id") or i),
+                                     issuer=c.get("issuer"), trusted=c.get("trusted")))
         result = match(profile, evidence)
     except Exception as exc:  # the profile matcher is optional; never crash a verdict
         return {"met": False, "reasons": [_reason(
@@ -124,7 +132,20 @@ def _profile(profile: Mapping[str, Any], credentials: list[dict[str, Any]]) -> d
             f"({type(exc).__name__})", "het eisenprofiel kon niet worden beoordeeld", False)],
             "asked": {"profile": profile.get("id")}}
     out: dict[str, Any] = result.to_dict()
-    return {"met": bool(result.fulfilled), "reasons": [
-        _reason("requirement.profile_item", str(m.get("id")), str(m.get("id")),
-                bool(m.get("fulfilled")), **m) for m in out.get("requirements", [])
-    ], "asked": {"profile": profile.get("id")}, "profile_result": out}
+    reasons = []
+    for m in out.get("requirements", []):
+        title = m.get("title") or {}
+        en = str(title.get("en") or title.get("nl") or m.get("id"))
+        nl = str(title.get("nl") or en)
+        why = [r for r in m.get("reasons") or [] if isinstance(r, dict)]
+        if not m.get("fulfilled") and m.get("optional"):
+            en += " (optional, not shown)"
+            nl += " (optioneel, niet getoond)"
+        elif not m.get("fulfilled") and why:
+            en += f" — {why[0].get('message', why[0].get('en', ''))}"
+            nl += f" — {why[0].get('message_nl', why[0].get('nl', ''))}"
+        reasons.append(_reason("requirement.profile_item", en, nl,
+                               bool(m.get("fulfilled")) or bool(m.get("optional")),
+                               id=m.get("id"), evidence=m.get("evidence")))
+    return {"met": bool(result.fulfilled), "reasons": reasons,
+            "asked": {"profile": profile.get("id")}, "profile_result": out}

@@ -15,9 +15,19 @@ from typing import Any
 from rotonde.errors import ValidationError
 from rotonde.oid4vp import parse_dcql
 
-__all__ = ["DEFAULT_VCT", "TEMPLATES", "Template", "compose", "from_profile"]
+__all__ = ["DEFAULT_VCT", "TEMPLATES", "Template", "compose", "from_profile", "load_profiles"]
 
-DEFAULT_VCT = "https://rotonde.example/vct/achievement/1.0"
+#: Credential kinds a template asks for by default (SD-JWT VC ``vct`` per kind).
+DEFAULT_KINDS = ("microcredential", "qualification", "evc", "employer_attestation")
+
+
+def _vct_values() -> list[str]:
+    from rotonde.learning.sdjwt_vc import vct_for
+
+    return [vct_for(k) for k in DEFAULT_KINDS]
+
+
+DEFAULT_VCT = "https://rotonde.example/credentials/microcredential/1.0"
 
 
 @dataclass(frozen=True)
@@ -56,7 +66,7 @@ def compose(
     *,
     template: str | None = None,
     dcql_query: Mapping[str, Any] | None = None,
-    vct: str = DEFAULT_VCT,
+    vct: str | None = None,
     min_level: int | None = None,
     min_assurance: str | None = None,
     accepted_issuers: list[str] | None = None,
@@ -74,7 +84,8 @@ def compose(
             raise _bad("/template", f"unknown template {template!r}", f"onbekend sjabloon {template!r}")
         requirement.update(tpl.requirement)
         query = {"credentials": [{
-            "id": "achievement", "format": "dc+sd-jwt", "meta": {"vct_values": [vct]},
+            "id": "achievement", "format": "dc+sd-jwt",
+            "meta": {"vct_values": [vct] if vct else _vct_values()},
             "claims": [{"path": list(p)} for p in tpl.claims],
         }]}
         title = tpl.title_en
@@ -109,3 +120,26 @@ def from_profile(profile: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, 
     title = profile.get("title")
     name = title.get("en") if isinstance(title, dict) else title
     return query, {"profile": dict(profile)}, str(name or profile.get("id") or "Requirement profile")
+
+
+def load_profiles(directory: Any) -> dict[str, dict[str, Any]]:
+    """Valid requirement profiles in ``directory`` (``*.json``), by profile id. Invalid files
+    are skipped (and logged), so one bad file does not stop the service."""
+    import json
+    import logging
+    from pathlib import Path
+
+    from rotonde.errors import RotondeError
+    from rotonde.learning.matching import validate_profile
+
+    out: dict[str, dict[str, Any]] = {}
+    if directory is None or not Path(directory).is_dir():
+        return out
+    for path in sorted(Path(directory).glob("*.json")):
+        try:
+            profile = validate_profile(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, RotondeError) as exc:
+            logging.getLogger("rotonde.verifier").warning("skipping profile %s: %s", path, exc)
+            continue
+        out[str(profile["id"])] = profile
+    return out

@@ -59,7 +59,7 @@ def _options(ctx: VerifierContext, *, nonce: str | None, audience: str | None) -
     return VerifyOptions(
         nonce=nonce, audience=audience, challenge=nonce, domain=audience,
         require_holder_binding=True, clock=ctx.clock, resolver=ctx.resolver,
-        fetcher=ctx.fetcher, trust_list=ctx.trust_list, check_status=True,
+        fetcher=ctx.fetcher, trust_list=None, check_status=True,
         status_resolver=ctx.status_resolver,
     )
 
@@ -88,6 +88,8 @@ def verify_presentations(
                     "verify.internal", "the presentation could not be verified (internal error)",
                     "de presentatie kon niet worden geverifieerd (interne fout)"))
                 report = builder.build()
+            if ctx.trust_list is not None:
+                report = _apply_trust(ctx, report)
             if not ctx.one_time.remember("presentation", presentation_digest(item),
                                          ttl=_REPLAY_TTL):
                 report = _with_problem(report, "parse", Problem(
@@ -96,6 +98,63 @@ def verify_presentations(
             reports.append(report)
         out[qid] = reports
     return out
+
+
+_KINDS = ("microcredential", "qualification", "evc", "employer_attestation", "self_assessment")
+
+
+def _kind_and_level(claims: Mapping[str, Any]) -> tuple[str | None, Any]:
+    """The credential kind and level the trust list is checked against (the record's own
+    ``kind``/``level``; for OB3/ELM documents, read back into a record when possible)."""
+    kind = claims.get("kind")
+    level = claims.get("level")
+    if kind not in _KINDS:
+        try:
+            from rotonde.learning import read
+
+            record = read(dict(claims))
+            kind, level = record.get("kind"), record.get("level")
+        except Exception:  # not an achievement document: check the issuer only
+            kind = None
+    good = dict(level) if isinstance(level, Mapping) and level.get("framework") in (
+        "EQF", "NLQF") else None
+    return (kind if kind in _KINDS else None), good
+
+
+def _trust_check(ctx: VerifierContext, issuer: str | None, claims: Mapping[str, Any]) -> Any:
+    from rotonde.verify.report import Check
+
+    if not issuer:
+        return Check("trust", "skipped", False, (Problem(
+            "trust.no_issuer", "the issuer is unknown", "de uitgever is onbekend"),))
+    kind, level = _kind_and_level(claims)
+    try:
+        problems = ctx.trust_list.evaluate(issuer, kind=kind, level=level)
+    except Exception:  # an odd level value: judge the issuer and kind alone
+        problems = ctx.trust_list.evaluate(issuer, kind=kind)
+    detail = {"issuer": issuer, "kind": kind, "level": level}
+    if problems:
+        return Check("trust", "failed", False, tuple(problems), detail)
+    return Check("trust", "passed", False, (), detail)
+
+
+def _apply_trust(ctx: VerifierContext, report: VerificationReport) -> VerificationReport:
+    """Evaluate the trust list per credential with its kind and level (the engine only knows
+    the format), replacing the report's ``trust`` check."""
+    from dataclasses import replace
+
+    def with_check(r: VerificationReport, check: Any) -> VerificationReport:
+        checks = [c for c in r.checks if c.name != "trust"]
+        order = [c.name for c in r.checks]
+        idx = order.index("trust") if "trust" in order else len(checks)
+        checks.insert(min(idx, len(checks)), check)
+        return replace(r, checks=tuple(checks))
+
+    if report.credentials:
+        inner = tuple(with_check(r, _trust_check(ctx, r.issuer, r.claims or {}))
+                      for r in report.credentials)
+        return replace(report, credentials=inner)
+    return with_check(report, _trust_check(ctx, report.issuer, report.claims or {}))
 
 
 def _with_problem(report: VerificationReport, name: str, problem: Problem) -> VerificationReport:

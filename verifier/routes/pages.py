@@ -22,7 +22,7 @@ from verifier.flows.context import VerifierContext
 from verifier.flows.images import decode_upload
 from verifier.flows.scan import scan
 from verifier.flows.sessions import SessionView, get_session, raw_presentation
-from verifier.flows.templates import TEMPLATES, compose
+from verifier.flows.templates import TEMPLATES, compose, from_profile
 from verifier.routes._web import PageError, get_ctx, lang_of, render
 
 __all__ = ["router"]
@@ -51,7 +51,16 @@ def ask_page(request: Request, ctx: Ctx) -> HTMLResponse:
     return render(request, "ask.html", {
         "templates": [(t.id, t.title(lang)) for t in TEMPLATES.values()],
         "has_trust": ctx.trust_list is not None, "dev": ctx.settings.dev,
+        "http_dev": ctx.settings.dev and ctx.settings.base_url.startswith("http://"),
+        "profiles": [(pid, _title(p, lang)) for pid, p in ctx.profiles.items()],
     })
+
+
+def _title(profile: dict[str, Any], lang: str) -> str:
+    title = profile.get("title")
+    if isinstance(title, dict):
+        return str(title.get(lang) or next(iter(title.values()), profile.get("id")))
+    return str(profile.get("id"))
 
 
 async def _form(request: Request) -> Any:
@@ -77,12 +86,18 @@ async def create_request_page(request: Request, ctx: Ctx) -> Response:
                                message_nl="min_level moet een getal zijn")
         issuers = [ln.strip() for ln in _text(form, "accepted_issuers", 20000).splitlines()
                    if ln.strip()]
-        query, requirement, _ = compose(
-            template=_text(form, "template") or None, min_level=int(level) if level else None,
-            min_assurance=_text(form, "min_assurance") or None, accepted_issuers=issuers,
-            trusted_only=_text(form, "trusted_only") == "1")
-        tpl = TEMPLATES.get(_text(form, "template") or "achievement")
-        title = tpl.title(lang_of(request)) if tpl else "Request"
+        profile = ctx.profiles.get(_text(form, "profile"))
+        if profile is not None:
+            query, requirement, _ = from_profile(profile)
+            title = _title(profile, lang_of(request))
+        else:
+            query, requirement, _ = compose(
+                template=_text(form, "template") or None,
+                min_level=int(level) if level else None,
+                min_assurance=_text(form, "min_assurance") or None, accepted_issuers=issuers,
+                trusted_only=_text(form, "trusted_only") == "1")
+            tpl = TEMPLATES.get(_text(form, "template") or "achievement")
+            title = tpl.title(lang_of(request)) if tpl else "Request"
         prefix = "redirect_uri" if (ctx.settings.dev and _text(form, "client_id_prefix")
                                     == "redirect_uri") else "decentralized_identifier"
         s = start_request(ctx, dcql_query=query, requirement=requirement, title=title,

@@ -14,6 +14,7 @@ from rotonde.clock import Clock, format_datetime
 from rotonde.errors import ValidationError
 from rotonde.keys import PrivateKey
 from wallet.flows.store import Held
+from wallet.i18n import enum_label
 
 __all__ = [
     "claim_rows",
@@ -52,7 +53,7 @@ def claim_rows(held: Held, lang: str, t: Any) -> list[tuple[str, str]]:
                 rows.append((nl_label if nl else en, value))
 
         add("Title", "Titel", _text(rec.get("title"), lang))
-        add("Kind", "Soort", str(rec.get("kind", "")).replace("_", " "))
+        add("Kind", "Soort", enum_label(str(rec.get("kind", "")), t))
         add("Description", "Beschrijving", _text(rec.get("description"), lang))
         add("Learner", "Lerende", _text((rec.get("learner") or {}).get("name"), lang))
         add("Awarded by", "Toegekend door",
@@ -71,12 +72,12 @@ def claim_rows(held: Held, lang: str, t: Any) -> list[tuple[str, str]]:
             add("Qualification", "Kwalificatie",
                 f"{_text(q.get('name'), lang)} ({q.get('code_system', '').upper()} {q.get('code', '')})")
         a = rec.get("assessment") or {}
-        add("Assessment", "Beoordeling", str(a.get("type", "")).replace("_", " "))
+        add("Assessment", "Beoordeling", enum_label(str(a.get("type", "")), t) if a else "")
         add("Assurance", "Zekerheid", t("assurance." + str(rec.get("assurance", "")).replace(
             "_", "-")) if rec.get("assurance") else "")
         qa = rec.get("quality_assurance") or {}
         add("Quality assurance", "Kwaliteitsborging",
-            " ".join(x for x in (str(qa.get("type", "")).replace("_", " "),
+            " ".join(x for x in (enum_label(str(qa.get("type", "")), t) if qa else "",
                                  str(qa.get("body", ""))) if x))
         v = rec.get("validity") or {}
         add("Valid until", "Geldig tot", str(v.get("valid_until", "")))
@@ -112,15 +113,31 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
     return [(prefix, str(value))]
 
 
-def evidence_of(items: list[Held]) -> list[Any]:
-    """:class:`rotonde.learning.evidence.Evidence` for every credential with a record."""
+def _same_achievement(rec: dict[str, Any]) -> str:
+    body = rec.get("awarding_body") or {}
+    return json.dumps([rec.get("id") or None, rec.get("kind"), rec.get("title"),
+                       body.get("id"), rec.get("award_date")], sort_keys=True)
+
+
+def evidence_of(items: list[Held], *, one_per_achievement: bool = False) -> list[Any]:
+    """:class:`rotonde.learning.evidence.Evidence` for every credential with a record.
+
+    With ``one_per_achievement`` the same achievement received in several formats (an issuer
+    offering SD-JWT VC, Open Badge and ELM at once) counts once, so credits are not tripled."""
     from rotonde.learning.evidence import Evidence
 
     out = []
-    for h in items:
+    seen: set[str] = set()
+    ordered = sorted(items, key=lambda h: (not h.meta.get("verified"), h.status != "valid"))
+    for h in ordered:
         rec = h.record
         if not rec:
             continue
+        if one_per_achievement:
+            key = _same_achievement(rec)
+            if key in seen:
+                continue
+            seen.add(key)
         trusted = h.meta.get("trusted")
         out.append(Evidence(rec, ref=h.id, issuer=(h.meta.get("issuer") or {}).get("id"),
                             verified=bool(h.meta.get("verified")), status=h.status if h.status

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from wallet.models import Flow
 from wallet.vault import Vault
 
-__all__ = ["FLOW_TTL", "drop_flow", "load_flow", "start_flow"]
+__all__ = ["FLOW_TTL", "drop_flow", "load_flow", "start_flow", "update_flow"]
 
 FLOW_TTL = 900.0
 
@@ -38,6 +38,12 @@ def load_flow(s: Session, vault: Vault, flow_id: str, kind: str, now: float) -> 
         return None
     data: dict[str, Any] = vault.open_json(row.data, f"flows:{flow_id}:{kind}")
     return data
+
+
+def update_flow(s: Session, vault: Vault, flow_id: str, kind: str, data: dict[str, Any]) -> None:
+    row = s.get(Flow, flow_id)
+    if row is not None and row.account_id == vault.account_id and row.kind == kind:
+        row.data = vault.seal_json(data, f"flows:{flow_id}:{kind}")
 
 
 def drop_flow(s: Session, vault: Vault, flow_id: str) -> None:

@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from rotonde import oid4vp
 from rotonde.clock import Clock
-from rotonde.errors import FetchError, ParseError, Problem, RotondeError, ValidationError
+from rotonde.errors import FetchError, Problem, RotondeError, ValidationError
 from rotonde.http import Fetcher
 from rotonde.keys import PrivateKey
 from wallet.flows._http import post, post_raw
@@ -164,11 +164,32 @@ def dcql_to_sd_path(path: Iterable[Any]) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A held credential that answers a credential query, and the claims it would disclose."""
+    """A held credential that answers a credential query, and the claims it would disclose.
+
+    ``paths`` is the verifier's preferred claim set (the first satisfiable ``claim_sets``
+    option, §6.4.1); ``options`` every satisfiable option. A claim of ``paths`` missing from
+    some option is optional: the learner may leave it out (:meth:`optional`)."""
 
     query_id: str
     held: Held
     paths: tuple[tuple[Any, ...], ...]
+    options: tuple[frozenset[tuple[Any, ...]], ...] = ()
+
+    @property
+    def optional(self) -> tuple[tuple[Any, ...], ...]:
+        return tuple(p for p in self.paths if any(p not in o for o in self.options))
+
+    def disclose(self, keep_optional: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """The paths to disclose when the learner keeps ``keep_optional``; raises
+        ``present.claims_insufficient`` when that no longer satisfies any claim set."""
+        keep = set(keep_optional)
+        chosen = [p for p in self.paths if p not in self.optional or p in keep]
+        if self.options and not any(o <= set(chosen) for o in self.options):
+            raise ValidationError(
+                "present.claims_insufficient",
+                "with these claims left out the request is no longer answered",
+                message_nl="zonder deze gegevens wordt het verzoek niet meer beantwoord")
+        return chosen
 
 
 def _claims_for_matching(held: Held) -> dict[str, Any]:
@@ -188,9 +209,16 @@ def candidates(request: dict[str, Any], held: list[Held]) -> dict[str, list[Cand
             if not h.meta.get("verified") or h.status in ("revoked", "suspended", "expired"):
                 continue
             fmt = "jwt_vc_json" if h.format == "vc+jwt" else h.format
-            match = oid4vp.match_credential(cq, fmt, _claims_for_matching(h))
+            claims = _claims_for_matching(h)
+            match = oid4vp.match_credential(cq, fmt, claims)
             if match.satisfied:
-                found.append(Candidate(cq.id, h, tuple(tuple(p) for p in match.claim_paths)))
+                options: list[frozenset[tuple[Any, ...]]] = []
+                for option in cq.claim_sets or ():
+                    one = oid4vp.match_credential(replace(cq, claim_sets=(option,)), fmt, claims)
+                    if one.satisfied:
+                        options.append(frozenset(tuple(p) for p in one.claim_paths))
+                found.append(Candidate(cq.id, h, tuple(tuple(p) for p in match.claim_paths),
+                                       tuple(options)))
         out[cq.id] = found
     return out
 
@@ -302,7 +330,3 @@ def send_response(request: dict[str, Any], vp_token: dict[str, list[Any]], *,
                       f"de controleur antwoordde met HTTP {status}" + (f": {desc}" if desc
                                                                        else ""))
     return {"ok": False, "redirect_uri": None, "problem": problem.to_dict()}
-
-
-def is_parse_error(exc: RotondeError) -> bool:
-    return isinstance(exc, ParseError)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 from rotonde import oid4vci
 from rotonde.clock import Clock
@@ -292,7 +292,3 @@ def _bound_key(claims: dict[str, Any], holder: dict[str, Any]) -> str | None:
         return public_key_from_jwk(jwk).thumbprint()
     except RotondeError:
         return "invalid"
-
-
-def query_offer_params(query: str) -> dict[str, str]:
-    return dict(parse_qsl(query, keep_blank_values=True))

@@ -116,7 +116,10 @@ def summarise(credential: Any, report: dict[str, Any], *, fmt: str,
     if not title:
         title = claims.get("name") or _vc_name(claims) or claims.get("vct") or fmt
         title = title if isinstance(title, dict) else {"en": str(title), "nl": str(title)}
+    trust = next((c for c in report.get("checks", []) if c.get("name") == "trust"), None)
     meta: dict[str, Any] = {
+        "trusted": None if trust is None or trust.get("outcome") == "skipped"
+        else trust.get("outcome") == "passed",
         "title": title,
         "issuer": issuer,
         "level": level,

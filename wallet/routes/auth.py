@@ -6,11 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from rotonde.errors import RotondeError
 from wallet.flows import accounts
-from wallet.models import HolderKey
 from wallet.web import (
     SESSION_COOKIE,
     check_csrf,
@@ -38,6 +36,9 @@ def _client(request: Request) -> str:
 def _start_session(request: Request, account_id: str, target: str) -> Response:
     c = ctx(request)
     with c.db.session() as s:
+        old = request.cookies.get(SESSION_COOKIE)
+        if old:
+            accounts.end_session(s, old)  # a fresh session id at every login (no fixation)
         token, _ = accounts.create_session(s, c.clock, account_id, c.settings.session_ttl)
     response = redirect(safe_next(target))
     response.set_cookie(
@@ -121,14 +122,24 @@ def switch_language(request: Request, code: str, next: str = "/") -> Response:
     return response
 
 
-@router.get("/account")
-def account_page(request: Request) -> Response:
+def _listed_keys(request: Request) -> list[dict[str, str]]:
+    """The account's holder keys with their identifiers (did:jwk for P-256, did:key for
+    Ed25519)."""
+    from rotonde.did.jwk import did_jwk_from_public_key
+    from rotonde.did.key import did_key_from_public_key
+
     user = require_user(request)
     c = ctx(request)
     with c.db.session() as s:
-        keys = s.scalars(select(HolderKey).where(HolderKey.account_id == user.account_id)).all()
-        listed = [{"alg": k.alg, "id": k.id} for k in keys]
-    return render(request, "account.html", {"keys": listed, "active": "account"})
+        keys = accounts.all_holder_keys(s, accounts.vault_for(s, c.box, user.account_id))
+    return [{"alg": k.alg, "id": did_jwk_from_public_key(k.public_key) if k.alg == "ES256"
+             else did_key_from_public_key(k.public_key), "imported": "1" if imported else ""}
+            for k, imported in keys]
+
+
+@router.get("/account")
+def account_page(request: Request) -> Response:
+    return render(request, "account.html", {"keys": _listed_keys(request), "active": "account"})
 
 
 @router.post("/account/delete")
@@ -145,14 +156,9 @@ def delete_account(request: Request, password: Text, csrf: Text = "") -> Respons
     except RotondeError as exc:
         if exc.code == "account.login_failed":
             _record_failure(request, user.username)
-        with c.db.session() as s:
-            keys = s.scalars(
-                select(HolderKey).where(HolderKey.account_id == user.account_id)
-            ).all()
-            listed = [{"alg": k.alg, "id": k.id} for k in keys]
         return render(request, "account.html",
-                      {"keys": listed, "active": "account", "error": _text(request, exc)},
-                      status=403)
+                      {"keys": _listed_keys(request), "active": "account",
+                       "error": _text(request, exc)}, status=403)
     with c.db.session() as s:
         accounts.delete_account(s, user.account_id)
     request.state.user = None

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from rotonde.errors import RotondeError
+from rotonde.errors import RotondeError, ValidationError
 from wallet.flows import insight
 from wallet.flows.accounts import holder_keys, vault_for
 from wallet.flows.store import (
@@ -26,6 +26,9 @@ from wallet.web import PageError, check_csrf, ctx, lang_of, redirect, render, re
 __all__ = ["router"]
 
 router = APIRouter()
+
+_FORMATS = {"dc+sd-jwt": "SD-JWT VC", "ldp_vc": "Data Integrity", "vc+jwt": "JWT",
+            "jwt_vc_json": "JWT"}
 
 
 @router.get("/")
@@ -120,13 +123,14 @@ def _passport(request: Request) -> tuple[Any, list[Any]]:
 @router.get("/passport")
 def passport_page(request: Request) -> Response:
     result, items = _passport(request)
-    titles = {h.id: h.title(lang_of(request)) for h in items}
+    titles = {h.id: f"{h.title(lang_of(request))} ({_FORMATS.get(h.format, h.format)})"
+              for h in items}
     return render(request, "passport.html", {"active": "passport", "entries": result.entries,
                                              "titles": titles})
 
 
 @router.get("/progress")
-def progress_page(request: Request, pathway: str = "") -> Response:
+def progress_page(request: Request, pathway: str = "", url: str = "") -> Response:
     from datetime import date
 
     from rotonde.learning.stacking import progress
@@ -141,17 +145,29 @@ def progress_page(request: Request, pathway: str = "") -> Response:
     chosen = next((p for p in pathways if p["id"] == pathway), pathways[0] if pathways else None)
     result = None
     error = None
-    if chosen is not None:
+    if url:
+        try:
+            fetched = c.fetcher.get_json(url[:2000], max_bytes=256 * 1024,
+                                         accept=("application/json",))
+            if not isinstance(fetched, dict) or not isinstance(fetched.get("id"), str):
+                raise ValidationError("pathway.malformed", "this is not a pathway document",
+                                      message_nl="dit is geen leerroute-document")
+            chosen = fetched
+            pathways = [fetched, *[p for p in pathways if p["id"] != fetched["id"]]]
+        except RotondeError as exc:
+            error = problem_text(lang, exc)
+    if chosen is not None and error is None:
         try:
             today = date.fromtimestamp(c.clock.now())
-            result = progress(chosen, insight.evidence_of(items), today=today)
+            result = progress(chosen, insight.evidence_of(items, one_per_achievement=True),
+                              today=today)
         except RotondeError as exc:
             error = problem_text(lang, exc)
         except (KeyError, TypeError, ValueError):
             error = translator(lang)("progress.unavailable")
     return render(request, "progress.html", {
         "active": "progress", "pathways": pathways, "chosen": chosen, "result": result,
-        "titles": titles, "error": error,
+        "titles": titles, "error": error, "url": url,
     })
 
 

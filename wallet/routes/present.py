@@ -3,6 +3,7 @@ the consent page and the outcome; and the disclosure history."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -13,7 +14,7 @@ from wallet.flows import present as flow
 from wallet.flows.accounts import holder_keys, vault_for
 from wallet.flows.pending import drop_flow, load_flow, start_flow
 from wallet.flows.store import list_credentials, list_history, log_disclosure
-from wallet.i18n import problem_text, translator
+from wallet.i18n import claim_label, problem_text, translator
 from wallet.web import (
     PageError,
     check_csrf,
@@ -71,12 +72,19 @@ def _prepare(request: Request, text: str) -> Response:
         flow_id = start_flow(s, vault, "present", {
             "request": view.request, "signed": view.signed, "trusted": view.trusted,
         }, c.clock.now())
+    t = translator(lang)
     needed = {q for sets in flow.required_sets(view.request) for opt in sets for q in opt}
     queries = [{
         "id": qid, "required": qid in needed,
         "options": [{"id": cand.held.id, "title": cand.held.title(lang),
                      "issuer": cand.held.issuer_name(lang),
-                     "claims": [_label(p) for p in cand.paths]} for cand in cands],
+                     "claims": [claim_label(_label(p), t) for p in cand.paths
+                                if p not in cand.optional]
+                     if cand.held.format == "dc+sd-jwt" else [],
+                     "optional": [{"value": json.dumps(list(p)),
+                                   "label": claim_label(_label(p), t)} for p in cand.optional]
+                     if cand.held.format == "dc+sd-jwt" else []}
+                    for cand in cands],
     } for qid, cands in found.items()]
     can_answer = all(
         any(all(found.get(q) for q in opt) for opt in sets)
@@ -147,8 +155,20 @@ async def present_answer(request: Request, flow_id: str) -> Response:
     for qid, cands in found.items():
         pick = str(form.get(f"cred_{qid}", ""))
         cand = next((x for x in cands if x.held.id == pick), None)
-        if cand is not None:
-            chosen[qid] = (cand.held, list(cand.paths))
+        if cand is None:
+            continue
+        kept = []
+        for raw in form.getlist(f"opt_{qid}_{cand.held.id}")[:100]:
+            try:
+                kept.append(tuple(json.loads(str(raw))))
+            except (ValueError, TypeError):
+                continue
+        try:
+            chosen[qid] = (cand.held, cand.disclose(kept))
+        except RotondeError as exc:
+            return render(request, "outcome.html", {
+                "active": "present", "ok": False, "verifier": verifier,
+                "problem": problem_text(lang, exc)}, status=422)
     answered = set(chosen)
     if not chosen or not all(any(set(opt) <= answered for opt in sets)
                              for sets in flow.required_sets(req)):

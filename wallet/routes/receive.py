@@ -11,7 +11,7 @@ from rotonde.errors import RotondeError
 from rotonde.verify import VerifyOptions
 from wallet.flows import receive as flow
 from wallet.flows.accounts import holder_keys, vault_for
-from wallet.flows.pending import drop_flow, load_flow, start_flow
+from wallet.flows.pending import drop_flow, load_flow, start_flow, update_flow
 from wallet.flows.store import store_credential, summarise
 from wallet.i18n import problem_text
 from wallet.web import (
@@ -30,13 +30,16 @@ __all__ = ["router", "verify_options"]
 
 router = APIRouter()
 
+#: Wrong PINs the wallet lets a learner try for one offer before asking for a new offer.
+PIN_ATTEMPTS = 5
+
 
 def verify_options(c: WalletContext) -> VerifyOptions:
     """How the wallet verifies: DIDs and issuer metadata through the one Fetcher, status on."""
     from rotonde.did import Resolver
 
     return VerifyOptions(fetcher=c.fetcher, resolver=Resolver(c.fetcher), clock=c.clock,
-                         check_status=True)
+                         check_status=True, trust_list=c.extra.get("trust_list"))
 
 
 def _page(request: Request, error: RotondeError | str | None = None, text: str = "",
@@ -137,6 +140,19 @@ def receive_accept(
         items = flow.redeem(state["offer"], info, tx_code=tx_code.strip() or None, keys=keys,
                             fetcher=c.fetcher, clock=c.clock)
     except RotondeError as exc:
+        if exc.code in ("offer.invalid_grant", "offer.pin_missing"):
+            # at most PIN_ATTEMPTS wrong PINs per offer on this side too (the issuer burns
+            # its code after its own limit)
+            state["pin_failures"] = int(state.get("pin_failures", 0)) + 1
+            locked = state["pin_failures"] >= PIN_ATTEMPTS
+            with c.db.session() as s:
+                vault = vault_for(s, c.box, user.account_id)
+                if locked:
+                    drop_flow(s, vault, flow_id)
+                else:
+                    update_flow(s, vault, flow_id, "offer", state)
+            if locked:
+                raise PageError(429, "receive.pin_locked") from None
         grant = state["offer"]["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
         offered = [{"id": cid, "label": info.label(cid, lang),
                     "format": info.configuration(cid)["format"]}

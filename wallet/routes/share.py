@@ -12,6 +12,7 @@ from rotonde.errors import RotondeError
 from wallet.flows import share as flow
 from wallet.flows.accounts import holder_keys, vault_for
 from wallet.flows.store import get_credential, list_credentials, log_disclosure
+from wallet.i18n import claim_label, translator
 from wallet.web import PageError, check_csrf, ctx, lang_of, render, require_user
 
 __all__ = ["router"]
@@ -35,7 +36,10 @@ def share_form(request: Request, credential: str = "") -> Response:
             "active": "present",
             "credentials": [{"id": h.id, "title": h.title(lang)} for h in items
                             if h.format == "dc+sd-jwt" and h.meta.get("verified")]})
-    paths = disclosable_paths(held.credential) if held.format == "dc+sd-jwt" else []
+    if held.format != "dc+sd-jwt":
+        raise PageError(400, "share.sdjwt_only")
+    t = translator(lang)
+    paths = [(p, claim_label(p, t)) for p in disclosable_paths(held.credential)]
     return render(request, "share_form.html", {"active": "present", "h": held,
                                                "title": held.title(lang), "paths": paths})
 
@@ -69,7 +73,7 @@ async def share_create(request: Request) -> Response:
         "active": "present", "created": created, "key": key, "title": held.title(lang),
         "qr": qr_svg(created.url, title=held.title(lang)),
         "compact_qr": qr_svg(created.compact) if created.compact else None,
-        "claims": [".".join(p) for p in paths],
+        "claims": [claim_label(".".join(p), translator(lang)) for p in paths],
     })
 
 

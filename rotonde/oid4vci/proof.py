@@ -19,6 +19,7 @@ from rotonde.clock import Clock, SystemClock
 from rotonde.errors import RotondeError
 from rotonde.jws import parse_compact, sign_compact
 from rotonde.keys import PublicKey, Signer, public_key_from_jwk
+from rotonde.oid4vci._common import OID4VCIError
 
 __all__ = ["PROOF_TYP", "ProofResult", "create_proof", "validate_proof"]
 
@@ -27,8 +28,6 @@ _MAX_PROOF_BYTES = 8 * 1024
 
 
 def _err(error: str, message: str, message_nl: str) -> RotondeError:
-    from rotonde.oid4vci import OID4VCIError
-
     return OID4VCIError(error, message, message_nl)
 
 
@@ -100,8 +99,6 @@ def validate_proof(
     resolve_kid: Callable[[str], PublicKey] | None = None,
 ) -> ProofResult:
     """Check a key proof JWT (Appendix F.1, F.4) and return the key it proves possession of."""
-    from rotonde.oid4vci import OID4VCIError
-
     now = (clock or SystemClock()).now()
     if not isinstance(token, str):
         raise _err("invalid_proof", "key proof is not a string", "sleutelbewijs is geen tekst")

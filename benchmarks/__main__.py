@@ -2,8 +2,8 @@
 save the results as JSON in ``benchmarks/results/``.
 
 Each module defines ``run(quick: bool = False) -> list[benchmarks._ratio.Result]``. ``NAME`` is
-a module name without ``_bench`` (``sdjwt``); no name runs them all. Exit status 0 always:
-targets are reported (``ok`` column), not enforced.
+a module name without ``_bench`` (``sdjwt``); no name runs them all. Targets are reported
+(``ok`` column), not enforced; the exit status is 1 only when a module raised.
 """
 
 from __future__ import annotations
@@ -51,10 +51,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown benchmark(s) {unknown}; available: {available}")
     started = time.time()
     results: list[Result] = []
+    errors: dict[str, str] = {}
     for name in args.names or available:
-        module = importlib.import_module(f"benchmarks.{name}_bench")
-        results.extend(module.run(quick=args.quick))
+        try:
+            module = importlib.import_module(f"benchmarks.{name}_bench")
+            results.extend(module.run(quick=args.quick))
+        except Exception as exc:  # one broken module must not hide the others' numbers
+            errors[name] = f"{type(exc).__name__}: {exc}"
     print(table(results))
+    for name, message in errors.items():
+        print(f"\n{name}: FAILED ({message})", file=sys.stderr)
     elapsed = time.time() - started
     print(f"\n{len(results)} benchmarks in {elapsed:.1f} s")
     if not args.no_save:
@@ -67,12 +73,13 @@ def main(argv: list[str] | None = None) -> int:
             "python": sys.version.split()[0],
             "machine": platform.machine(),
             "results": [r.to_dict() for r in results],
+            "errors": errors,
         }
         path = out_dir / f"{'-'.join(args.names) or 'all'}-{stamp}.json"
         path.write_text(json.dumps(doc, indent=2) + "\n")
         (out_dir / "latest.json").write_text(json.dumps(doc, indent=2) + "\n")
         print(f"saved {path.relative_to(HERE.parent)}")
-    return 0
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":

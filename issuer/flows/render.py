@@ -27,7 +27,7 @@ from typing import Any
 
 from issuer.context import IssuerContext
 from issuer.flows.status import list_urls
-from issuer.flows.tenants import Tenant, key_id, signer_for
+from issuer.flows.tenants import Tenant, signer_for
 from rotonde.keys import PublicKey
 from rotonde.learning.record import KINDS
 
@@ -87,6 +87,11 @@ def _claim(path: list[str], en: str, nl: str) -> dict[str, Any]:
                                       {"name": en, "locale": "en-GB"}]}
 
 
+def _jose_alg(tenant: Tenant) -> str:
+    """A did:key tenant has one key (Ed25519, its DID); a did:web tenant signs JOSE with P-256."""
+    return "EdDSA" if tenant.did_method == "key" else "ES256"
+
+
 def configuration_metadata(tenant: Tenant) -> dict[str, dict[str, Any]]:
     """``credential_configurations_supported`` for a tenant (OpenID4VCI §12.2.4, App. A)."""
     from rotonde.learning.sdjwt_vc import vct_for
@@ -100,7 +105,7 @@ def configuration_metadata(tenant: Tenant) -> dict[str, dict[str, Any]]:
             "scope": sdjwt_configuration(kind),
             "vct": vct_for(kind),
             "cryptographic_binding_methods_supported": ["jwk"],
-            "credential_signing_alg_values_supported": ["ES256"],
+            "credential_signing_alg_values_supported": [_jose_alg(tenant)],
             "proof_types_supported": copy.deepcopy(jwt_proof),
             "credential_metadata": {
                 "display": _display(tenant, en, nl),
@@ -130,7 +135,7 @@ def configuration_metadata(tenant: Tenant) -> dict[str, dict[str, Any]]:
     out[JWT_VC_CONFIGURATION] = {
         "format": "jwt_vc_json", "scope": JWT_VC_CONFIGURATION,
         "cryptographic_binding_methods_supported": ["did:key", "did:jwk"],
-        "credential_signing_alg_values_supported": ["ES256"],
+        "credential_signing_alg_values_supported": [_jose_alg(tenant)],
         "proof_types_supported": copy.deepcopy(jwt_proof),
         "credential_definition": {"type": ["VerifiableCredential", "OpenBadgeCredential"]},
         "credential_metadata": {"display": _display(tenant, "Open Badge (JWT)",
@@ -178,12 +183,13 @@ def render_credential(
 
         claims, disclosable, vct = build(record)
         signer = signer_for(ctx, tenant, "jose")
-        # iss is the Credential Issuer Identifier (an https URL); its key is found through
-        # JWT VC Issuer Metadata (/.well-known/jwt-vc-issuer/...), whose JWK set names keys
-        # by their plain key id — the DID URL's fragment (SD-JWT VC §3.5).
+        # iss is the tenant's DID, the same issuer identifier as in the Data Integrity forms,
+        # so one trust-list entry covers every format; kid is the DID URL of the signing key
+        # (SD-JWT VC §3.5, DID Document resolution). The JWT VC Issuer Metadata published for
+        # the Credential Issuer URL names the same keys, for verifiers that start there.
         token = issue(
             claims, signer=signer, disclosable=disclosable, holder_key=holder_key, vct=vct,
-            iss=ctx.tenant_base(tenant.slug), kid=key_id(signer.kid),
+            iss=tenant.did, kid=signer.kid,
             status=status_reference(idx=idx, uri=urls["token"])["status"], clock=ctx.clock,
         )
         return Rendered("dc+sd-jwt", token)

@@ -180,7 +180,13 @@ def tenant_by_slug(ctx: IssuerContext, slug: str) -> Tenant:
 
 
 def signer_for(ctx: IssuerContext, tenant: Tenant, purpose: str) -> PrivateKey:
-    """The tenant's active private key for ``purpose`` ('di' or 'jose'), kid = DID URL."""
+    """The tenant's active private key for ``purpose`` ('di' or 'jose'), kid = DID URL.
+
+    A did:key tenant's identifier *is* its Ed25519 key, so it signs every format with that key
+    (EdDSA for JOSE); only a did:web tenant can publish a separate P-256 key for JOSE.
+    """
+    if tenant.did_method == "key":
+        purpose = "di"
     with ctx.db.session() as s:
         row = s.connection().execute(
             select(models.tenant_keys).where(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+from pathlib import Path
 from typing import Any
 
 from rotonde import keys
@@ -22,7 +23,7 @@ from rotonde.verify import ReportBuilder, VerifyOptions, verify
 __all__ = ["register"]
 
 
-def _trust_list(path: str) -> Any:
+def _trust_list(path: str, clock: Clock) -> Any:
     try:
         trust = importlib.import_module("rotonde.trust")
     except ModuleNotFoundError:
@@ -31,7 +32,7 @@ def _trust_list(path: str) -> Any:
     if loader is None:
         usage_error("--trust-list is not supported in this build (no load_trust_list)")
     try:
-        return loader(path)
+        return loader(Path(path), clock=clock)
     except RotondeError as exc:
         usage_error(f"{path}: {exc.message}")
     except OSError as exc:
@@ -54,7 +55,7 @@ def _options(args: argparse.Namespace) -> VerifyOptions:
     return VerifyOptions(
         issuer_key=issuer_key, nonce=args.nonce, audience=args.aud, challenge=args.challenge,
         domain=args.domain, clock=clock,
-        trust_list=_trust_list(args.trust_list) if args.trust_list else None,
+        trust_list=_trust_list(args.trust_list, clock) if args.trust_list else None,
     )
 
 

@@ -3,7 +3,7 @@
 Public API::
 
     DocumentLoader(extra: Mapping[str, dict] | None = None)    # shipped + registered contexts
-    default_loader() -> DocumentLoader                         # shared, shipped contexts only
+    default_loader() -> DocumentLoader     # shared, frozen: shipped + schemas/contexts
     expand(document, *, loader=None, strict=True) -> list
     to_quads(document, *, loader=None, strict=True) -> list[Quad]
     to_nquads(document, *, loader=None, strict=True, max_work=...) -> str   # RDFC-1.0
@@ -21,12 +21,13 @@ from rotonde.jsonld.loader import (
     shipped_contexts,
 )
 from rotonde.jsonld.process import canonize, expand, to_nquads, to_quads
-from rotonde.jsonld.strict import ISSUER_DEPENDENT, check_context_order
+from rotonde.jsonld.strict import ISSUER_DEPENDENT, UNDEFINED_TERM, check_context_order
 
 __all__ = [
     "CREDENTIALS_V1",
     "CREDENTIALS_V2",
     "ISSUER_DEPENDENT",
+    "UNDEFINED_TERM",
     "DocumentLoader",
     "ShippedContext",
     "canonize",

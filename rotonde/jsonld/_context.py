@@ -35,6 +35,12 @@ _TERM_KEYS = frozenset(
     {"@id", "@type", "@container", "@context", "@protected", "@language", "@prefix"}
 )
 _UNSET: Any = object()
+#: Container mappings the fast path implements (§4.2.2 step 19).
+_CONTAINERS = frozenset(
+    frozenset(c)
+    for c in ({"@set"}, {"@list"}, {"@graph"}, {"@graph", "@set"}, {"@language"},
+              {"@language", "@set"})
+)  # fmt: skip
 #: Bound on every memo table (entries), so hostile documents cannot grow them without limit.
 _CACHE_LIMIT = 4096
 
@@ -255,7 +261,7 @@ def _define(
         if not all(isinstance(i, str) for i in items):
             raise Unsupported("@container")
         container = frozenset(items)
-        if not container <= {"@set", "@list", "@graph"} or container == {"@list", "@set"}:
+        if container not in _CONTAINERS:
             raise Unsupported("container type")
 
     language: Any = _UNSET

@@ -3,10 +3,11 @@
 Fuses Expansion (JSON-LD 1.1 API §5.1.2, including the type-scoped/property-scoped context
 rules of steps 7-11) with Deserialize JSON-LD to RDF (§6.1, §6.2 Object to RDF, §6.3 List to
 RDF) in one walk over the compacted document, with strict checks that carry the exact JSON
-pointer. Supported: a top-level ``@context`` of known URLs; node objects with ``@id``/``@type``
-(and their aliases); value objects with ``@value``/``@type``/``@language``; ``@list`` and
-``@graph`` containers; type coercion to ``@id``/``@vocab``/datatypes/``@json``; language
-defaults; embedded ``@context`` URLs.
+pointer. Supported: top-level and embedded ``@context`` (known URLs and inline objects);
+node objects with ``@id``/``@type`` (and their aliases); value objects with
+``@value``/``@type``/``@language``; ``@list``, ``@graph`` and ``@language`` containers; type
+coercion to ``@id``/``@vocab``/datatypes/``@json``; default languages; type-scoped and
+property-scoped contexts, protected terms.
 Anything else raises :class:`Unsupported` and the caller uses pyld. Tests prove the quads equal
 pyld's on the conformance documents and on generated ones.
 """
@@ -24,6 +25,7 @@ from rotonde.jsonld._fastterms import (
     RDF_REST,
     RDF_TYPE,
     Path,
+    check_language,
     items,
     json_literal,
     kept,
@@ -35,7 +37,7 @@ from rotonde.jsonld._fastterms import (
     scoped_of,
 )
 from rotonde.jsonld.loader import DocumentLoader, unknown_context
-from rotonde.jsonld.strict import ISSUER_DEPENDENT, is_absolute_iri, term_undefined
+from rotonde.jsonld.strict import UNDEFINED_VOCABS, is_absolute_iri, term_undefined
 from rotonde.rdfc.nquads import Quad
 
 __all__ = ["try_quads"]
@@ -118,7 +120,7 @@ class _Walker:
             raise term_undefined(value, ptr(pointer), what)
         if iri[:2] == "_:":
             return self.doc_bnode(iri)
-        if iri.startswith(ISSUER_DEPENDENT):
+        if iri.startswith(UNDEFINED_VOCABS):
             raise term_undefined(value, ptr(pointer), what)
         if not is_absolute_iri(iri):
             raise term_undefined(value, ptr(pointer), f"relative {what}")
@@ -218,6 +220,8 @@ class _Walker:
             elif info == "@type":
                 continue
             elif info[0] == "!":
+                if value is None and info == "!property":
+                    continue  # null: no data; expansion drops it before looking at the IRI
                 raise term_undefined(key, ptr((pointer, key)), info[1:])
             else:
                 raise Unsupported(f"keyword {info} in node object")
@@ -239,6 +243,9 @@ class _Walker:
         if term is not None and term.type == "@json":  # redefined as JSON by a scoped context
             raise Unsupported("JSON literal")
         quads = self.quads
+        if "@language" in container and isinstance(value, dict):
+            self.language_map(term_ctx, pred, value, pointer, subject, graph)
+            return
         if "@list" in container:
             head = self.list_(term_ctx, key, term, value, pointer, graph)
             quads.append(Quad(subject, pred, head, graph))
@@ -323,7 +330,7 @@ class _Walker:
             elif ek == "@language":
                 if not isinstance(v, str):
                     raise Unsupported("value object @language")
-                language = v.lower()
+                language = check_language(v, (pointer, k))
             else:
                 raise Unsupported("value object key")
         if isinstance(value, (dict, list)) or (language is not None and datatype is not None):
@@ -333,6 +340,19 @@ class _Walker:
         if value is None:
             return None
         return literal_term(value, datatype, language)
+
+    def language_map(
+        self, ctx: Ctx, pred: str, value: dict[str, Any], pointer: Path, subject: str, graph: str
+    ) -> None:
+        """Language map (§5.1.2 step 13.7): ``{"nl": "tekst", "en": [...], "@none": ...}``."""
+        quads = self.quads
+        for lang, entries in value.items():
+            none = expand_iri(ctx, lang, True) == "@none"
+            language = None if none else check_language(lang, (pointer, lang))
+            for item, _here in items(entries, (pointer, lang)):
+                if not isinstance(item, str):
+                    raise Unsupported("language map value")
+                quads.append(Quad(subject, pred, literal_term(item, None, language), graph))
 
     def list_(
         self, ctx: Ctx, key: str, term: Term | None, value: Any, pointer: Path, graph: str

@@ -9,7 +9,12 @@ from c14n import canonicalize as _jcs  # RFC 8785, the implementation pyld uses
 
 from rotonde.errors import ValidationError
 from rotonde.jsonld._context import Ctx, Unsupported, expand_iri
-from rotonde.jsonld.strict import ISSUER_DEPENDENT, is_absolute_iri
+from rotonde.jsonld.strict import (
+    LANGUAGE_TAG,
+    UNDEFINED_VOCABS,
+    is_absolute_iri,
+    language_invalid,
+)
 from rotonde.rdfc.nquads import escape_literal
 
 __all__ = [
@@ -18,6 +23,7 @@ __all__ = [
     "RDF_REST",
     "RDF_TYPE",
     "Path",
+    "check_language",
     "items",
     "json_literal",
     "kept",
@@ -63,6 +69,13 @@ def _double(value: float) -> str:
         mantissa += "0"
     exp = int(exponent)
     return f"{mantissa}E{exp}"
+
+
+def check_language(tag: str, pointer: Path) -> str:
+    """A BCP 47 language tag (RFC 5646 §2.1 syntax), lower-cased as JSON-LD expansion does."""
+    if not LANGUAGE_TAG.fullmatch(tag):
+        raise language_invalid(tag, ptr(pointer))
+    return tag.lower()
 
 
 def json_literal(value: Any) -> str:
@@ -121,9 +134,9 @@ def key_info(ctx: Ctx, key: str) -> str:
         ek = expand_iri(ctx, key, True)
         if ek is None:
             info = "!term mapped to null"
-        elif ek[0] == "@":
+        elif ek[:1] == "@":
             info = ek
-        elif ek.startswith(ISSUER_DEPENDENT):
+        elif ek.startswith(UNDEFINED_VOCABS):
             info = "!property"
         elif not is_absolute_iri(ek) or ek[:2] == "_:":
             info = "!relative property"

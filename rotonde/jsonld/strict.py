@@ -26,22 +26,32 @@ from rotonde.jsonld.loader import CREDENTIALS_V1, CREDENTIALS_V2, DocumentLoader
 
 __all__ = [
     "ISSUER_DEPENDENT",
+    "LANGUAGE_TAG",
     "RELATIVE_BASE",
+    "UNDEFINED_TERM",
+    "UNDEFINED_VOCABS",
     "check_context_order",
     "check_expanded",
     "find_pointer",
     "is_absolute_iri",
+    "language_invalid",
     "term_undefined",
 ]
 
-#: ``@vocab`` of the VCDM 2.0 base context: where undefined terms end up (VCDM 2.0 §5.2).
+#: Vocabularies that only catch undefined terms: the ``@vocab`` of
+#: ``https://www.w3.org/ns/credentials/undefined-terms/v2`` (VCDM 2.0 §5.2) and the
+#: ``issuer-dependent`` one of VCDM 2.0 drafts. A term expanding into either is undefined.
+UNDEFINED_TERM = "https://www.w3.org/ns/credentials/undefined-term#"
 ISSUER_DEPENDENT = "https://www.w3.org/ns/credentials/issuer-dependent#"
+UNDEFINED_VOCABS = (UNDEFINED_TERM, ISSUER_DEPENDENT)
 
 #: Base IRI given to pyld (RFC 2606 reserves ``.invalid``): an IRI under it was relative in the
 #: document. Strict mode refuses those; non-strict output keeps them under this base.
 RELATIVE_BASE = "https://relative.rotonde.invalid/"
 
 # RFC 3987 scheme, then no character N-Quads forbids in an IRIREF (RDF 1.1 N-Quads §3)
+#: Language tag syntax as RDF allows it in N-Quads (BCP 47 shape: letters, then -alnum parts).
+LANGUAGE_TAG = re.compile(r"[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*")
 _KEYWORD_LIKE = re.compile(r"@[A-Za-z]+")
 _ABSOLUTE = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*')
 
@@ -107,6 +117,16 @@ def term_undefined(name: str | None, pointer: str | None, why: str) -> Validatio
     )
 
 
+def language_invalid(tag: str, pointer: str | None) -> ValidationError:
+    return ValidationError(
+        "jsonld.language_invalid",
+        f"{tag!r} is not a well-formed language tag (BCP 47)",
+        message_nl=f"{tag!r} is geen geldige taalcode (BCP 47)",
+        pointer=pointer,
+        detail={"language": tag},
+    )
+
+
 def _iri_relative(value: str, pointer: str | None) -> ValidationError:
     return ValidationError(
         "jsonld.iri_relative",
@@ -141,11 +161,11 @@ def _not_in_rdf(keyword: str, document: Any) -> ValidationError:
 
 
 def _local(iri: str) -> str:
-    return iri[len(ISSUER_DEPENDENT) :]
+    return iri.split("#", 1)[1]
 
 
 def _check_type(document: Any, value: str) -> None:
-    if value.startswith(ISSUER_DEPENDENT):
+    if value.startswith(UNDEFINED_VOCABS):
         name = _local(value)
         raise term_undefined(name, find_pointer(document, name, kind="type"), "type")
     if not is_absolute_iri(value) and not value.startswith("_:"):
@@ -164,6 +184,9 @@ def _check_node(document: Any, node: Any) -> None:
         if keyword in node:
             raise _not_in_rdf(keyword, document)
     if "@value" in node:
+        language = node.get("@language")
+        if isinstance(language, str) and not LANGUAGE_TAG.fullmatch(language):
+            raise language_invalid(language, _language_pointer(document, language))
         datatype = node.get("@type")
         if isinstance(datatype, str) and datatype != "@json":
             _check_type(document, datatype)
@@ -190,8 +213,17 @@ def _check_node(document: Any, node: Any) -> None:
             _check_node(document, value)
 
 
+def _language_pointer(document: Any, tag: str) -> str | None:
+    """Where a language tag appears: a ``@language`` value or a language-map key."""
+    for pointer, key, value in _walk(document):
+        if key.lower() == tag or (key == "@language" and isinstance(value, str)
+                                  and value.lower() == tag):
+            return pointer
+    return None
+
+
 def _check_property(document: Any, prop: str) -> None:
-    if prop.startswith(ISSUER_DEPENDENT):
+    if prop.startswith(UNDEFINED_VOCABS):
         name = _local(prop)
         raise term_undefined(name, find_pointer(document, name), "property")
     if not is_absolute_iri(prop):

@@ -20,7 +20,7 @@ _TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
 _FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
 _PADDING = ("", "", "==", "=")
-_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_string = json.encoder.encode_basestring
 _SCALARS: dict[Any, str] = {None: "null", True: "true", False: "false"}
 
 
@@ -63,8 +63,10 @@ def disclosure_text(salt: str, name: str | None, value: Any) -> str:
     scalars written directly instead of through a new encoder per call."""
     if isinstance(value, str):
         tail = _string(value)
-    elif value is None or value is True or value is False or type(value) is int:
-        tail = _SCALARS.get(value) if value is None or type(value) is bool else str(value)
+    elif value is None or type(value) is bool:
+        tail = _SCALARS[value]
+    elif type(value) is int:
+        tail = str(value)
     else:
         tail = _ENCODER.encode(value)
     if name is None:
@@ -83,6 +85,9 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+_STRICT = json.JSONDecoder(object_pairs_hook=_pairs)
+
+
 def loads(data: bytes, what: str, max_depth: int) -> Any:
     """Parse JSON rejecting duplicate member names and nesting deeper than ``max_depth``.
 
@@ -92,7 +97,7 @@ def loads(data: bytes, what: str, max_depth: int) -> Any:
     """
     if data.count(b"{") + data.count(b"[") <= max_depth:
         try:
-            return json.loads(data, object_pairs_hook=_pairs)
+            return _STRICT.decode(data.decode("utf-8"))
         except (ValueError, RecursionError):
             pass
     return loads_json(data, what=what, max_depth=max_depth, reject_duplicates=True)

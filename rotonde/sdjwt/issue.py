@@ -92,7 +92,8 @@ class _Builder:
                 subs = [c for t in trees for c in t.lookup(key)] if trees else trees
                 # all_disclosable never reaches into iss, vct, cnf, status, ...
                 deep = everything and not (top and key in ALWAYS_CLEAR)
-                new = self.build(value, subs, deep)
+                nested = deep or isinstance(value, (dict, list))
+                new = self.build(value, subs, deep) if nested else value
                 if deep or any(s.sd for s in subs):
                     digests.append(self._disclose(key, new))
                 else:
@@ -106,7 +107,10 @@ class _Builder:
             items: list[Any] = []
             for index, value in enumerate(node):
                 subs = [c for t in trees for c in t.lookup(str(index))] if trees else trees
-                new = self.build(value, subs, everything)
+                if everything or isinstance(value, (dict, list)):
+                    new = self.build(value, subs, everything)
+                else:
+                    new = value
                 if everything or any(s.sd for s in subs):
                     items.append({"...": self._disclose(None, new)})
                 else:

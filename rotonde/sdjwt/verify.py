@@ -24,6 +24,7 @@ from rotonde.clock import Clock, SystemClock
 from rotonde.errors import KeyFormatError, RotondeError, SignatureError, ValidationError
 from rotonde.jws import MAX_TOKEN_BYTES, Jws, parse_compact
 from rotonde.keys import PublicKey, public_key_from_jwk
+from rotonde.sdjwt._fast import loads
 from rotonde.sdjwt._paths import format_path
 from rotonde.sdjwt._process import Processed, process
 from rotonde.sdjwt.disclosure import digest
@@ -204,7 +205,12 @@ def verify_key_binding(
             message_nl=f"handtekening van de KB-JWT klopt niet met de cnf-sleutel ({exc.code})",
             pointer="kb_jwt",
         ) from None
-    claims = jws.claims()
+    claims = loads(jws.payload_bytes, "KB-JWT payload", 8)
+    if not isinstance(claims, dict):
+        raise ValidationError(
+            "sdjwt.kb_malformed", "KB-JWT payload is not a JSON object",
+            message_nl="KB-JWT-payload is geen JSON-object", pointer="kb_jwt",
+        )
     iat = _kb_claim(claims, "iat", (int, float))  # type: ignore[arg-type]
     got_aud = _kb_claim(claims, "aud", str)
     got_nonce = _kb_claim(claims, "nonce", str)
@@ -258,7 +264,8 @@ def verify(
 
     Key binding is required when ``require_key_binding``, ``nonce`` or ``aud`` is given; a
     KB-JWT that is present is always checked. A token whose ``typ`` is ``dc+sd-jwt`` (or
-    ``vc+sd-jwt``) must also satisfy the SD-JWT VC profile (:func:`~rotonde.sdjwt.vc.check_vc_claims`). ``typ`` restricts the Issuer-signed JWT's
+    ``vc+sd-jwt``) must also satisfy the SD-JWT VC profile
+    (:func:`~rotonde.sdjwt.vc.check_vc_claims`). ``typ`` restricts the Issuer-signed JWT's
     ``typ`` header (``None``: any).
     """
     clock = clock or SystemClock()

@@ -115,8 +115,12 @@ def test_learner_journey(playwright_sync: Any, wallet_url: str,
             offer = issuer.offer(learner="Sanne de Vries")["offer"]  # every format it has
             page.goto(offer["offer_page"])
             shot(page, "03-issuer-offer-page")
-            query = offer["offer_uri"].split("?", 1)[1]
-            page.goto(wallet_url + "/offer?" + query)
+            # the issuer's offer page links to this wallet's https offer endpoint
+            wallet_links = page.locator(f'a[href^="{wallet_url}/offer?"]')
+            if wallet_links.count():
+                page.goto(wallet_links.first.get_attribute("href"))
+            else:
+                page.goto(wallet_url + "/offer?" + offer["offer_uri"].split("?", 1)[1])
             assert "ROC Rijnvallei" in page.content()
             page.get_by_label("Code (pincode) die je apart hebt gekregen").fill(
                 offer["tx_code"])
@@ -155,7 +159,10 @@ def test_learner_journey(playwright_sync: Any, wallet_url: str,
 
             # 5. present to the running verifier (phone camera opens the https link)
             req = verifier.request(vct=sdjwt_vc.vct_for("microcredential"))
-            page.goto(wallet_url + "/authorize?" + req["invocation_uri"].split("?", 1)[1])
+            link = req.get("wallet_link") or (
+                wallet_url + "/authorize?" + req["invocation_uri"].split("?", 1)[1])
+            assert link.startswith(wallet_url + "/authorize?")
+            page.goto(link)
             assert "Wie vraagt het" in page.content()
             shot(page, "10-consent")
             page.get_by_role("button", name="Deel de gekozen gegevens").click()

@@ -232,3 +232,67 @@ def test_json_literals_match_pyld(value: Any) -> None:
     assert fast is not None
     assert any(q.object.endswith("#JSON>") for q in fast)
     assert canonicalize(fast) == canonicalize(_pyld_quads(doc, default_loader(), strict=True))
+
+
+LANGUAGE_CONTEXT = {"label": {"@id": "https://example.org/label", "@container": "@language"}}
+
+
+def _labelled(label: Any) -> dict[str, Any]:
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2", LANGUAGE_CONTEXT],
+        "type": "VerifiableCredential",
+        "credentialSubject": {"id": "did:example:x", "label": label},
+    }
+
+
+@pytest.mark.parametrize(
+    "label",
+    [{"nl": "lassen", "EN-gb": ["welding", None], "@none": "x"}, "plain", {}, {"nl": []}],
+)
+def test_language_maps_match_pyld(label: Any) -> None:
+    doc = _labelled(label)
+    fast = try_quads(doc, default_loader(), strict=True)
+    assert fast is not None
+    assert canonicalize(fast) == canonicalize(_pyld_quads(doc, default_loader(), strict=True))
+
+
+@pytest.mark.parametrize("path", [try_quads, _pyld_quads], ids=["fast", "pyld"])
+@pytest.mark.parametrize(
+    ("doc", "pointer"),
+    [
+        (_labelled({"not a tag": "x"}), "/credentialSubject/label/not a tag"),
+        (
+            {
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": "VerifiableCredential",
+                "name": {"@value": "x", "@language": "n l"},
+            },
+            "/name/@language",
+        ),
+    ],
+)
+def test_malformed_language_tags_are_refused(path: Any, doc: Any, pointer: str) -> None:
+    with pytest.raises(RotondeError) as info:
+        path(doc, default_loader(), strict=True)
+    assert (info.value.code, info.value.pointer) == ("jsonld.language_invalid", pointer)
+
+
+def _rotonde_credentials() -> list[Any]:
+    from rotonde.learning import elm, ob3
+
+    records = Path(__file__).resolve().parents[2] / "examples" / "records"
+    out = []
+    for path in sorted(records.glob("*.json")):
+        record = json.loads(path.read_text("utf-8"))
+        for module in (elm, ob3):
+            doc = module.build(record, issuer_id="did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK")
+            out.append(pytest.param(doc, id=f"{module.__name__.rsplit('.', 1)[1]}-{path.stem}"))
+    return out
+
+
+@pytest.mark.parametrize("doc", _rotonde_credentials())
+def test_rotonde_credentials_take_the_fast_path(doc: Any) -> None:
+    """Rotonde's own ELM and OB 3.0 renderings (language maps, own contexts) stay fast."""
+    fast = try_quads(doc, default_loader(), strict=True)
+    assert fast is not None
+    assert canonicalize(fast) == canonicalize(_pyld_quads(doc, default_loader(), strict=True))

@@ -29,7 +29,9 @@ CONTEXTS = st.sampled_from(
      [V2, {"nickname": "https://example.org/nick", "score": {"@id": "https://example.org/s",
                                                           "@type": "xsd:decimal"}}],
      [V2, {"name": "https://example.org/name"}],  # protected term redefinition
-     [V2, OB, {"r": {"@reverse": "https://example.org/r"}}]]
+     [V2, OB, {"r": {"@reverse": "https://example.org/r"}}],
+     [V2, {"label": {"@id": "https://example.org/label", "@container": "@language"}}],
+     [V2, "https://www.w3.org/ns/credentials/undefined-terms/v2"]]
 )
 KEYS = st.sampled_from(
     [
@@ -39,7 +41,7 @@ KEYS = st.sampled_from(
         "result", "achievementType", "creator", "created", "proofPurpose", "cryptosuite",
         "verificationMethod", "statusPurpose", "credentialStatus", "digestMultibase",
         "nickname", "alumniOf", "@id", "@type", "ex:thing", "https://example.org/p",
-        "credentialSchema", "jsonSchema", "score",
+        "credentialSchema", "jsonSchema", "score", "label",
     ]
 )  # fmt: skip
 TYPES = st.sampled_from(
@@ -82,6 +84,12 @@ VALUES = st.recursive(
         st.builds(lambda v: {"@list": v}, st.lists(SCALARS | _node(SCALARS), max_size=3)),
         st.builds(lambda t: {"type": t}, st.one_of(TYPES, st.lists(TYPES, max_size=3))),
         st.builds(lambda c, n: {"@context": c, **n}, EMBEDDED, _node(children)),
+        st.dictionaries(  # a language map (or, under another key, a node with odd keys)
+            st.sampled_from(["nl", "EN-gb", "@none", "x y"]),
+            st.one_of(st.text(max_size=3), st.none(), st.lists(st.text(max_size=3) | st.none(),
+                                                              max_size=2)),
+            max_size=3,
+        ),
     ),
     max_leaves=12,
 )
@@ -136,3 +144,27 @@ def test_strict_never_silently_drops_a_term(context: list[str], key: str, value:
         return
     # the value reached the dataset, as a literal or as an IRI
     assert f'"{escape_literal(value)}"' in out or value in out
+
+
+JUNK_KEYS = st.one_of(
+    KEYS,
+    st.sampled_from(["@context", "@graph", "@list", "@set", "@reverse", "@index", "@nest",
+                     "@language", "@value", "@included", "@json", "@vocab", "@foo", ""]),
+    st.text(max_size=5),
+)
+JUNK = st.recursive(
+    st.one_of(SCALARS, st.sampled_from([V2, OB, EXAMPLES, "https://example.org/unknown"])),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(JUNK_KEYS, children,
+                                                                     max_size=4),
+    max_leaves=15,
+)
+
+
+@settings(deadline=None)
+@given(CONTEXTS, st.dictionaries(JUNK_KEYS, JUNK, max_size=5))
+def test_hostile_documents_only_raise_rotonde_errors(context: Any, body: dict[str, Any]) -> None:
+    doc = {"@context": context, **body}
+    try:
+        canonize(doc)
+    except RotondeError:
+        pass

@@ -81,6 +81,20 @@ def test_full_disclosure_restores_the_claims() -> None:
     assert len(payload["_sd"]) == len(CLAIMS) + 2  # two decoys
 
 
+def test_all_disclosable_keeps_cnf_and_status_clear() -> None:
+    issuer, holder = keys.generate("ES256"), keys.generate("EdDSA")
+    status = {"status_list": {"idx": 1, "uri": "https://mbo.example/status/1"}}
+    token = sdjwt.issue(CLAIMS, signer=issuer, vct=VCT, iat=NOW, all_disclosable=True,
+                        holder_key=holder.public_key, status=status)
+    payload = parse(token).payload
+    assert payload["cnf"] == {"jwk": holder.public_key.to_jwk()}
+    assert payload["status"] == status
+    # nested members are disclosable one by one
+    shown = sdjwt.present(token, disclose=["achievement.level.eqf"])
+    result = sdjwt.verify(shown, issuer_key=issuer.public_key, clock=FixedClock(NOW))
+    assert result.claims["achievement"] == {"level": {"eqf": 3}}
+
+
 def test_nothing_disclosed_hides_everything_disclosable() -> None:
     issuer = keys.generate("ES256")
     token = _issue(issuer, None)

@@ -134,3 +134,51 @@ def test_parent_closed_subsets_verify(data: st.DataObject) -> None:
     else:
         assert closed
         assert len(result.disclosed) == len(keep)
+
+
+@given(st.text(max_size=12), st.none() | _names, _json)
+def test_disclosure_text_is_json_dumps(salt: str, name: str | None, value: Any) -> None:
+    from rotonde.sdjwt._fast import disclosure_text
+
+    array = [salt, value] if name is None else [salt, name, value]
+    assert disclosure_text(salt, name, value) == json.dumps(array, ensure_ascii=False)
+
+
+@given(st.text(max_size=40) | st.lists(st.text(max_size=5) | st.integers(), max_size=5))
+def test_claim_path_parser(path: Any) -> None:
+    from rotonde.sdjwt._paths import format_path, normalize
+
+    try:
+        parts = normalize(path)
+    except RotondeError:
+        return
+    assert parts and all(isinstance(p, str) and p for p in parts)
+    if isinstance(path, str):
+        assert format_path(parts) == path
+
+
+_sig = st.fixed_dictionaries(
+    {},
+    optional={
+        "protected": st.text(max_size=20) | st.integers(),
+        "signature": st.text(max_size=20),
+        "header": st.dictionaries(st.sampled_from(["disclosures", "kb_jwt", "kid"]), _json),
+    },
+)
+
+
+@given(
+    st.fixed_dictionaries(
+        {"payload": st.text(max_size=30) | st.integers()},
+        optional={"signatures": st.lists(_sig, max_size=3) | _json,
+                  "protected": st.text(max_size=20), "signature": st.text(max_size=20),
+                  "header": _json},
+    )
+)
+def test_json_serialisation_parser(doc: dict[str, Any]) -> None:
+    text = json.dumps(doc)
+    try:
+        parse(text)
+    except RotondeError:
+        pass
+    assert not verify(text, OPTIONS).verified

@@ -48,7 +48,8 @@ def test_sd_jwt_vc_end_to_end(live: LiveIssuer) -> None:
 
     sd = parse(credential)
     claims = sd.jws.claims()
-    assert claims["iss"] == issuer
+    assert claims["iss"] == tenant.did
+    assert sd.jws.header["kid"].startswith(tenant.did + "#")
     assert claims["cnf"]["jwk"] == w.key.public_key.to_jwk()
     idx, uri = parse_status_reference(claims) or (None, None)
     assert uri is not None and uri.startswith(f"{issuer}/status/")
@@ -59,12 +60,12 @@ def test_sd_jwt_vc_end_to_end(live: LiveIssuer) -> None:
 
     meta_url = f"{live.url}/.well-known/jwt-vc-issuer/tenants/roc-oost"
     jwt_meta = w.http.get(meta_url).json()
-    assert jwt_meta["issuer"] == claims["iss"]
-    [jwk] = [k for k in jwt_meta["jwks"]["keys"] if k["kid"] == sd.jws.header["kid"]]
+    assert jwt_meta["issuer"] == issuer
+    fragment = sd.jws.header["kid"].partition("#")[2]
+    [jwk] = [k for k in jwt_meta["jwks"]["keys"] if k["kid"] == fragment]
     sd.jws.verify(public_key_from_jwk(jwk))
     doc = w.http.get(f"{issuer}/did.json").json()
-    vm = next(m for m in doc["verificationMethod"]
-              if m["id"] == f"{tenant.did}#{sd.jws.header['kid']}")
+    vm = next(m for m in doc["verificationMethod"] if m["id"] == sd.jws.header["kid"])
     assert public_key_from_multikey(vm["publicKeyMultibase"]) == public_key_from_jwk(jwk)
 
     # The code is single-use: a second redemption fails with invalid_grant.

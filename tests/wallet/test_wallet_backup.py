@@ -50,7 +50,7 @@ def backup(learner: Learner, issuer: MiniIssuer) -> bytes:
     env = json.loads(data)
     assert env["type"] == "rotonde-wallet-backup" and env["version"] == 1
     assert env["kdf"]["name"] == "scrypt" and env["cipher"] == "A256GCM"
-    assert b"Lassen" not in data and b"eyJ" not in data
+    assert b"Lassen" not in data and b"Anouk" not in data
     learner.client.post("/logout", data={"csrf": learner.csrf("/")})
     learner.signup("tweede-account")
     return data

@@ -108,3 +108,12 @@ def test_progress_for_a_fetched_pathway(learner: Learner, issuer: MiniIssuer) ->
     assert r.status_code == 200 and 'role="alert"' in r.text
     r = learner.client.get("/progress", params={"url": "file:///etc/passwd"})
     assert 'role="alert"' in r.text
+
+
+def test_shipped_example_pathway_is_offered(learner: Learner) -> None:
+    example = json.loads((Path(__file__).resolve().parents[2] / "examples" / "pathways"
+                          / "lasser-mbo2.json").read_text(encoding="utf-8"))
+    page = learner.client.get("/progress")
+    assert page.status_code == 200
+    assert example["title"]["nl"] in text_of(page.text)
+    assert 'role="alert"' not in page.text

@@ -40,7 +40,8 @@ def home(request: Request, notice: str = "") -> Response:
         items = list_credentials(s, vault_for(s, c.box, user.account_id))
     cards = [{"id": h.id, "title": h.title(lang), "issuer": h.issuer_name(lang),
               "level": h.level, "status": "self" if h.self_asserted else h.status,
-              "received": h.received_at, "format": h.format} for h in items]
+              "received": h.received_at, "format": _FORMATS.get(h.format, h.format)}
+             for h in items]
     t = translator(lang)
     text = t(notice) if notice in ("detail.deleted", "self.saved") else ""
     return render(request, "list.html", {"active": "list", "cards": cards, "notice": text})

@@ -1,0 +1,159 @@
+"""``verify_sdjwt``: key lookup, status, trust and schema checks of the SD-JWT VC report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from rotonde import keys, sdjwt
+from rotonde.clock import FixedClock
+from rotonde.did import did_jwk_from_public_key
+from rotonde.errors import Problem
+from rotonde.status import StatusList, issue_status_list_token
+from rotonde.verify import VerifyOptions, verify
+from rotonde.verify.sdjwt import verify_sdjwt
+
+NOW = 1_800_000_000
+VCT = "https://rotonde.example/vct/mc"
+STATUS_URI = "https://school.example/status/1"
+
+
+def _token(issuer: keys.PrivateKey, iss: str, **kw: Any) -> str:
+    return sdjwt.issue({"grade": "goed"}, signer=issuer, vct=VCT, iss=iss, iat=NOW,
+                       disclosable=["grade"], **kw)
+
+
+def test_issuer_key_resolved_from_did_jwk() -> None:
+    issuer = keys.generate("EdDSA")
+    did = did_jwk_from_public_key(issuer.public_key)
+    report = verify(_token(issuer, did), VerifyOptions(clock=FixedClock(NOW)))
+    assert report.verified, report.to_dict()
+    assert report.issuer == did
+    other = keys.generate("EdDSA")
+    forged = _token(other, did)
+    bad = verify(forged, VerifyOptions(clock=FixedClock(NOW)))
+    check = bad.check("signature")
+    assert check is not None and check.outcome == "failed"
+    assert bad.claims is None  # nothing is reported as proven without a valid signature
+
+
+def test_unresolvable_issuer_fails_signature_check() -> None:
+    report = verify(_token(keys.generate("ES256"), "https://school.example"),
+                    VerifyOptions(clock=FixedClock(NOW)))
+    check = report.check("signature")
+    assert check is not None and check.outcome == "failed"
+    assert check.problems[0].code.startswith(("fetch.", "key."))
+    skipped = report.check("validity")
+    assert skipped is not None and skipped.outcome == "skipped"
+
+
+def _status_token(issuer: keys.PrivateKey, value: int) -> str:
+    lst = StatusList(16)
+    lst.set(3, value)
+    return issue_status_list_token(lst, uri=STATUS_URI, signer=issuer, clock=FixedClock(NOW))
+
+
+@pytest.mark.parametrize(("value", "outcome"), [(0, "passed"), (1, "failed")])
+def test_token_status_list_is_checked(value: int, outcome: str) -> None:
+    issuer = keys.generate("EdDSA")
+    did = did_jwk_from_public_key(issuer.public_key)
+    status_token = _status_token(issuer, value)
+    token = _token(issuer, did, status={"status_list": {"idx": 3, "uri": STATUS_URI}})
+    options = VerifyOptions(
+        clock=FixedClock(NOW), status_resolver=lambda uri: status_token
+    )
+    report = verify(token, options)
+    check = report.check("status")
+    assert check is not None and check.outcome == outcome, report.to_dict()
+    assert report.verified is (value == 0)
+
+
+def test_status_can_be_switched_off() -> None:
+    issuer = keys.generate("EdDSA")
+    token = _token(issuer, "https://school.example",
+                   status={"status_list": {"idx": 3, "uri": STATUS_URI}})
+    report = verify(token, VerifyOptions(issuer_key=issuer.public_key, check_status=False,
+                                         clock=FixedClock(NOW)))
+    check = report.check("status")
+    assert check is not None and check.outcome == "skipped"
+    assert check.problems[0].code == "status.not_checked"
+
+
+class _Trust:
+    def __init__(self, trusted: str) -> None:
+        self.trusted = trusted
+        self.calls: list[tuple[str, str | None]] = []
+
+    def evaluate(self, issuer: str, *, kind: str | None = None, **_: Any) -> list[Problem]:
+        self.calls.append((issuer, kind))
+        if issuer == self.trusted:
+            return []
+        return [Problem("trust.issuer_unknown", "not trusted", "niet vertrouwd")]
+
+
+def test_trust_is_advisory() -> None:
+    issuer = keys.generate("ES256")
+    trust = _Trust("https://school.example")
+    ok = verify(_token(issuer, "https://school.example"),
+                VerifyOptions(issuer_key=issuer.public_key, trust_list=trust,
+                              clock=FixedClock(NOW)))
+    assert ok.verified and ok.check("trust") is not None
+    assert [c[0] for c in trust.calls] == ["https://school.example"]
+    unknown = verify(_token(issuer, "https://elsewhere.example"),
+                     VerifyOptions(issuer_key=issuer.public_key, trust_list=trust,
+                                   clock=FixedClock(NOW)))
+    check = unknown.check("trust")
+    assert check is not None and check.outcome == "failed"
+    assert unknown.verified  # trust is not fatal
+
+
+def test_schema_validator_sees_processed_claims() -> None:
+    issuer = keys.generate("ES256")
+    seen: list[dict[str, Any]] = []
+
+    def schema(claims: dict[str, Any], fmt: str) -> list[Problem]:
+        seen.append(claims)
+        assert fmt == "dc+sd-jwt"
+        if "grade" not in claims:
+            return [Problem("schema.required", "grade is required", "cijfer is verplicht",
+                            "/grade")]
+        return []
+
+    token = _token(issuer, "https://school.example")
+    options = VerifyOptions(issuer_key=issuer.public_key, schema_validator=schema,
+                            clock=FixedClock(NOW))
+    assert verify(sdjwt.present(token, disclose=["grade"]), options).verified
+    hidden = verify(sdjwt.present(token), options)
+    assert not hidden.verified
+    check = hidden.check("schema")
+    assert check is not None and check.problems[0].code == "schema.required"
+    assert "_sd" not in seen[0]
+
+
+def test_non_text_input_is_a_parse_failure() -> None:
+    report = verify_sdjwt({"not": "a token"}, VerifyOptions())
+    check = report.check("parse")
+    assert check is not None and check.problems[0].code == "sdjwt.malformed"
+    assert [c.outcome for c in report.checks[1:]] == ["skipped"] * 6
+
+
+def test_legacy_vc_sd_jwt_typ_is_accepted() -> None:
+    issuer = keys.generate("EdDSA")
+    token = sdjwt.issue({"a": 1}, signer=issuer, vct=VCT, typ="vc+sd-jwt", iat=NOW)
+    report = verify(token, VerifyOptions(issuer_key=issuer.public_key, clock=FixedClock(NOW)))
+    assert report.verified and report.meta["typ"] == "vc+sd-jwt"
+
+
+def test_json_serialisation_through_the_engine() -> None:
+    issuer = keys.generate("ES256")
+    token = _token(issuer, "https://school.example")
+    sd = sdjwt.parse(token)
+    h, p, s = sd.issuer_jwt.split(".")
+    import json
+
+    flattened = json.dumps({"protected": h, "payload": p, "signature": s,
+                            "header": {"disclosures": [d.encoded for d in sd.disclosures]}})
+    result = sdjwt.verify(flattened, issuer_key=issuer.public_key, clock=FixedClock(NOW))
+    assert result.claims["grade"] == "goed"
+    assert result.sd_jwt.serialization == "json"

@@ -104,8 +104,14 @@ class _Walker:
                 "sdjwt.sd_malformed", "_sd must be an array of digests",
                 "_sd moet een array van digests zijn", (*path, "_sd"),
             )
+        seen, by_digest = self.seen, self.by_digest
         for digest in digests:
-            disclosure = self._claim_digest(digest, (*path, "_sd"))
+            # fast path of _claim_digest: a fresh string digest
+            if type(digest) is str and digest not in seen:
+                seen.add(digest)
+                disclosure = by_digest.get(digest)
+            else:
+                disclosure = self._claim_digest(digest, (*path, "_sd"))
             if disclosure is None:
                 continue
             name = disclosure.name

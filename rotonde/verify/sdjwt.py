@@ -57,10 +57,19 @@ def _not_run(builder: ReportBuilder, after: str) -> VerificationReport:
     reason = _problem(
         "check.not_run", f"not run because {after} failed", f"niet uitgevoerd omdat {after} faalde"
     )
-    for name in _LATER:
-        if name not in builder._checks:
-            builder.skip(name, reason)
+    start = _LATER.index(after) + 1 if after in _LATER else 0
+    for name in _LATER[start:]:
+        builder.skip(name, reason)
     return builder.build()
+
+
+def _unexpected(builder: ReportBuilder, name: str, exc: Exception) -> None:
+    """A bug or an unexpected plug-in error still yields a report, never an exception."""
+    builder.fail(
+        name,
+        _problem(f"{name}.unexpected", f"{name} check failed unexpectedly: {type(exc).__name__}",
+                 f"controle {name} faalde onverwacht: {type(exc).__name__}"),
+    )
 
 
 def _issuer_key(options: VerifyOptions) -> Any:
@@ -136,10 +145,9 @@ def verify_sdjwt(data: Any, options: VerifyOptions) -> VerificationReport:
     try:
         with builder.run("parse") as info:
             if not isinstance(data, (str, bytes)):
-                raise_parse = _problem(
+                builder.fail("parse", _problem(
                     "sdjwt.malformed", "an SD-JWT must be text", "een SD-JWT moet tekst zijn"
-                )
-                builder.fail("parse", raise_parse)
+                ))
             else:
                 sd = parse(data, typ=set(ACCEPTED_TYPS), max_bytes=options.max_bytes)
                 processed = process_disclosures(sd)
@@ -147,11 +155,7 @@ def verify_sdjwt(data: Any, options: VerifyOptions) -> VerificationReport:
                 info["serialization"] = sd.serialization
                 info["disclosures"] = len(sd.disclosures)
     except Exception as exc:  # a verifier never raises for bad input
-        builder.fail(
-            "parse",
-            _problem("parse.unexpected", f"input could not be parsed: {type(exc).__name__}",
-                     f"invoer kon niet worden gelezen: {type(exc).__name__}"),
-        )
+        _unexpected(builder, "parse", exc)
     if sd is None or processed is None or builder.failed("parse"):
         return _not_run(builder, "parse")
     claims = processed.claims
@@ -168,17 +172,23 @@ def verify_sdjwt(data: Any, options: VerifyOptions) -> VerificationReport:
             key = verify_issuer_signature(sd, _issuer_key(options))
             info["alg"] = key.alg
     except Exception as exc:
-        builder.fail(
-            "signature",
-            _problem("signature.unexpected", f"issuer key lookup failed: {type(exc).__name__}",
-                     f"opzoeken van de uitgeverssleutel mislukte: {type(exc).__name__}"),
-        )
+        _unexpected(builder, "signature", exc)
     if builder.failed("signature"):
         return _not_run(builder, "signature")
     builder.claims = claims
-    _holder_binding(builder, sd, claims, options)
+    try:
+        _holder_binding(builder, sd, claims, options)
+    except Exception as exc:
+        _unexpected(builder, "holder_binding", exc)
     with builder.run("validity"):
         check_time_claims(claims, clock=options.clock, leeway=options.leeway)
-    _status(builder, claims, options)
-    record_trust_and_schema(builder, claims, options, FORMAT)
+    try:
+        _status(builder, claims, options)
+    except Exception as exc:
+        _unexpected(builder, "status", exc)
+    try:
+        record_trust_and_schema(builder, claims, options, FORMAT)
+    except Exception as exc:
+        _unexpected(builder, "schema" if builder.failed("trust") is False and
+                    options.trust_list is None else "trust", exc)
     return builder.build()

@@ -5,13 +5,12 @@ fresh schema of the database "test" at 127.0.0.1:5432."""
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 
 from issuer import models
 from issuer.context import IssuerContext, open_context
@@ -21,44 +20,23 @@ from issuer.flows.redeem import exchange_token
 from issuer.flows.tenants import create_tenant
 from issuer.settings import IssuerSettings
 from rotonde.web import OAuthError
-from tests.conftest import require
 from tests.issuer._support import free_port, template
+from tests.pg import fresh_schema
 
 pytestmark = pytest.mark.postgres
 
 
-def _pg_url() -> str | None:
-    for user in ("postgres", "root"):
-        url = f"postgresql+psycopg://{user}@127.0.0.1:5432/test"
-        try:
-            engine = create_engine(url, connect_args={"connect_timeout": 3})
-            with engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-            engine.dispose()
-            return url
-        except Exception:
-            continue
-    return None
-
-
 @pytest.fixture
 def pg_ctx(tmp_path: Path) -> Iterator[IssuerContext]:
-    url = _pg_url()
-    require(url is not None, "PostgreSQL at 127.0.0.1:5432 (database test) is not reachable")
-    assert url is not None
-    schema = f"rotonde_test_{uuid.uuid4().hex[:12]}"
-    port = free_port()
-    settings = IssuerSettings(dev=True, data_dir=tmp_path, database_url=url, db_schema=schema,
-                              port=port, public_url=f"http://127.0.0.1:{port}")
-    ctx = open_context(settings)
-    try:
-        yield ctx
-    finally:
-        ctx.db.dispose()
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        engine.dispose()
+    with fresh_schema("rotonde_issuer") as (url, schema):
+        port = free_port()
+        settings = IssuerSettings(dev=True, data_dir=tmp_path, database_url=url, db_schema=schema,
+                                  port=port, public_url=f"http://127.0.0.1:{port}")
+        ctx = open_context(settings)
+        try:
+            yield ctx
+        finally:
+            ctx.db.dispose()
 
 
 def test_migrations_landed_in_the_fresh_schema(pg_ctx: IssuerContext) -> None:

@@ -85,7 +85,11 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-_STRICT = json.JSONDecoder(object_pairs_hook=_pairs)
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity: Python-only extensions
+
+
+_STRICT = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_no_constants)
 
 
 def loads(data: bytes, what: str, max_depth: int) -> Any:
@@ -100,4 +104,14 @@ def loads(data: bytes, what: str, max_depth: int) -> Any:
             return _STRICT.decode(data.decode("utf-8"))
         except (ValueError, RecursionError):
             pass
-    return loads_json(data, what=what, max_depth=max_depth, reject_duplicates=True)
+    value = loads_json(data, what=what, max_depth=max_depth, reject_duplicates=True)
+    try:
+        _STRICT.decode(data.decode("utf-8"))
+    except ValueError as exc:
+        raise ParseError(
+            "json.malformed", f"{what} is not valid JSON: {exc}",
+            message_nl=f"{what} is geen geldige JSON: {exc}",
+        ) from None
+    except RecursionError:  # pragma: no cover - loads_json caps the depth first
+        pass
+    return value

@@ -18,6 +18,7 @@ import hmac
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from math import isfinite
 from typing import Any, TypeAlias
 
 from rotonde.clock import Clock, SystemClock
@@ -97,7 +98,7 @@ def _number(claims: dict[str, Any], name: str, where: str) -> float | None:
     value = claims.get(name)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not isfinite(value):
         raise ValidationError(
             "validity.claim_malformed", f"{where} claim {name!r} must be a NumericDate",
             message_nl=f"{where}-claim {name!r} moet een NumericDate zijn", pointer=name,
@@ -212,6 +213,11 @@ def verify_key_binding(
             message_nl="KB-JWT-payload is geen JSON-object", pointer="kb_jwt",
         )
     iat = _kb_claim(claims, "iat", (int, float))  # type: ignore[arg-type]
+    if not isfinite(iat):
+        raise ValidationError(
+            "sdjwt.kb_iat_missing", "KB-JWT claim 'iat' is not a finite number",
+            message_nl="KB-JWT-claim 'iat' is geen eindig getal", pointer="kb_jwt.iat",
+        )
     got_aud = _kb_claim(claims, "aud", str)
     got_nonce = _kb_claim(claims, "nonce", str)
     sd_hash = _kb_claim(claims, "sd_hash", str)

@@ -189,6 +189,5 @@ def verify_sdjwt(data: Any, options: VerifyOptions) -> VerificationReport:
     try:
         record_trust_and_schema(builder, claims, options, FORMAT)
     except Exception as exc:
-        _unexpected(builder, "schema" if builder.failed("trust") is False and
-                    options.trust_list is None else "trust", exc)
+        _unexpected(builder, "trust" if options.trust_list is not None else "schema", exc)
     return builder.build()

@@ -70,6 +70,12 @@ def _tamper(token: str) -> str:
     return f"{head}.{_enc(claims)}.{rest}"
 
 
+def _nan_token() -> str:
+    body = {"iss": "https://x.example", "vct": VCT, "iat": NOW}
+    payload = json.dumps(body)[:-1] + ', "exp": NaN}'
+    return sign_compact({"typ": "dc+sd-jwt"}, payload.encode(), ISSUER) + "~"
+
+
 CNF = {"cnf": {"jwk": HOLDER.public_key.to_jwk()}}
 
 
@@ -153,6 +159,7 @@ def _cases() -> dict[str, tuple[Callable[[], str], str, str]]:
                           "validity"),
         "issued_in_future": (lambda: forge({"iat": NOW + 3600}), "validity.issued_in_future",
                              "validity"),
+        "exp_nan": (_nan_token, "json.malformed", "parse"),
         "exp_not_number": (lambda: forge({"exp": "tomorrow"}), "validity.claim_malformed",
                            "validity"),
         "kb_wrong_sd_hash": (lambda: with_kb(good(), sd_hash="AAAA"),

@@ -109,6 +109,11 @@ def _issuer_public() -> keys.PublicKey:
     return keys.public_key_from_jwk(jwk)
 
 
+def test_all_reference_cases_are_present(conformance: Path) -> None:
+    assert len(CASES) == 17, CASES
+    assert (VCLD_DIR / "01" / "sd_jwt_presentation.txt").is_file()
+
+
 @pytest.mark.parametrize("name", CASES)
 def test_reference_presentation_verifies(conformance: Path, name: str) -> None:
     case = CASES_DIR / name

@@ -157,3 +157,17 @@ def test_json_serialisation_through_the_engine() -> None:
     result = sdjwt.verify(flattened, issuer_key=issuer.public_key, clock=FixedClock(NOW))
     assert result.claims["grade"] == "goed"
     assert result.sd_jwt.serialization == "json"
+
+
+def test_a_crashing_plug_in_still_gives_a_report() -> None:
+    issuer = keys.generate("ES256")
+
+    def schema(claims: dict[str, Any], fmt: str) -> list[Problem]:
+        raise KeyError("bug in a schema plug-in")
+
+    report = verify(_token(issuer, "https://school.example"),
+                    VerifyOptions(issuer_key=issuer.public_key, schema_validator=schema,
+                                  clock=FixedClock(NOW)))
+    check = report.check("schema")
+    assert check is not None and check.problems[0].code == "schema.unexpected"
+    assert not report.verified

@@ -17,7 +17,7 @@ from issuer.settings import IssuerSettings
 from rotonde.clock import Clock
 from rotonde.web import base_app
 
-__all__ = ["create_app"]
+__all__ = ["app_from_env", "create_app"]
 
 log = logging.getLogger("issuer")
 
@@ -76,3 +76,11 @@ def create_app(
         return {"status": "ok"}
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """App factory for ``uvicorn --factory issuer.app:app_from_env`` (several workers or
+    processes): settings from ``ROTONDE_ISSUER_*`` environment variables."""
+    from issuer.settings import load_settings
+
+    return create_app(load_settings())

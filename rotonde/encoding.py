@@ -141,6 +141,12 @@ def json_depth(value: Any) -> int:
     return depth
 
 
+def _brackets(data: str | bytes) -> int:
+    if isinstance(data, str):
+        return data.count("{") + data.count("[")
+    return data.count(b"{") + data.count(b"[")
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)
     if len(out) != len(pairs):
@@ -178,7 +184,13 @@ def loads_json(
             "json.malformed", f"{what} is not valid JSON: {exc}",
             message_nl=f"{what} is geen geldige JSON: {exc}",
         ) from None
-    if max_depth and (isinstance(value, (dict, list))) and json_depth(value) > max_depth:
+    # Cheap pre-check: a document with no more brackets than the cap cannot nest deeper.
+    if (
+        max_depth
+        and isinstance(value, (dict, list))
+        and _brackets(data) > max_depth
+        and json_depth(value) > max_depth
+    ):
         raise ParseError(
             "json.too_deep",
             f"{what} is nested deeper than {max_depth} levels",

@@ -26,8 +26,11 @@ __all__ = ["MAX_TOKEN_BYTES", "Jws", "parse_compact", "sign_compact"]
 MAX_TOKEN_BYTES = 64 * 1024
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def _dumps(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+    return _ENCODER.encode(value).encode()
 
 
 def sign_compact(

@@ -34,7 +34,7 @@ from verifier.flows.status_cache import CachingStatusResolver
 from verifier.flows.trust import load_trust
 from verifier.settings import ENV_PREFIX, VerifierSettings
 
-__all__ = ["create_app"]
+__all__ = ["app_from_env", "create_app"]
 
 log = logging.getLogger("rotonde.verifier")
 HERE = Path(__file__).parent
@@ -135,3 +135,11 @@ def create_app(
         return JSONResponse({"status": "ok"})
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """App factory for ``uvicorn --factory verifier.app:app_from_env`` (several workers or
+    processes): settings from ``ROTONDE_VERIFIER_*`` environment variables."""
+    from verifier.settings import load_settings
+
+    return create_app(load_settings())

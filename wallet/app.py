@@ -31,10 +31,21 @@ from wallet.i18n import problem_text, translator
 from wallet.settings import ENV_PREFIX, WalletSettings
 from wallet.web import TEMPLATES, LoginRequired, PageError, WalletContext, lang_of, redirect, render
 
-__all__ = ["create_app"]
+__all__ = ["app_from_env", "create_app"]
 
 log = logging.getLogger("rotonde.wallet")
 HERE = Path(__file__).parent
+
+OPENAPI_DESCRIPTION = """\
+Rotonde wallet (server-rendered pages for the learner). Published for API fuzzing and for
+peers; there is no interactive documentation UI.
+
+* **OpenID4VCI** `GET /offer` — the wallet's Credential Offer Endpoint (opened from a QR code).
+* **OpenID4VP** `GET /authorize` — the wallet's authorization endpoint for verifier requests.
+* **Share** `GET /share/{share_id}` — a verifier fetches a holder-initiated share (JSON);
+  errors are RFC 9457 problem+json.
+* Every other operation is an HTML page or form (CSRF-protected); errors render an HTML page.
+"""
 
 
 def _kek(settings: WalletSettings) -> bytes:
@@ -86,7 +97,8 @@ def create_app(
         context.extra.setdefault("trust_list", load_trust_list(Path(settings.trust_list),
                                                                clock=clk))
 
-    app = FastAPI(title="Rotonde wallet", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="Rotonde wallet", docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json", description=OPENAPI_DESCRIPTION)
     app.state.wallet = context
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
@@ -152,3 +164,11 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, max_bytes=cap)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.send_hsts)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """App factory for ``uvicorn --factory wallet.app:app_from_env`` (several workers or
+    processes): settings from ``ROTONDE_WALLET_*`` environment variables."""
+    from wallet.settings import load_settings
+
+    return create_app(load_settings())

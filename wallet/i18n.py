@@ -212,6 +212,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "progress.met": ("Done", "Gehaald"),
     "progress.missing": ("Still to do", "Nog te doen"),
     "progress.credits": ("Credits", "Studiepunten"),
+    "progress.hours": ("Hours", "Uren"),
+    "progress.complete": ("Complete: every requirement and the minimum workload are met.",
+                          "Compleet: aan alle eisen en de minimale studielast is voldaan."),
+    "progress.workload_short": ("Every requirement is met, but not yet the minimum workload "
+                                "(credits or hours) of this pathway.",
+                                "Aan alle eisen is voldaan, maar nog niet aan de minimale "
+                                "studielast (studiepunten of uren) van deze leerroute."),
+    "progress.not_in_force": ("This pathway is not in force today.",
+                              "Deze leerroute geldt vandaag niet."),
     "progress.why": ("Why", "Waarom"),
     "progress.fetch": ("Another pathway (link)", "Een andere leerroute (link)"),
     "progress.url": ("Link to a pathway (JSON)", "Link naar een leerroute (JSON)"),

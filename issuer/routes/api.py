@@ -172,7 +172,7 @@ def create_achievement(
             responses=ERRORS)
 def list_achievements(
     ctx: Ctx, auth: ReadAch, limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> dict[str, Any]:
     return {"items": catalogue.list_achievements(ctx, auth[1], limit=limit, offset=offset)}
 
@@ -244,7 +244,7 @@ def get_batch(ctx: Ctx, auth: Issue, job_id: str) -> dict[str, Any]:
 @router.get("/batches/{job_id}/items", summary="Per-item results of a batch job",
             response_model=list[JobItem], responses={404: PROBLEM, **ERRORS})
 def get_batch_items(
-    ctx: Ctx, auth: Issue, job_id: str, offset: Annotated[int, Query(ge=0)] = 0,
+    ctx: Ctx, auth: Issue, job_id: str, offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict[str, Any]]:
     return batch_flow.job_items(ctx, auth[1], job_id, offset=offset, limit=limit)
@@ -258,7 +258,7 @@ def list_credentials(
     status: Literal["active", "revoked", "suspended"] | None = None,
     achievement_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> dict[str, Any]:
     return issuing.list_issued(ctx, auth[1], q=q, status=status, achievement_id=achievement_id,
                                limit=limit, offset=offset)

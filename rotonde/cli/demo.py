@@ -1,9 +1,11 @@
 """``rotonde demo``: issue, present and verify an SD-JWT VC microcredential, offline.
 
-A sector training school issues "MIG/MAG-lassen basis" (EQF 3 / NLQF 3, institution-indicated)
-to a learner as an SD-JWT VC with key binding; the learner shows three claims to an employer
-(the achievement's title, its level and the grade) and the employer verifies the presentation.
-Keys are generated in memory; nothing touches the network or the disk.
+A sector training school issues "MIG/MAG-lassen basis" (NLQF 2, level indicated by the
+institution) to a learner: the achievement record (:mod:`rotonde.learning.record`) is rendered
+in its SD-JWT VC form (:mod:`rotonde.learning.sdjwt_vc`), one Disclosure per claim, bound to the
+learner's key. The learner shows three claims to an employer — the title, the level and the
+learning outcomes — and keeps the rest (name, birth date, grade...) to themselves; the employer
+verifies the presentation. Keys are generated in memory; nothing touches the network or disk.
 """
 
 from __future__ import annotations
@@ -19,53 +21,56 @@ from rotonde.cli._io import guarded, print_json
 from rotonde.clock import SystemClock, format_datetime
 from rotonde.verify import VerifyOptions, verify
 
-__all__ = ["DEMO_CLAIMS", "DEMO_DISCLOSE", "DEMO_VCT", "register", "run_demo"]
+__all__ = ["DEMO_DISCLOSE", "DEMO_RECORD", "register", "run_demo"]
 
-DEMO_ISSUER = "https://opleidingen.metaaltechniek-rijnmond.example"
-DEMO_VERIFIER = "https://werkenbij.constructiebedrijf-delta.example"
-DEMO_VCT = "https://rotonde.example/vct/microcredential/v1"
-#: The ESCO concept URIs below are illustrative placeholders in the ESCO URI pattern.
-DEMO_CLAIMS: dict[str, Any] = {
-    "learner": {
-        "given_name": "Sanne",
-        "family_name": "de Vries",
-        "birthdate": "1998-03-14",
+DEMO_ISSUER = "did:web:metaalschool-oost.example"
+DEMO_VERIFIER = "https://werkenbij.vandijk-staalbouw.example"
+_MAG = "http://data.europa.eu/esco/skill/60ff3eac-7d4d-4e51-87b8-74c3b5d62498"
+_SAFETY = "http://data.europa.eu/esco/skill/d2d9051a-10e1-41c5-9cfb-bbdc58016176"
+
+#: A microcredential with every EU mandatory element (Council Recommendation 2022/C 243/02).
+DEMO_RECORD: dict[str, Any] = {
+    "record_version": "1.0",
+    "kind": "microcredential",
+    "title": {"nl": "MIG/MAG-lassen basis", "en": "MIG/MAG welding, basic"},
+    "learner": {"name": "Sanne de Vries", "birth_date": "1998-03-14"},
+    "awarding_body": {
+        "id": DEMO_ISSUER,
+        "name": {"nl": "Metaalschool Oost", "en": "Metaalschool Oost sector training school"},
+        "country": "NL",
+        "registry_ids": {"kvk": "62345678"},
     },
-    "achievement": {
-        "title": {"nl": "MIG/MAG-lassen basis", "en": "MIG/MAG welding, basic"},
-        "provider": "Bedrijfstakschool Metaal & Techniek Rijnmond",
-        "level": {"eqf": 3, "nlqf": 3, "source": "institution-indicated"},
-        "workload": {"hours": 80, "ects": 3},
-        "learning_setting": "non-formal",
-        "skills": [
-            {"id": "http://data.europa.eu/esco/skill/0b1e4e5c-7d3a-4f61-9a52-demo00000001",
-             "label": {"nl": "MIG/MAG-lassen uitvoeren", "en": "perform MIG/MAG welding"}},
-            {"id": "http://data.europa.eu/esco/skill/0b1e4e5c-7d3a-4f61-9a52-demo00000002",
-             "label": {"nl": "veilig werken met lasapparatuur",
-                       "en": "work safely with welding equipment"}},
-        ],
-        "assessment": {"type": "praktijkexamen", "grade": "7,8", "passed": True},
-        "awarded": "2026-06-30",
-    },
+    "award_date": "2026-06-30",
+    "learning_outcomes": [
+        {"skill": _MAG, "title": {"nl": "MAG-lassen uitvoeren",
+                                  "en": "perform metal active gas welding"}},
+        {"skill": _SAFETY, "title": {"nl": "veiligheidsmaatregelen in het werk volgen",
+                                     "en": "follow safety precautions in work practices"}},
+    ],
+    "level": {"framework": "NLQF", "value": 2, "source": "institution"},
+    "workload": {"hours": 80, "ects": 3},
+    "assessment": {"type": "practical_exam", "supervised": "on_site", "identity_verified": True},
+    "participation": "on_site",
+    "quality_assurance": {"type": "sector_standard", "body": "Stichting Vakopleiding Metaal"},
+    "grade": {"value": "7,8", "scale": "1-10"},
+    "assurance": "assessed",
 }
-DEMO_DISCLOSE = ["achievement.title", "achievement.level", "achievement.assessment.grade"]
-_DISCLOSABLE = [
-    "learner", "learner.given_name", "learner.family_name", "learner.birthdate",
-    "achievement.title", "achievement.provider", "achievement.level", "achievement.workload",
-    "achievement.learning_setting", "achievement.skills.*", "achievement.assessment",
-    "achievement.assessment.grade", "achievement.awarded",
-]
+#: What the learner shows: three claims, nothing personal.
+DEMO_DISCLOSE = ["title", "level", "learning_outcomes"]
 
 
 def run_demo(*, alg: str = "EdDSA", holder_alg: str = "ES256") -> dict[str, Any]:
     """Run the three steps; returns the credential, the presentation and the report."""
+    from rotonde.learning import sdjwt_vc, validate_record
+
     clock = SystemClock()
-    issuer = keys.generate(alg, kid="opleidingen-2026")
+    issuer = keys.generate(alg, kid=f"{DEMO_ISSUER}#opleidingen-2026")
     holder = keys.generate(holder_alg)
     now = int(clock.now())
+    claims, disclosable, vct = sdjwt_vc.build(validate_record(DEMO_RECORD))
     credential = sdjwt.issue(
-        DEMO_CLAIMS, signer=issuer, disclosable=_DISCLOSABLE, holder_key=holder.public_key,
-        vct=DEMO_VCT, iss=DEMO_ISSUER, iat=now, exp=now + 5 * 365 * 86400, decoys=1,
+        claims, signer=issuer, disclosable=disclosable, holder_key=holder.public_key,
+        vct=vct, iss=DEMO_ISSUER, iat=now, decoys=2,
     )
     nonce = secrets.token_urlsafe(16)
     presentation = sdjwt.present(
@@ -78,29 +83,31 @@ def run_demo(*, alg: str = "EdDSA", holder_alg: str = "ES256") -> dict[str, Any]
                       clock=clock),
     )
     return {"credential": credential, "presentation": presentation, "report": report,
-            "issued_at": now}
+            "issued_at": now, "vct": vct}
 
 
 def _summary(result: dict[str, Any]) -> str:
     report = result["report"]
     claims = report.claims or {}
-    ach = claims.get("achievement", {})
-    level = ach.get("level", {})
+    level = claims.get("level") or {}
+    skills = ", ".join(o.get("title", {}).get("nl", "?") for o in claims.get("learning_outcomes", []))
+    hidden = [f"learner.{k}" for k in DEMO_RECORD["learner"] if k not in claims.get("learner", {})]
+    hidden += sorted(k for k in DEMO_RECORD if k not in claims and k != "record_version")
     lines = [
         "Rotonde demo: SD-JWT VC microcredential",
         f"  1. issued    {len(result['credential'])} bytes by {DEMO_ISSUER}"
         f" at {format_datetime(result['issued_at'])}",
         f"               {len(sdjwt.parse(result['credential']).disclosures)} disclosures,"
-        f" vct {DEMO_VCT}",
+        f" vct {result['vct']}",
         f"  2. presented {', '.join(DEMO_DISCLOSE)} (with key binding) to {DEMO_VERIFIER}",
         f"               {len(result['presentation'])} bytes",
         f"  3. verified  {'JA / YES' if report.verified else 'NEE / NO'}",
-        f"     Behaald / achieved: {ach.get('title', {}).get('nl', '?')}"
-        f" ({ach.get('title', {}).get('en', '?')})",
-        f"     Niveau / level:     EQF {level.get('eqf', '?')} / NLQF {level.get('nlqf', '?')}"
-        f" ({level.get('source', '?')})",
-        f"     Cijfer / grade:     {ach.get('assessment', {}).get('grade', '?')}",
-        "     Niet getoond / not shown: name, birth date, provider, workload, skills",
+        f"     Behaald / achieved: {claims.get('title', {}).get('nl', '?')}"
+        f" ({claims.get('title', {}).get('en', '?')})",
+        f"     Niveau / level:     {level.get('framework', '?')} {level.get('value', '?')}"
+        f" (bron / source: {level.get('source', '?')})",
+        f"     Vaardigheden:       {skills}",
+        f"     Niet getoond / not shown: {', '.join(hidden)}",
         "  checks: " + ", ".join(f"{c.name}={c.outcome}" for c in report.checks),
     ]
     return "\n".join(lines)

@@ -200,7 +200,8 @@ def test_demo_runs_offline_and_verifies() -> None:
     proc = _run("demo")
     assert proc.returncode == 0, proc.stderr
     assert "MIG/MAG-lassen basis" in proc.stdout
-    assert "EQF 3 / NLQF 3" in proc.stdout
+    assert "NLQF 2 (bron / source: institution)" in proc.stdout
+    assert "JA / YES" in proc.stdout
     assert "JA / YES" in proc.stdout
 
 
@@ -209,9 +210,11 @@ def test_demo_json_report(capsys: pytest.CaptureFixture[str], alg: str) -> None:
     code, out, _ = _cli(capsys, "demo", "--json", "--alg", alg)
     report = json.loads(out)
     assert code == 0 and report["verified"] is True
-    assert report["claims"]["achievement"]["level"]["eqf"] == 3
-    assert "learner" not in report["claims"]
-    assert set(report["meta"]["disclosed"]) == {
-        "achievement.title", "achievement.level", "achievement.assessment",
-        "achievement.assessment.grade",
+    assert report["claims"]["level"] == {"framework": "NLQF", "value": 2, "source": "institution"}
+    assert len(report["claims"]["learning_outcomes"]) == 2
+    assert report["claims"].get("learner", {}) == {}  # name and birth date stay hidden
+    for private in ("grade", "awarding_body", "workload"):
+        assert private not in report["claims"]
+    assert {p.split(".")[0] for p in report["meta"]["disclosed"]} == {
+        "title", "level", "learning_outcomes",
     }

@@ -114,9 +114,12 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
 
 
 def _same_achievement(rec: dict[str, Any]) -> str:
+    # Not the record ``id``: read back from an Open Badge it is derived per document (the
+    # OB3 achievement id of an issuer that sets none hashes the learner's whole record, so
+    # the LDP and JWT forms of one award differ), while SD-JWT VC and ELM forms have none.
     body = rec.get("awarding_body") or {}
-    return json.dumps([rec.get("id") or None, rec.get("kind"), rec.get("title"),
-                       body.get("id"), rec.get("award_date")], sort_keys=True)
+    return json.dumps([rec.get("kind"), rec.get("title"), body.get("id"),
+                       rec.get("award_date")], sort_keys=True)
 
 
 def evidence_of(items: list[Held], *, one_per_achievement: bool = False) -> list[Any]:

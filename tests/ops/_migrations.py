@@ -1,0 +1,48 @@
+"""Migration helpers for the ops tests: each service's Alembic directory and version table, and
+upgrade/downgrade on a :class:`rotonde.web.db.Database` through the same connection handling
+as :func:`rotonde.web.db.migrate` (Alembic ``command.upgrade``/``command.downgrade``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import inspect
+
+from rotonde.web.db import Database, _config
+
+__all__ = ["SERVICES", "downgrade", "table_names", "upgrade"]
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+#: service -> (Alembic script location, version table)
+SERVICES: dict[str, tuple[Path, str]] = {
+    "issuer": (ROOT / "issuer" / "migrations", "alembic_version"),
+    "wallet": (ROOT / "wallet" / "migrations", "alembic_version"),
+    "verifier": (ROOT / "verifier" / "migrations", "verifier_alembic_version"),
+}
+
+
+def _run(db: Database, service: str, verb: str, target: str) -> None:
+    from alembic import command
+
+    location, table = SERVICES[service]
+    db.check()
+    cfg: Any = _config(location, table)
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        getattr(command, verb)(cfg, target)
+
+
+def upgrade(db: Database, service: str, target: str = "head") -> None:
+    _run(db, service, "upgrade", target)
+
+
+def downgrade(db: Database, service: str, target: str = "base") -> None:
+    _run(db, service, "downgrade", target)
+
+
+def table_names(db: Database) -> set[str]:
+    """Tables in the database (in the configured schema for PostgreSQL)."""
+    with db.engine.connect() as conn:
+        return set(inspect(conn).get_table_names(schema=db.schema))

@@ -34,6 +34,8 @@ def detect(data: str | dict[str, Any]) -> str:
     Raises :class:`ParseError` (``format.unknown``) when it is none of the known formats.
     """
     if isinstance(data, dict):
+        if "payload" in data and ("signature" in data or "signatures" in data):
+            return "dc+sd-jwt"  # SD-JWT JSON serialisation (RFC 9901 §8)
         types = data.get("type", [])
         types = [types] if isinstance(types, str) else types
         if isinstance(types, list) and "VerifiablePresentation" in types:
@@ -72,5 +74,6 @@ def load_input(text: str) -> str | dict[str, Any]:
     if stripped.startswith('"') and stripped.endswith('"'):
         value = loads_json(stripped)
         if isinstance(value, str):
-            return value.strip()
+            inner = value.strip()
+            return load_input(inner) if inner.startswith("{") else inner
     return "".join(stripped.split())

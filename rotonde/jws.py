@@ -129,11 +129,11 @@ def parse_compact(
             message_nl="JWS-header is geen JSON-object",
         )
     alg = header.get("alg")
-    if alg not in ALGORITHMS:
+    if not isinstance(alg, str) or alg not in ALGORITHMS:  # unhashable JSON values too
         check_algorithm(alg)  # raises with the precise message
     if typ is not None:
         allowed = {typ} if isinstance(typ, str) else set(typ)
-        if header.get("typ") not in allowed:
+        if not isinstance(header.get("typ"), str) or header["typ"] not in allowed:
             raise PolicyError(
                 "jose.typ_mismatch",
                 f"JWS typ {header.get('typ')!r} is not {' or '.join(sorted(allowed))}",

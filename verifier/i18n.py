@@ -69,6 +69,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "result.untrusted": ("niet op de vertrouwenslijst", "not on the trust list"),
     "result.checked_at": ("Gecontroleerd op", "Checked at"),
     "result.none": ("Geen gegevens gedeeld.", "No information disclosed."),
+    "result.claims_raw": ("Gegevens zoals ontvangen", "Claims as received"),
+    "result.unverified": ("niet geverifieerd", "not verified"),
     "result.new": ("Nieuw verzoek", "New request"),
     "check.parse": ("Leesbaar en goed gevormd", "Readable and well-formed"),
     "check.signature": ("Handtekening van de uitgever", "Issuer's signature"),

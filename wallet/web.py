@@ -128,7 +128,9 @@ def pre_token(request: Request) -> str:
 def check_csrf(request: Request, submitted: str | None) -> None:
     user = current_user(request)
     expected = user.csrf if user else request.cookies.get(PRE_COOKIE, "")
-    if not expected or not submitted or not hmac.compare_digest(expected, submitted):
+    if not expected or not submitted or not hmac.compare_digest(
+        expected.encode(), submitted.encode()
+    ):
         raise PageError(403, "error.csrf")
 
 

@@ -25,6 +25,7 @@ Never raises for bad input.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from rotonde.errors import Problem
@@ -144,6 +145,8 @@ def verify_sdjwt(data: Any, options: VerifyOptions) -> VerificationReport:
     processed: Processed | None = None
     try:
         with builder.run("parse") as info:
+            if isinstance(data, dict):  # JSON serialisation (RFC 9901 §8)
+                data = json.dumps(data)
             if not isinstance(data, (str, bytes)):
                 builder.fail("parse", _problem(
                     "sdjwt.malformed", "an SD-JWT must be text", "een SD-JWT moet tekst zijn"

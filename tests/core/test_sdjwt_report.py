@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -171,3 +172,25 @@ def test_a_crashing_plug_in_still_gives_a_report() -> None:
     check = report.check("schema")
     assert check is not None and check.problems[0].code == "schema.unexpected"
     assert not report.verified
+
+
+def test_engine_detects_and_verifies_json_serialised_sd_jwt(conformance: Path) -> None:
+    """RFC 9901 §8: the JSON serialisation goes through the same engine, format dc+sd-jwt."""
+    import json as _json
+
+    from rotonde.formats import detect, load_input
+    from rotonde.keys import public_key_from_jwk
+    from rotonde.verify import VerifyOptions, verify
+
+    case = conformance / "sd-jwt" / "generated-testcases" / "json_serialization_flattened"
+    text = (case / "sd_jwt_issuance.json").read_text(encoding="utf-8")
+    data = load_input(text)
+    assert isinstance(data, dict) and detect(data) == "dc+sd-jwt"
+    key = public_key_from_jwk(_json.loads(
+        (conformance / "sd-jwt" / "reference-issuer-public-jwk.json").read_text()))
+    report = verify(data, VerifyOptions(issuer_key=key))
+    # The vector is a plain SD-JWT (typ example+sd-jwt), not an SD-JWT VC: the engine reads the
+    # JSON serialisation and then refuses it precisely for its type, not as unreadable input.
+    parse_check = report.check("parse")
+    assert parse_check is not None and parse_check.outcome == "failed"
+    assert [p.code for p in parse_check.problems] == ["jose.typ_mismatch"]

@@ -224,12 +224,12 @@ def _database(backend: str, prefix: str) -> Iterator[dict[str, Any]]:
 
 @contextmanager
 def journey_services(tmp_path: Path, backend: str, *, tenants: dict[str, dict[str, Any]],
-                     pathway: dict[str, Any] | None = None,
                      status_max_age: int = 0) -> Iterator[Services]:
     """Issuer, wallet and verifier on loopback ports; ``tenants`` (slug -> create_tenant
-    keywords) are created with did:key and get an API key. ``pathway`` (when given) is the
-    only pathway the wallet offers. ``status_max_age`` is the issuer's status-list
-    ``Cache-Control: max-age``, so the verifier re-reads a list after a status change."""
+    keywords) are created with did:key and get an API key. The wallet offers the pathways
+    written to ``tmp_path / "pathways"`` (empty at start). ``status_max_age`` is the issuer's
+    status-list ``Cache-Control: max-age``: 0 makes the verifier re-read a list every time,
+    so a status change shows at once."""
     from issuer.app import create_app as issuer_app
     from issuer.context import open_context
     from issuer.flows.apikeys import new_api_key
@@ -261,8 +261,6 @@ def journey_services(tmp_path: Path, backend: str, *, tenants: dict[str, dict[st
 
         pathways_dir = tmp_path / "pathways"
         pathways_dir.mkdir(exist_ok=True)
-        if pathway is not None:
-            (pathways_dir / "pathway.json").write_text(json.dumps(pathway), encoding="utf-8")
         wapp = wallet_app(WalletSettings(
             dev=True, data_dir=tmp_path / "wallet", port=ports["wallet"],
             public_url=urls["wallet"], kek=b64url_encode(secrets.token_bytes(32)),

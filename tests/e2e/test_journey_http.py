@@ -23,12 +23,14 @@ backend; PostgreSQL: a fresh schema per service, dropped afterwards):
 from __future__ import annotations
 
 import copy
+import json
 import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.e2e._journey import (
@@ -39,7 +41,7 @@ from tests.e2e._journey import (
     journey_services,
     load_example,
 )
-from tests.wallet.wallet_helpers import text_of
+from tests.wallet.wallet_helpers import csrf_of, text_of
 
 PASSWORD = "paarse fiets op de rotonde"
 RECORDS = {  # example record -> issuing tenant
@@ -101,8 +103,11 @@ def services(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service
 
         require_pg()
     tenants = _tenants()
-    with journey_services(tmp_path, backend, tenants=tenants, pathway=None,
-                          status_max_age=0) as svc:
+    with journey_services(tmp_path, backend, tenants=tenants, status_max_age=0) as svc:
+        dialects = {"issuer": svc.issuer_ctx.db.dialect,
+                    "wallet": svc.wallet_app.state.wallet.db.dialect,
+                    "verifier": svc.verifier_app.state.verifier.db.dialect}
+        assert set(dialects.values()) == {backend}, f"not all services on {backend}: {dialects}"
         yield svc
 
 
@@ -113,19 +118,23 @@ def _pathway(svc: Services) -> dict[str, Any]:
 
 
 def _present(svc: Services, learner: Learner, employer: Employer, request_body: dict[str, Any],
-             picks: dict[str, str]) -> dict[str, Any]:
-    """One presentation round: the employer asks, the learner consents in the wallet and the
-    wallet posts direct_post; returns the verifier's session (with ``result``)."""
+             wanted: dict[str, list[str]]) -> dict[str, Any]:
+    """One presentation round: the employer asks, the learner consents in the wallet (per
+    query the offered credential among ``wanted[query]``, nothing optional) and the wallet
+    posts direct_post; returns the verifier's session (with ``result``)."""
     created = employer.create_request(**request_body)
     link = created.get("wallet_link")
     assert link, f"the verifier gave no wallet link (wallet_url is set): {created}"
     consent = learner.consent_page(link)
     assert "Wie vraagt het" in consent, text_of(consent)[:1500]
     options = learner.options(consent)
-    for qid, cid in picks.items():
-        offered = [c for c, _ in options.get(qid, [])]
-        assert cid in offered, (
-            f"query {qid}: the wallet does not offer credential {cid} (offers {options})")
+    picks: dict[str, str] = {}
+    for qid, ids in wanted.items():
+        offered = [c for c, _ in options.get(qid, []) if c in ids]
+        assert len(offered) == 1, (
+            f"query {qid}: the wallet should offer exactly one form of {ids} (the SD-JWT VC), "
+            f"it offers {options}")
+        picks[qid] = offered[0]
     learner.share(consent, picks)
     session = employer.result(created["id"])
     assert session["status"] not in ("pending", "retrieved"), (
@@ -150,14 +159,12 @@ def test_learner_journey_over_http(services: Services) -> None:
             issued[name] = provider.issue(
                 achievement, {"name": person["name"], "birth_date": person["birth_date"]},
                 award_date=record["award_date"], extra=extra,
-                configurations=None)
+                configurations=None)  # every form the issuer has (SD-JWT VC, OB3, ELM, JWT)
             assert issued[name]["offer"]["tx_code"].isdigit(), issued[name]
         assert any("grade" in load_example(f"records/{n}.json") for n in RECORDS)
 
         # the wallet offers the example pathway, accepting the two providers' DIDs
         pathways_dir = Path(svc.wallet_app.state.wallet.settings.pathways_dir)
-        import json
-
         (pathways_dir / "lasser-mbo2.json").write_text(json.dumps(_pathway(svc)),
                                                         encoding="utf-8")
 
@@ -165,13 +172,13 @@ def test_learner_journey_over_http(services: Services) -> None:
         learner.signup("sanne", PASSWORD)
         percent, rows = _progress(learner)
         assert percent == 0 and set(rows.values()) == {"Nog te doen"}, (percent, rows)
-        held: dict[str, str] = {}
+        held: dict[str, list[str]] = {}
         seen: list[int] = [percent]
         for name in RECORDS:
             offer = issued[name]["offer"]
             ids = learner.claim(offer["offer_uri"], offer["tx_code"])
-            assert len(ids) >= 1, f"{name}: nothing stored"
-            held[name] = ids[0]
+            assert len(set(ids)) == 4, f"{name}: expected four forms stored, got {ids}"
+            held[name] = sorted(set(ids))
             # --- 3. progress towards the pathway grows with each credential --------------
             percent, rows = _progress(learner)
             assert percent > seen[-1], (
@@ -185,15 +192,14 @@ def test_learner_journey_over_http(services: Services) -> None:
         assert "Studiepunten: 4.5 / 6 EC" in page and "Uren: 142.0 / 160" in page, page[:2000]
         assert "nog niet aan de minimale studielast" in page, page[:2000]
         assert "Compleet" not in page, page[:2000]
-        assert len(set(held.values())) == 3, held
         for name, offer in issued.items():
             assert svc.providers[RECORDS[name]].credential(offer["id"])["state"] == "issued"
 
         # --- 4. the employer asks with the vacancy profile; the learner consents ----------
         profile = copy.deepcopy(load_example("requirements/vacature-constructiewerker.json"))
         profile["accepted_issuers"] = sorted(p.did for p in svc.providers.values())
-        picks = {qid: held[name] for qid, name in PICKS.items()}
-        session = _present(svc, learner, employer, {"profile": profile}, picks)
+        session = _present(svc, learner, employer, {"profile": profile},
+                           {qid: held[name] for qid, name in PICKS.items()})
         result = session["result"]
         assert session["verdict"] == "accepted", (
             f"expected accepted, got {session['verdict']}: {result['summary']['en']} "
@@ -219,6 +225,20 @@ def test_learner_journey_over_http(services: Services) -> None:
         assert session["verdict"] == "rejected", session["verdict"]
         assert "status.revoked" in _verdict_problems(session["result"]), (
             f"a revoked credential must be reported as revoked: {session['result']['reasons']}")
+        page = httpx.get(session["result_url"], headers={"accept-language": "nl"}, timeout=30)
+        assert page.status_code == 200 and "ingetrokken" in text_of(page.text), (
+            f"the employer's result page does not say revoked: {text_of(page.text)[:1500]}")
+        # the learner's wallet sees it too, in every form (Token Status List for the SD-JWT
+        # VC, Bitstring Status List for the others), and the pathway loses that requirement
+        for cid in held["mc-tekening-lezen"]:
+            detail = learner.page(f"/credentials/{cid}")
+            r = learner.client.post(f"/credentials/{cid}/recheck",
+                                    data={"csrf": csrf_of(detail)})
+            assert r.status_code == 200 and "Ingetrokken" in text_of(r.text), (
+                f"wallet recheck of {cid} does not show revoked: {text_of(r.text)[:1500]}")
+        percent, rows = _progress(learner)
+        assert percent == 75 and rows["standaard technische tekeningen lezen"] == "Nog te doen", (
+            percent, rows)
 
         # --- 5b. suspend another: suspended; reinstate: accepted again ---------------------
         lassen = issued["mc-mag-lassen"]["id"]

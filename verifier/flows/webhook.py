@@ -38,7 +38,7 @@ def verify_webhook(secret: str, body: bytes, header: str, *, now: float,
         return False
     if abs(now - ts) > tolerance:
         return False
-    return hmac.compare_digest(sign_webhook(secret, body, ts), header)
+    return hmac.compare_digest(sign_webhook(secret, body, ts).encode(), header.encode())
 
 
 def _send(ctx: VerifierContext, session_id: str, body: bytes, headers: dict[str, str]) -> None:

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from rotonde.errors import Problem, RotondeError
 from verifier.flows.ask import invitation, start_request
 from verifier.flows.context import VerifierContext
+from verifier.flows.disclosed import claim_cards
 from verifier.flows.images import decode_upload
 from verifier.flows.scan import scan
 from verifier.flows.sessions import SessionView, get_session, raw_presentation
@@ -133,19 +134,6 @@ def request_status(session_id: str, ctx: Ctx) -> JSONResponse:
                          "result_url": f"/results/{s.id}" if s.result else None})
 
 
-def _claims_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
-    hidden = {"_sd", "_sd_alg", "cnf", "proof", "@context"}
-    rows = []
-    for cred in result.get("credentials") or []:
-        claims = cred.get("claims") or {}
-        items = [(k, v) for k, v in claims.items() if k not in hidden]
-        rows.append({"issuer": cred.get("issuer"), "trusted": cred.get("trusted"),
-                     "format": cred.get("format"), "verified": cred.get("verified"),
-                     "items": [(k, v if isinstance(v, str) else json.dumps(
-                         v, ensure_ascii=False, indent=1)) for k, v in items]})
-    return rows
-
-
 @router.get("/results/{session_id}.json")
 def result_json(session_id: str, ctx: Ctx) -> JSONResponse:
     s = _session(ctx, session_id)
@@ -167,7 +155,7 @@ def result_page(session_id: str, request: Request, ctx: Ctx) -> Response:
                                      "er is nog geen resultaat"))
     raw = raw_presentation(ctx, s.id)
     return render(request, "result.html", {
-        "s": s, "r": s.result, "claims": _claims_rows(s.result),
+        "s": s, "r": s.result, "claims": claim_cards(s.result, lang_of(request)),
         "checked_at": _when(s.result.get("checked_at")),
         "raw": json.dumps(raw, indent=2, ensure_ascii=False) if raw is not None else "",
     })

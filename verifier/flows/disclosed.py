@@ -1,0 +1,50 @@
+"""The disclosed claims of a result, in words, for the result page.
+
+Each credential of the result document (:func:`verifier.flows.verification.build_result`)
+becomes a card: its title, issuer and trust, the claims in plain Dutch or English
+(:func:`rotonde.learning.describe.describe_claims`) and the claims as received (JSON, for
+whoever needs the exact values). The JSON result document itself is unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from rotonde.learning.describe import Row, describe_claims
+
+__all__ = ["claim_cards"]
+
+#: Shown as the card heading, not repeated in the list.
+_HEADING_KEYS = ("title",)
+
+
+def _card(cred: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    claims = cred.get("claims")
+    claims = claims if isinstance(claims, Mapping) else {}
+    rows: list[Row] = describe_claims(claims, lang=lang)
+    title = next((r.value_text for r in rows if r.key in _HEADING_KEYS), None)
+    body = next((r for r in rows if r.key == "awarding_body"), None)
+    try:
+        raw = json.dumps(claims, indent=1, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):
+        raw = repr(claims)
+    return {
+        "title": title,
+        "awarding_body": body.value_text if body else None,
+        "issuer": cred.get("issuer"),
+        "trusted": cred.get("trusted"),
+        "format": cred.get("format"),
+        "verified": cred.get("verified"),
+        "rows": [r for r in rows if r.key not in _HEADING_KEYS],
+        "raw": raw,
+    }
+
+
+def claim_cards(result: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
+    """One card per credential in ``result["credentials"]`` (see the module docstring)."""
+    creds = result.get("credentials")
+    if not isinstance(creds, list):
+        return []
+    return [_card(c, lang) for c in creds if isinstance(c, Mapping)]

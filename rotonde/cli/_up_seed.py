@@ -22,6 +22,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from rotonde.errors import ConfigurationError
 
@@ -29,6 +30,7 @@ __all__ = [
     "DEMO_LEARNER",
     "DEMO_RECORD",
     "DEMO_TENANT",
+    "EXTRA_OFFERS",
     "DemoState",
     "Provider",
     "issue_demo_offer",
@@ -46,6 +48,9 @@ __all__ = [
 DEMO_TENANT = "metaalschool-oost"
 DEMO_RECORD = "mc-mag-lassen"
 DEMO_LEARNER = {"username": "sanne", "name": "Sanne de Vries"}
+#: Further offers printed on every run: with them Sanne meets every required item of the
+#: example vacancy (``examples/requirements``), so the employer's verdict can be "accepted".
+EXTRA_OFFERS = (("roc-rijnvallei", "mc-tekening-lezen"), ("metaalschool-oost", "mc-veilig-werken"))
 _ACTOR = "rotonde-up"
 _LEVEL_FRAMEWORKS = ("EQF", "NLQF")
 
@@ -158,9 +163,12 @@ def seed_issuer(ctx: Any, providers: list[Provider], state: DemoState) -> dict[s
     return mapping
 
 
-def issue_demo_offer(ctx: Any, state: DemoState, *, record: str = DEMO_RECORD,
+def issue_demo_offer(ctx: Any, state: DemoState, *, wallet_url: str, record: str = DEMO_RECORD,
                      tenant_slug: str = DEMO_TENANT) -> dict[str, Any]:
-    """A fresh offer of ``record`` to the demo learner (a new PIN every time)."""
+    """A fresh offer of ``record`` to the demo learner (a new PIN every time): ``uri``
+    (``openid-credential-offer://``), ``tx_code``, ``page`` (the issuer's offer page),
+    ``wallet_link`` (the web wallet's credential offer endpoint), ``title``, ``issuer``."""
+    from issuer.flows.catalogue import get_achievement
     from issuer.flows.issuing import issue_to_learner
     from issuer.flows.tenants import tenant_by_slug
 
@@ -169,8 +177,16 @@ def issue_demo_offer(ctx: Any, state: DemoState, *, record: str = DEMO_RECORD,
     result = issue_to_learner(ctx, tenant, achievement_id=ach_id,
                               learner={"name": DEMO_LEARNER["name"]},
                               learner_ref=DEMO_LEARNER["username"], actor=_ACTOR)
-    offer: dict[str, Any] = result.to_dict()["offer"]
-    return offer
+    offer = result.to_dict()["offer"]
+    return {
+        "uri": offer["offer_uri"], "tx_code": offer["tx_code"], "page": offer["offer_page"],
+        "wallet_link": wallet_url + "/offer?credential_offer_uri="
+        + quote(offer["credential_offer_uri"], safe=""),
+        "credential_offer_uri": offer["credential_offer_uri"],
+        "expires_at": offer["expires_at"], "record": record,
+        "title": get_achievement(ctx, tenant, ach_id)["template"].get("title", {}),
+        "issuer": {"nl": tenant.name_nl, "en": tenant.name_en},
+    }
 
 
 def _levels(record: dict[str, Any]) -> list[dict[str, Any]]:

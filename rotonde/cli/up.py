@@ -23,7 +23,6 @@ import threading
 from pathlib import Path
 from types import FrameType
 from typing import Any
-from urllib.parse import quote
 
 from rotonde.cli._io import UsageError, usage_error
 from rotonde.errors import ConfigurationError, RotondeError
@@ -110,18 +109,15 @@ def run_up(args: argparse.Namespace, *, out: Any = None) -> int:
         seed.seed_learner(wapp.state.wallet, state)
         vapp = verifier_app(vset)
         iapp = issuer_app(iset, context=ctx)
-        offer = seed.issue_demo_offer(ctx, state)
-        offer["wallet_link"] = urls["wallet"] + "/offer?credential_offer_uri=" + quote(
-            offer["credential_offer_uri"], safe="")
+        offer = seed.issue_demo_offer(ctx, state, wallet_url=urls["wallet"])
+        more = [seed.issue_demo_offer(ctx, state, wallet_url=urls["wallet"], record=record,
+                                      tenant_slug=slug) for slug, record in seed.EXTRA_OFFERS]
         state.data.update({
             "issuer_url": urls["issuer"], "wallet_url": urls["wallet"],
             "verifier_url": urls["verifier"], "trust_list": trust_path.name,
             "api_key": state.tenant(seed.DEMO_TENANT)["api_key"],
             "api_keys": {slug: t["api_key"] for slug, t in state.data["tenants"].items()},
-            "offer": {"uri": offer["offer_uri"], "tx_code": offer["tx_code"],
-                      "page": offer["offer_page"], "wallet_link": offer["wallet_link"],
-                      "credential_offer_uri": offer["credential_offer_uri"],
-                      "expires_at": offer["expires_at"]},
+            "offer": offer, "more_offers": more,
         })
         seed.write_state(state_path, state)
         for name, app in (("issuer", iapp), ("wallet", wapp), ("verifier", vapp)):

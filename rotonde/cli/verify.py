@@ -1,5 +1,5 @@
 """``rotonde verify [--issuer-key JWK] [--nonce N] [--aud A] [--challenge C] [--domain D]
-[--now ISO8601] [--trust-list FILE] FILE|-``.
+[--now ISO8601] [--trust-list FILE] [--document FILE ...] [--offline] FILE|-``.
 
 Detects the format (:func:`rotonde.formats.load_input`), verifies with
 :func:`rotonde.verify.verify` and prints the report JSON. Exit status: 0 verified, 1 not
@@ -52,9 +52,27 @@ def _options(args: argparse.Namespace) -> VerifyOptions:
             clock = FixedClock.at(args.now)
         except ValueError as exc:
             usage_error(f"--now {args.now!r}: {exc}")
+    from rotonde.did import Resolver
+    from rotonde.http import Fetcher
+    from rotonde.status.resolver import StatusListResolver
+
+    # Online by default: DIDs, issuer metadata and status lists are fetched through the one
+    # Fetcher with its URL policy (https only, no private addresses, size and time caps).
+    fetcher = None if args.offline else Fetcher()
+    documents: dict[str, Any] = {}
+    for path in args.document or ():
+        doc = read_json_file(path, "DID or controller document")
+        if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
+            usage_error(f"{path}: a DID or controller document needs an 'id'")
+        documents[doc["id"]] = doc
+    try:
+        resolver = Resolver(fetcher, documents=documents)
+    except RotondeError as exc:
+        usage_error(exc.message)
     return VerifyOptions(
         issuer_key=issuer_key, nonce=args.nonce, audience=args.aud, challenge=args.challenge,
-        domain=args.domain, clock=clock,
+        domain=args.domain, clock=clock, fetcher=fetcher, resolver=resolver,
+        status_resolver=StatusListResolver(fetcher) if fetcher is not None else None,
         trust_list=_trust_list(args.trust_list, clock) if args.trust_list else None,
     )
 
@@ -83,5 +101,11 @@ def register(sub: Any) -> None:
     p.add_argument("--domain", help="expected domain (Data Integrity presentations)")
     p.add_argument("--now", metavar="ISO8601", help="verify as of this time")
     p.add_argument("--trust-list", metavar="FILE", help="trust list file")
+    p.add_argument("--document", metavar="FILE", action="append",
+                   help="a DID document or controller document to use instead of fetching it "
+                        "(repeatable)")
+    p.add_argument("--offline", action="store_true",
+                   help="fetch nothing: DIDs other than did:key/did:jwk, issuer metadata and "
+                        "status lists cannot be checked")
     p.add_argument("file", metavar="FILE", help="credential or presentation file, - for stdin")
     p.set_defaults(handler=guarded(_verify))

@@ -283,7 +283,7 @@ def _credential_query(value: Any, ptr: str) -> CredentialQuery:
                                      _MAX_CLAIMS)):
             members = _array(s, f"{ptr}/claim_sets/{i}", "claim set", _MAX_CLAIMS)
             for j, m in enumerate(members):
-                _need(m in known, f"{ptr}/claim_sets/{i}/{j}",
+                _need(isinstance(m, str) and m in known, f"{ptr}/claim_sets/{i}/{j}",
                       f"claim set names unknown claim id {m!r}",
                       f"claimset noemt onbekende claim-id {m!r}", "dcql.unknown_id")
             sets.append(tuple(members))

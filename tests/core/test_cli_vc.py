@@ -115,3 +115,25 @@ def test_verify_garbage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
                                                  '{"type": ["VerifiableCredential"], "proof": 1}'))
     assert code == 1
     assert json.loads(out)["checks"][0]["name"] == "parse"
+
+
+def test_cli_verifies_the_open_badges_example_offline_with_its_controller_document(
+    conformance: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`rotonde verify --document` supplies a controller document instead of fetching it."""
+    import json as _json
+
+    from rotonde.cli import main
+
+    ob = conformance / "obv3"
+    signed = str(ob / "examples" / "linked-data-proof-ob-signed-credential.json")
+    controller = str(ob / "test-vectors" / "obv3p0" / "controller-document.json")
+    code = main(["verify", "--offline", "--now", "2024-06-01T00:00:00Z",
+                 "--document", controller, signed])
+    report = _json.loads(capsys.readouterr().out)
+    assert report["checks"][1]["name"] == "signature"
+    assert report["checks"][1]["outcome"] == "passed", report
+    # Without the document and offline, the key cannot be found: a precise failure, no fetch.
+    code = main(["verify", "--offline", "--now", "2024-06-01T00:00:00Z", signed])
+    report = _json.loads(capsys.readouterr().out)
+    assert code == 1 and report["checks"][1]["outcome"] == "failed"

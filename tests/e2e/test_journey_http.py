@@ -225,9 +225,9 @@ def test_learner_journey_over_http(services: Services) -> None:
         assert session["verdict"] == "rejected", session["verdict"]
         assert "status.revoked" in _verdict_problems(session["result"]), (
             f"a revoked credential must be reported as revoked: {session['result']['reasons']}")
-        page = httpx.get(session["result_url"], headers={"accept-language": "nl"}, timeout=30)
-        assert page.status_code == 200 and "ingetrokken" in text_of(page.text), (
-            f"the employer's result page does not say revoked: {text_of(page.text)[:1500]}")
+        shown = httpx.get(session["result_url"], headers={"accept-language": "nl"}, timeout=30)
+        assert shown.status_code == 200 and "ingetrokken" in text_of(shown.text), (
+            f"the employer's result page does not say revoked: {text_of(shown.text)[:1500]}")
         # the learner's wallet sees it too, in every form (Token Status List for the SD-JWT
         # VC, Bitstring Status List for the others), and the pathway loses that requirement
         for cid in held["mc-tekening-lezen"]:

@@ -72,9 +72,10 @@ class Run:
             raise
 
 
-def start(data_dir: Path, ports: list[int], tag: str, *extra: str,
+def start(data_dir: Path, ports: list[int], tag: str, *extra: str, logs: Path | None = None,
           env: dict[str, str] | None = None) -> Run:
-    out, err = data_dir.parent / f"{tag}.out", data_dir.parent / f"{tag}.err"
+    logs = logs or data_dir.parent
+    out, err = logs / f"{tag}.out", logs / f"{tag}.err"
     args = [sys.executable, "-m", "rotonde.cli", "up", "--data-dir", str(data_dir),
             "--issuer-port", str(ports[0]), "--wallet-port", str(ports[1]),
             "--verifier-port", str(ports[2]), *extra]
@@ -205,6 +206,7 @@ def test_claim_progress_and_answer_the_employer(first: Run) -> None:
     assert result["verdict"] in ("accepted", "partial", "rejected"), result
     text = json.dumps(result)
     assert "mag-lassen" in text, text[:3000]
+    print("verdict:", text[:4000])
 
 
 def test_sigint_then_second_run_reuses_everything(first: Run) -> None:
@@ -256,7 +258,7 @@ def test_busy_port_is_one_clear_line(tmp_path: Path) -> None:
 
 
 def test_missing_parent_directory(tmp_path: Path) -> None:
-    run = start(tmp_path / "no" / "such" / "data", free_ports(3), "parent")
+    run = start(tmp_path / "no" / "such" / "data", free_ports(3), "parent", logs=tmp_path)
     _fails(run, "does not exist")
 
 

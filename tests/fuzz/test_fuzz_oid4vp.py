@@ -42,8 +42,13 @@ def test_dcql(query: Any) -> None:
     exercise("oid4vp.parse_dcql", run, query)
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    """The parsers typed ``Mapping`` get one (their callers parse JSON objects or forms)."""
+    return value if isinstance(value, dict) else {"client_id": value, "vp_token": value}
+
+
 @fuzz_settings(150)
-@given(one_of_mutations([C.request.to_claims()], mutated_json, junk_json))
+@given(one_of_mutations([C.request.to_claims()], mutated_json, junk_json).map(_mapping))
 def test_check_request(claims: Any) -> None:
     exercise("oid4vp.check_request", check_request, claims)
 
@@ -74,6 +79,6 @@ def test_parse_vp_token(value: Any) -> None:
 
 
 @fuzz_settings(150)
-@given(one_of_mutations(C.direct_posts, mutated_json, junk_json))
+@given(one_of_mutations(C.direct_posts, mutated_json, junk_json).map(_mapping))
 def test_parse_direct_post(form: Any) -> None:
     exercise("oid4vp.parse_direct_post", parse_direct_post, form)

@@ -98,6 +98,7 @@ def fuzz_schema(
     is_page: Callable[[str, str], bool] = lambda m, p: False,
     max_examples: int | None = None,
     call_headers: Callable[[], Mapping[str, str]] | None = None,
+    prepare: Callable[[Any], None] | None = None,
     modes: tuple[GenerationMode, ...] = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE),
 ) -> None:
     """Fuzz every operation of ``schema`` (loaded with ``schemathesis.openapi.from_asgi``).
@@ -124,7 +125,8 @@ def fuzz_schema(
                 headers=fixed_hdr or None,
             )
             run = _runner(strategy, stats, method, path, n, oauth=is_oauth(method, path),
-                          page=is_page(method, path), call_headers=call_headers)
+                          page=is_page(method, path), call_headers=call_headers,
+                          prepare=prepare)
             try:
                 run()
             except AssertionError as exc:
@@ -134,13 +136,16 @@ def fuzz_schema(
 
 
 def _runner(strategy: Any, stats: FuzzStats, method: str, path: str, n: int, *, oauth: bool,
-            page: bool, call_headers: Callable[[], Mapping[str, str]] | None) -> Any:
+            page: bool, call_headers: Callable[[], Mapping[str, str]] | None,
+            prepare: Callable[[Any], None] | None) -> Any:
     @hsettings(max_examples=n, deadline=None, database=None, derandomize=True,
                phases=[Phase.explicit, Phase.generate, Phase.shrink],
                suppress_health_check=list(HealthCheck))
     @given(case=strategy)
     def run(case: Any) -> None:
         extra = dict(call_headers()) if call_headers else {}
+        if prepare is not None:
+            prepare(case)
         try:
             response = case.call(headers=extra or None)
         except Exception as exc:  # the app raised: a 500 over real HTTP

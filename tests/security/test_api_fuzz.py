@@ -16,7 +16,7 @@ import pytest
 
 import schemathesis
 from tests.security._fuzz import FuzzStats, fuzz_schema
-from tests.wallet.wallet_helpers import Learner
+from tests.wallet.wallet_helpers import Learner, csrf_of
 from tests.wallet.wallet_helpers import make_settings as wallet_settings
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -91,6 +91,7 @@ def test_fuzz_wallet(tmp_path: Path) -> None:
         learner = Learner(client)
         assert learner.signup().status_code == 200
         session = {k: v for k, v in client.cookies.items()}
+        token = csrf_of(client.get("/account").text)
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
 
     def page(method: str, path: str) -> bool:
@@ -104,7 +105,12 @@ def test_fuzz_wallet(tmp_path: Path) -> None:
     def with_session() -> dict[str, Any]:
         return {"Cookie": cookie}
 
-    fuzz_schema(schema, logged_in, is_page=page, call_headers=with_session)
+    def valid_csrf(case: Any) -> None:
+        # most generated forms carry the session's real CSRF token, so they reach the handler
+        if isinstance(case.body, dict) and "csrf" in case.body and case.body["csrf"] != "":
+            case.body["csrf"] = token
+
+    fuzz_schema(schema, logged_in, is_page=page, call_headers=with_session, prepare=valid_csrf)
     app.state.wallet.db.dispose()
     _report("wallet (anonymous)", anonymous)
     _report("wallet (logged in)", logged_in)

@@ -37,7 +37,9 @@ def _card(cred: Mapping[str, Any], lang: str) -> dict[str, Any]:
         "trusted": cred.get("trusted"),
         "format": cred.get("format"),
         "verified": cred.get("verified"),
-        "rows": [r for r in rows if r.key not in _HEADING_KEYS],
+        # the issuer identifier is in the heading already
+        "rows": [r for r in rows if r.key not in _HEADING_KEYS
+                 and not (r.key == "iss" and r.value_text == cred.get("issuer"))],
         "raw": raw,
     }
 

@@ -2,8 +2,11 @@
 
 With ``direct_post.jwt`` (§8.3) the ``response`` JWE is decrypted first with the session's
 ECDH-ES key, found by the JWE ``kid``; the ``state`` inside must be the session's. The session
-is then found by ``state``; it must be open and unexpired and is claimed exactly once
-(any worker). Malformed input gives an OAuth error and, when the session is known, a rejected
+is then found by ``state``; it must be open and unexpired. The response is verified first and
+its result stored with one conditional UPDATE (:func:`~verifier.flows.sessions.finish`): of
+concurrent responses on any number of workers exactly one is recorded, and a worker that
+crashes mid-verification leaves the session open (still answerable), never half-answered.
+Malformed input gives an OAuth error and, when the session is known, a rejected
 result with the precise reason — never a 500.
 """
 
@@ -16,13 +19,7 @@ from typing import Any
 from rotonde.errors import Problem, RotondeError
 from rotonde.oid4vp import decrypt_response, jwe_kid, parse_direct_post
 from verifier.flows.context import VerifierContext
-from verifier.flows.sessions import (
-    SessionView,
-    claim,
-    complete,
-    encryption_key,
-    get_session,
-)
+from verifier.flows.sessions import OPEN, SessionView, encryption_key, finish, get_session
 from verifier.flows.verification import build_result, failure_result, verify_presentations
 from verifier.flows.webhook import notify
 
@@ -66,11 +63,10 @@ def receive_response(ctx: VerifierContext, form: Mapping[str, Any]) -> Received:
         if session is None:
             return Received(None, None, "invalid_request", why)
         if params is None:
-            if claim(ctx, session.id):
-                result = failure_result(ctx, "rejected", Problem(
-                    "oid4vp.response_undecryptable", why,
-                    "het versleutelde antwoord kon niet worden gelezen"))
-                complete(ctx, session.id, result)
+            result = failure_result(ctx, "rejected", Problem(
+                "oid4vp.response_undecryptable", why,
+                "het versleutelde antwoord kon niet worden gelezen"))
+            if not session.expired(ctx.clock.now()) and finish(ctx, session.id, result):
                 notify(ctx, session, result)
             return Received(session, None, "invalid_request", why)
         form = params
@@ -85,21 +81,22 @@ def receive_response(ctx: VerifierContext, form: Mapping[str, Any]) -> Received:
     now = ctx.clock.now()
     if session.expired(now):
         return Received(session, None, "invalid_request", "the presentation request has expired")
-    if not claim(ctx, session.id):
-        return Received(session, None, "invalid_request",
-                        "this presentation request was already answered")
+    if session.status not in OPEN:
+        return _answered(session)
     try:
         parsed = parse_direct_post(form)
     except RotondeError as exc:
         result = failure_result(ctx, "rejected", exc.problems[0])
-        complete(ctx, session.id, result)
+        if not finish(ctx, session.id, result):
+            return _answered(session)
         notify(ctx, session, result)
         return Received(session, result, "invalid_request", exc.message)
     if parsed.is_error:
         result = failure_result(ctx, "declined", Problem(
             f"wallet.{parsed.error}", parsed.error_description or str(parsed.error),
             parsed.error_description or str(parsed.error)))
-        complete(ctx, session.id, result)
+        if not finish(ctx, session.id, result):
+            return _answered(session)
         notify(ctx, session, result)
         return Received(session, result)
     assert parsed.vp_token is not None
@@ -107,6 +104,12 @@ def receive_response(ctx: VerifierContext, form: Mapping[str, Any]) -> Received:
                                    audience=session.client_id)
     result = build_result(ctx, reports, dcql_query=session.dcql_query,
                           requirement=session.requirement)
-    complete(ctx, session.id, result, raw=parsed.vp_token)
+    if not finish(ctx, session.id, result, raw=parsed.vp_token):
+        return _answered(session)
     notify(ctx, session, result)
     return Received(session, result)
+
+
+def _answered(session: SessionView) -> Received:
+    return Received(session, None, "invalid_request",
+                    "this presentation request was already answered")

@@ -1,8 +1,10 @@
 """Presentation sessions in the database: create, look up, claim once, complete.
 
-The database is the arbiter so any worker can serve any step: :func:`claim` moves a session
-from ``pending``/``retrieved`` to ``processing`` with one conditional UPDATE, so a second
-response for the same ``state`` (a replay, or a race between workers) finds nothing to claim.
+The database is the arbiter so any worker can serve any step: :func:`finish` stores a result
+with one conditional UPDATE from ``pending``/``retrieved`` to ``completed``, so a second
+response for the same ``state`` (a replay, or a race between workers) finds nothing to answer,
+and a crash before it leaves the session open. (:func:`claim`, which parks a session in
+``processing``, is kept for callers that need an exclusive lease; a crash can strand it.)
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ __all__ = [
     "complete",
     "create_session",
     "encryption_key",
+    "finish",
     "get_session",
     "mark_retrieved",
 ]
@@ -147,6 +150,23 @@ def complete(ctx: VerifierContext, session_id: str, result: dict[str, Any],
         s.execute(update(VerificationSession).where(VerificationSession.id == session_id).values(
             status=status, verdict=result.get("verdict"), result=json.dumps(result),
             completed_at=ctx.clock.now(), raw=blob))
+
+
+def finish(ctx: VerifierContext, session_id: str, result: dict[str, Any],
+           raw: Any = None) -> bool:
+    """Store the result only if the session is still open (pending or retrieved): one
+    conditional UPDATE, so of concurrent responses on any number of workers exactly one wins,
+    and a crash before it leaves the session open (never stuck half-answered)."""
+    blob = None
+    if raw is not None:
+        blob = ctx.box.encrypt_text(json.dumps(raw), aad=session_id)
+    with ctx.db.session() as s:
+        res = s.execute(update(VerificationSession).where(
+            VerificationSession.id == session_id,
+            VerificationSession.status.in_(OPEN),
+        ).values(status="completed", verdict=result.get("verdict"), result=json.dumps(result),
+                 completed_at=ctx.clock.now(), raw=blob))
+        return bool(res.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def encryption_key(ctx: VerifierContext, session: SessionView) -> Any:

@@ -39,7 +39,7 @@ from typing import Any
 
 from benchmarks._ratio import Result
 
-__all__ = ["Phase", "issuer_app", "run", "verifier_app"]
+__all__ = ["Phase", "issuer_app", "run", "serve", "verifier_app"]
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -64,6 +64,27 @@ def verifier_app() -> Any:
     from verifier.settings import load_settings
 
     return create_app(load_settings())
+
+
+def serve(factory: str, port: int, workers: int) -> None:
+    """``uvicorn --factory --workers N`` with one fix: the listening socket is created with
+    ``IPPROTO_TCP`` so that asyncio sets ``TCP_NODELAY`` on accepted connections. uvicorn's own
+    ``bind_socket`` leaves ``proto`` at 0 whenever it pre-binds (``--workers`` > 1), and every
+    keep-alive request after the first then waits ~40 ms for a delayed ACK (Kludex/uvicorn#3149,
+    open for uvicorn 0.54). One worker is served exactly as ``uvicorn`` itself does."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config(f"benchmarks.load_bench:{factory}", factory=True, host="127.0.0.1",
+                            port=port, workers=workers, log_level="warning", access_log=False)
+    if workers == 1:
+        uvicorn.Server(config).run()
+        return
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.set_inheritable(True)
+    Multiprocess(config, sockets=[sock]).run()
 
 
 # --- measurement ---
@@ -162,9 +183,8 @@ def _server(factory: str, port: int, workers: int, env: dict[str, str]) -> Itera
     """``uvicorn <factory> --factory`` on 127.0.0.1:``port``; yields the base URL."""
     import httpx
 
-    cmd = [PYTHON, "-m", "uvicorn", f"benchmarks.load_bench:{factory}", "--factory",
-           "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-           "--log-level", "warning", "--no-access-log"]
+    cmd = [PYTHON, "-c", "from benchmarks.load_bench import serve; "
+           f"serve({factory!r}, {port}, {workers})"]
     full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, start_new_session=True)
@@ -242,7 +262,9 @@ def _database(kind: str) -> Iterator[_Db | None]:
 
 def _env(prefix: str, data_dir: Path, port: int, db: _Db, kek: str) -> dict[str, str]:
     env = {prefix + "DEV": "1", prefix + "DATA_DIR": str(data_dir), prefix + "KEK": kek,
-           prefix + "PUBLIC_URL": f"http://127.0.0.1:{port}"}
+           prefix + "PUBLIC_URL": f"http://127.0.0.1:{port}",
+           # the load comes from one address; the per-client limit would otherwise cap it
+           prefix + "RATE_LIMIT": "100000000"}
     if db.url:
         env[prefix + "DATABASE_URL"] = db.url
         env[prefix + "DB_SCHEMA"] = db.schema or ""

@@ -20,6 +20,7 @@ from rotonde.errors import Problem, ValidationError
 from rotonde.keys import Signer
 
 __all__ = [
+    "MAX_CREDENTIALS",
     "build_presentation",
     "embedded_credentials",
     "ensure_presentation",
@@ -29,6 +30,9 @@ __all__ = [
 ]
 
 _ENVELOPED = "EnvelopedVerifiableCredential"
+#: Most credentials one presentation may carry: each is verified on its own (signature, status,
+#: schema), so an unbounded list is a denial-of-service lever.
+MAX_CREDENTIALS = 100
 
 
 def _p(code: str, en: str, nl: str, ptr: str) -> Problem:
@@ -57,6 +61,12 @@ def validate_presentation(doc: object) -> list[Problem]:
     if "verifiableCredential" in doc:
         value = doc["verifiableCredential"]
         items = embedded_credentials(doc)
+        if len(items) > MAX_CREDENTIALS:
+            out.append(_p("vp.too_many_credentials",
+                          f"a presentation may carry at most {MAX_CREDENTIALS} credentials",
+                          f"een presentatie mag hoogstens {MAX_CREDENTIALS} credentials bevatten",
+                          "/verifiableCredential"))
+            return out
         if isinstance(value, list) and not value:
             out.append(_p("vp.credentials_empty", "verifiableCredential must not be empty",
                           "verifiableCredential mag niet leeg zijn", "/verifiableCredential"))

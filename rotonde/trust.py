@@ -235,6 +235,12 @@ def sign_trust_list(data: Mapping[str, Any], signer: Signer) -> str:
 def _read(source: str | bytes | Path | Mapping[str, Any], max_bytes: int) -> Any:
     if isinstance(source, Mapping):
         return dict(source)
+    if not isinstance(source, (str, bytes, bytearray, Path)):  # bytes(int) would allocate
+        raise ParseError(
+            "trust.malformed",
+            "trust list is neither JSON nor a compact JWS",
+            message_nl="vertrouwenslijst is geen JSON en geen compacte JWS",
+        )
     if isinstance(source, Path) or (
         isinstance(source, str)
         and not source.lstrip().startswith("{")
@@ -249,13 +255,21 @@ def _read(source: str | bytes | Path | Mapping[str, Any], max_bytes: int) -> Any
                     message_nl=f"vertrouwenslijst is groter dan {max_bytes} bytes",
                 )
             return _read(path.read_bytes(), max_bytes)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+            reason = getattr(exc, "strerror", None) or "invalid path"
             raise ParseError(
                 "trust.unreadable",
-                f"cannot read trust list: {exc.strerror}",
-                message_nl=f"vertrouwenslijst is niet leesbaar: {exc.strerror}",
+                f"cannot read trust list: {reason}",
+                message_nl=f"vertrouwenslijst is niet leesbaar: {reason}",
             ) from None
-    text = source.encode() if isinstance(source, str) else bytes(source)
+    try:
+        text = source.encode() if isinstance(source, str) else bytes(source)
+    except UnicodeEncodeError:
+        raise ParseError(
+            "trust.malformed",
+            "trust list is not valid Unicode text",
+            message_nl="vertrouwenslijst is geen geldige Unicode-tekst",
+        ) from None
     if len(text) > max_bytes:
         raise ParseError(
             "trust.too_large",

@@ -32,6 +32,9 @@ class VerifierSettings(ServiceSettings):
     service: str = "verifier"
     public_url: str = "http://127.0.0.1:8003"
     port: int = 8003
+    #: The organisation's name as wallets show it (OpenID4VP ``client_metadata.client_name``,
+    #: RFC 7591 §2); empty: wallets show the client identifier.
+    organisation_name: str = ""
     #: Lifetime of a presentation request (QR code) in seconds.
     request_ttl: int = 600
     #: Trust list of accredited issuers: a file path or an https URL (empty: no trust check).

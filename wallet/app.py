@@ -160,8 +160,11 @@ def create_app(
         return render(request, "error.html", {"message": text, "code": "request.invalid"},
                       status=422)
 
-    cap = max(settings.max_body_bytes, settings.max_upload_bytes + 256 * 1024)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=cap)
+    # the upload forms get the upload cap (+ room for the other fields); everything else the
+    # (smaller) body cap
+    upload_cap = max(settings.max_body_bytes, settings.max_upload_bytes + 256 * 1024)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes,
+                       path_limits=(("/receive", upload_cap), ("/backup/import", upload_cap)))
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.send_hsts)
     return app
 

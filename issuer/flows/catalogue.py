@@ -70,11 +70,22 @@ def validate_template(ctx: IssuerContext, tenant: Tenant, data: Any) -> dict[str
 
 
 def complete_record(
-    template: dict[str, Any], learner: Any, award_date: str, extra: dict[str, Any] | None = None
+    template: dict[str, Any],
+    learner: Any,
+    award_date: str,
+    extra: dict[str, Any] | None = None,
+    *,
+    achievement_id: str | None = None,
 ) -> dict[str, Any]:
-    """The learner's full record from a template; validated (pointers relative to the record)."""
+    """The learner's full record from a template; validated (pointers relative to the record).
+
+    The record's ``id`` identifies the *achievement* (the catalogue entry), so every learner's
+    credential for it, in every format, names the same achievement (Open Badges
+    ``Achievement.id``, pathway requirements by achievement)."""
     record = copy.deepcopy(template)
     record.pop("id", None)
+    if achievement_id:
+        record["id"] = f"urn:uuid:{achievement_id}"
     record.update(extra or {})
     record["learner"] = learner
     record["award_date"] = award_date

@@ -94,7 +94,8 @@ def issue_to_learner(
 ) -> IssueResult:
     """Create the issued record and its offer. Raises ValidationError (nothing stored)."""
     template = get_achievement(ctx, tenant, achievement_id)["template"]
-    record = complete_record(template, learner, award_date or _today(ctx), extra)
+    record = complete_record(template, learner, award_date or _today(ctx), extra,
+                             achievement_id=achievement_id)
     available = all_configurations()
     wanted = configurations or configurations_for(record)
     unknown = [c for c in wanted if c not in available]

@@ -28,6 +28,7 @@ from rotonde.encoding import loads_json
 from rotonde.errors import ParseError
 from rotonde.oid4vci import PRE_AUTHORIZED_GRANT, issuer_metadata, nonce_response
 from rotonde.web import OAuthError
+from rotonde.web.ratelimit import client_key, count_request
 
 __all__ = ["router"]
 
@@ -35,6 +36,17 @@ router = APIRouter(tags=["OpenID4VCI"])
 
 _NO_STORE = {"Cache-Control": "no-store"}
 _META_CACHE = {"Cache-Control": "public, max-age=300"}
+
+
+def _rate_limit(request: Request, ctx: Ctx, tenant: TenantFromPath, name: str) -> None:
+    """At most ``settings.rate_limit`` token / credential requests per client and tenant per
+    window, counted in the database so it holds across workers (429 + Retry-After)."""
+    settings = ctx.settings
+    decision = count_request(ctx.once, name, f"{tenant.id}|{client_key(request)}",
+                             limit=settings.rate_limit, window=settings.rate_window)
+    if not decision.allowed:
+        raise OAuthError("slow_down", "too many requests; try again later", status=429,
+                         headers={**decision.headers, **_NO_STORE})
 
 _OAUTH_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "OAuth error response (`error`, `error_description`)",
@@ -158,6 +170,7 @@ def credential_offer(ctx: Ctx, tenant: TenantFromPath, offer_id: str) -> JSONRes
             "required": ["grant_type", "pre-authorized_code"]}}}}},
 )
 async def token(request: Request, ctx: Ctx, tenant: TenantFromPath) -> JSONResponse:
+    _rate_limit(request, ctx, tenant, "token")
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype != "application/x-www-form-urlencoded":
         raise OAuthError("invalid_request", "use application/x-www-form-urlencoded")
@@ -194,6 +207,7 @@ async def credential(
     tenant: TenantFromPath,
     authorization: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
+    _rate_limit(request, ctx, tenant, "credential")
     raw = await request.body()
     try:
         body = loads_json(raw, what="credential request", max_depth=16)

@@ -47,6 +47,18 @@ def banner(state: dict[str, Any], *, data_dir: Path, bind_host: str, public: boo
         f"  Aanbodpagina    {offer['page']}",
         f"  Offer URI       {offer['uri']}",
         "",
+    ]
+    more = state.get("more_offers") or []
+    if more:
+        lines += ["Meer voor Sanne (nodig voor een positief oordeel van de werkgever) /",
+                  "more for Sanne (needed for the employer's 'accepted' verdict):"]
+        for extra in more:
+            title = extra.get("title", {})
+            lines += [f"  {title.get('nl', '')} / {title.get('en', '')} "
+                      f"({extra.get('issuer', {}).get('nl', '')})",
+                      f"    pincode / PIN {extra['tx_code']}   {extra['wallet_link']}"]
+        lines.append("")
+    lines += [
         "Zo werkt het",
         f"  1. Ophalen: open de wallet-link, log in als {learner['username']} en vul de pincode in",
         "     (of open de aanbodpagina en scan de QR-code met de wallet).",
@@ -54,8 +66,9 @@ def banner(state: dict[str, Any], *, data_dir: Path, bind_host: str, public: boo
         "     naar lasser mbo-2.",
         f"  3. Vraag van de werkgever: open {verifier}, kies het eisenprofiel 'Vacature",
         "     constructiewerker / lasser', klik 'Maak verzoek' en dan 'Open in de webwallet';",
-        "     kies in de wallet wat je deelt.",
-        "  4. Uitslag: de werkgever ziet meteen het oordeel, per eis.",
+        "     kies in de wallet per vraag het passende bewijs en deel het.",
+        "  4. Uitslag: de werkgever ziet meteen het oordeel, per eis (met alleen MAG-lassen:",
+        "     'niet geaccepteerd', want tekening lezen ontbreekt; haal de andere twee ook op).",
         "",
         "Walkthrough",
         f"  1. Claim: open the wallet link, log in as {learner['username']} and enter the PIN",
@@ -64,8 +77,9 @@ def banner(state: dict[str, Any], *, data_dir: Path, bind_host: str, public: boo
         "     to the mbo-2 welder qualification.",
         f"  3. Employer's request: open {verifier}, choose the requirement profile 'Vacancy:",
         "     steel construction worker / welder', 'Create request', then 'Open in the web",
-        "     wallet'; choose in the wallet what to share.",
-        "  4. Verdict: the employer sees the verdict at once, requirement by requirement.",
+        "     wallet'; in the wallet pick the matching credential for each question, share.",
+        "  4. Verdict: the employer sees the verdict at once, requirement by requirement (with",
+        "     MAG welding alone: 'not accepted', reading drawings is missing; claim the others).",
         "",
         f"Gegevens / data: {data_dir} (demo.json: URLs, sleutels/keys, wachtwoord/password).",
         "Elke start geeft een nieuw aanbod; Ctrl-C stopt alles. / Every start prints a new offer;",

@@ -61,7 +61,8 @@ class ServerGroup:
 
         host, port = sock.getsockname()[:2]
         config = uvicorn.Config(app, host=host, port=port, log_level=self.log_level,
-                                access_log=False, lifespan="on", server_header=False)
+                                access_log=False, lifespan="on", server_header=False,
+                                timeout_graceful_shutdown=5)
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
                                   name=f"rotonde-up-{name}", daemon=True)

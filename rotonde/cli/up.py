@@ -89,7 +89,7 @@ def run_up(args: argparse.Namespace, *, out: Any = None) -> int:
         state_path = data_dir / "demo.json"
         state = seed.read_state(state_path)
         providers = seed.load_providers(EXAMPLES)
-        common = {"dev": True, "host": bind_host}
+        common: dict[str, Any] = {"dev": True, "host": bind_host}
         iset = issuer_settings(**common, data_dir=data_dir / "issuer", port=ports["issuer"],
                                public_url=urls["issuer"], wallet_url=urls["wallet"])
         ctx = open_context(iset)
@@ -107,6 +107,7 @@ def run_up(args: argparse.Namespace, *, out: Any = None) -> int:
                                trusted_verifiers=(vset.validate().client_id_did,))
         wapp = wallet_app(wset)
         seed.seed_learner(wapp.state.wallet, state)
+        seed.write_state(state_path, state)  # secrets kept before anything else can fail
         vapp = verifier_app(vset)
         iapp = issuer_app(iset, context=ctx)
         offer = seed.issue_demo_offer(ctx, state, wallet_url=urls["wallet"])

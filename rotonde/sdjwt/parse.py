@@ -21,9 +21,12 @@ from rotonde.jws import MAX_TOKEN_BYTES, Jws, parse_compact
 from rotonde.sdjwt._fast import loads
 from rotonde.sdjwt.disclosure import DEFAULT_SD_ALG, Disclosure, decode_disclosure
 
-__all__ = ["SdJwt", "parse", "parse_payload"]
+__all__ = ["MAX_DISCLOSURES", "SdJwt", "parse", "parse_payload"]
 
 _MAX_PAYLOAD_DEPTH = 48
+#: Most Disclosures one SD-JWT may carry (each costs a hash and a JSON parse); real
+#: credentials have tens, decoys included.
+MAX_DISCLOSURES = 1024
 
 
 def _malformed(message: str, message_nl: str) -> ParseError:
@@ -79,7 +82,17 @@ def parse_payload(jws: Jws) -> dict[str, Any]:
     return value
 
 
+def _check_count(count: int) -> None:
+    if count > MAX_DISCLOSURES:
+        raise ParseError(
+            "sdjwt.too_many_disclosures",
+            f"SD-JWT has more than {MAX_DISCLOSURES} Disclosures",
+            message_nl=f"SD-JWT heeft meer dan {MAX_DISCLOSURES} Disclosures",
+        )
+
+
 def _disclosures(items: list[str]) -> tuple[Disclosure, ...]:
+    _check_count(len(items))
     seen: set[str] = set()
     out: list[Disclosure] = []
     for item in items:
@@ -105,6 +118,7 @@ def _parse_compact_form(
             "an SD-JWT must contain '~' separators (JWT~Disclosures~[KB-JWT])",
             "een SD-JWT moet '~'-scheidingstekens bevatten (JWT~Disclosures~[KB-JWT])",
         )
+    _check_count(len(parts) - 2)  # before any decoding work
     jws = parse_compact(parts[0], typ=typ, max_bytes=max_bytes)
     kb = parts[-1] or None
     disclosures = _disclosures(parts[1:-1])

@@ -67,6 +67,10 @@ class ServiceSettings:
     host: str = "127.0.0.1"
     port: int = 8000
     max_body_bytes: int = 1024 * 1024
+    #: Requests one client may make to a rate-limited endpoint (token, credential, response)
+    #: per ``rate_window`` seconds, across all workers (:mod:`rotonde.web.ratelimit`).
+    rate_limit: int = 120
+    rate_window: int = 60
     #: Send Strict-Transport-Security; default: when the public URL is https.
     hsts: bool | None = None
     #: PostgreSQL schema to use (tests use a fresh one per run); ignored for SQLite.
@@ -106,6 +110,8 @@ class ServiceSettings:
             raise _bad("port", f"port {self.port} is out of range")
         if not 1024 <= self.max_body_bytes <= 512 * 1024 * 1024:
             raise _bad("max_body_bytes", "max_body_bytes must be between 1 KiB and 512 MiB")
+        if self.rate_limit < 1 or self.rate_window < 1:
+            raise _bad("rate_limit", "rate_limit and rate_window must be at least 1")
         url = self.effective_database_url
         if not url.startswith(("sqlite:", "postgresql+psycopg:", "postgresql:")):
             raise _bad("database_url", "database URL must be sqlite:// or postgresql+psycopg://")

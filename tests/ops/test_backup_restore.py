@@ -98,7 +98,7 @@ def _verify(url: str, s: Setup, credential: str) -> Any:
 
 
 def _check(report: Any, name: str) -> str:
-    return str(next(c.status for c in report.checks if c.name == name))
+    return str(next(c.outcome for c in report.checks if c.name == name))
 
 
 def _round_trip(tmp: Path, extra: dict[str, str], backup: Any, wipe: Any, restore: Any) -> None:
@@ -115,8 +115,8 @@ def _round_trip(tmp: Path, extra: dict[str, str], backup: Any, wipe: Any, restor
     shutil.rmtree(tmp / "data")
     Path(s.env["ROTONDE_ISSUER_KEK_FILE"]).unlink()
 
-    restore(tmp / "backup")
     (tmp / "data").mkdir()
+    restore(tmp / "backup")
     shutil.copy2(tmp / "backup" / "issuer.kek", s.env["ROTONDE_ISSUER_KEK_FILE"])
 
     with serving("issuer", s.port, s.env) as url:
@@ -149,7 +149,6 @@ def test_sqlite_backup_restore(tmp_path: Path) -> None:
             assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
     def restore(frm: Path) -> None:
-        db_file.parent.mkdir(parents=True)
         shutil.copy2(frm / "issuer.sqlite3", db_file)
 
     _round_trip(tmp_path, {}, backup, lambda: None, restore)

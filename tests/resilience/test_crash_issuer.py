@@ -27,7 +27,7 @@ def _db_state(dep: Deployment, job_id: str) -> dict[str, Any]:
     with dep.ctx.db.session() as s:
         conn = s.connection()
         job = conn.execute(select(models.jobs).where(models.jobs.c.id == job_id)).one()
-        states = dict(conn.execute(
+        states: dict[str, int] = dict(conn.execute(
             select(models.job_items.c.state, func.count()).where(
                 models.job_items.c.job_id == job_id).group_by(models.job_items.c.state)).all())
         issued = conn.execute(select(func.count()).select_from(models.issued).where(

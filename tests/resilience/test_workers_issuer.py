@@ -81,12 +81,12 @@ def test_preauthorized_code_race_across_workers_yields_one_token(
 ) -> None:
     dep, a, b = two_workers
     holder = HolderSide.new(dep.public_url)
+    lock = threading.Lock()
     races = 4
     for r in range(races):
         issued = issue_offer(a.url, dep, f"Race {r}")
         offer = holder.offer(issued["offer"]["offer_uri"], b.url)
         outcomes: list[tuple[int, Any]] = []
-        lock = threading.Lock()
 
         def redeem(proc: Proc, offer: Any = offer, issued: Any = issued,
                    outcomes: Any = outcomes) -> Any:

@@ -83,6 +83,7 @@ def test_concurrent_responses_on_both_workers_complete_once(
 ) -> None:
     a, b, _ = verifiers
     issuer, holder = Issuer(), generate("ES256")
+    lock = threading.Lock()
     races = 3
     for _ in range(races):
         sid, req = _start(b)
@@ -90,7 +91,6 @@ def test_concurrent_responses_on_both_workers_complete_once(
                            aud=req["client_id"])
         form = {"vp_token": vp, "state": req["state"]}
         codes: list[int] = []
-        lock = threading.Lock()
         barrier = threading.Barrier(4)
 
         def post(proc: Proc, form: dict[str, str] = form, codes: list[int] = codes,

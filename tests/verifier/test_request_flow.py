@@ -279,6 +279,16 @@ def test_signed_webhook(app_factory: Any, issuer: Any, holder: Any) -> None:
     assert not verify_webhook("t" * 32, body, headers["x-rotonde-signature"], now=time.time())
 
 
+def test_organisation_name_reaches_the_wallet_as_client_name(app_factory: Any) -> None:
+    """Wallets show who asks: client_metadata.client_name (RFC 7591 §2) when configured."""
+    client = TestClient(app_factory(organisation_name="Van Dijk Staalbouw"))
+    _, claims = _start(client)
+    assert claims["client_metadata"]["client_name"] == "Van Dijk Staalbouw"
+    plain = TestClient(app_factory())
+    _, claims = _start(plain)
+    assert "client_name" not in claims["client_metadata"]
+
+
 def test_redirect_uri_client_id_in_dev(client: TestClient, issuer: Any, holder: Any) -> None:
     from rotonde.oid4vp import check_request
 

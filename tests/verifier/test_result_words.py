@@ -60,6 +60,8 @@ def test_result_page_reads_in_dutch_and_english(client: TestClient, issuer: Any,
     nl = client.get(f"/results/{r['id']}", headers={"accept": "text/html",
                                                     "accept-language": "nl"}).text
     assert "<h3>MAG-lassen basis (proces 135)</h3>" in nl
+    # signed by a did:key, not by the awarding body's did:web: the heading names the signer
+    assert f"Uitgever: <strong>{issuer.did}</strong>" in nl
     assert _dd(nl, "level") == "NLQF 2 (≈ EQF 2), aangegeven door de instelling"
     assert _dd(nl, "workload") == "40 uur · 1,5 EC"
     assert _dd(nl, "award_date") == "14 maart 2025"

@@ -40,6 +40,8 @@ def client_metadata(ctx: VerifierContext | None = None,
             "jwt_vc_json": {"alg_values": algs},
         },
     }
+    if ctx is not None and ctx.settings.organisation_name:
+        out["client_name"] = ctx.settings.organisation_name
     if ctx is not None and session is not None and session.enc_kid is not None:
         from verifier.flows.sessions import encryption_key
 

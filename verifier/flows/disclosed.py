@@ -3,7 +3,10 @@
 Each credential of the result document (:func:`verifier.flows.verification.build_result`)
 becomes a card: its title, issuer and trust, the claims in plain Dutch or English
 (:func:`rotonde.learning.describe.describe_claims`) and the claims as received (JSON, for
-whoever needs the exact values). The JSON result document itself is unchanged.
+whoever needs the exact values). The heading names the awarding body only when the credential
+was signed by that body's own identifier; otherwise it shows the signer's identifier, so a
+name claimed by someone else is never put forward as the issuer. The JSON result document
+itself is unchanged.
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ def _card(cred: Mapping[str, Any], lang: str) -> dict[str, Any]:
     rows: list[Row] = describe_claims(claims, lang=lang)
     title = next((r.value_text for r in rows if r.key in _HEADING_KEYS), None)
     body = next((r for r in rows if r.key == "awarding_body"), None)
+    claimed = claims.get("awarding_body")
+    if not (isinstance(claimed, Mapping) and claimed.get("id") == cred.get("issuer")):
+        body = None  # a name claimed by someone else is not put forward as the issuer's
     try:
         raw = json.dumps(claims, indent=1, ensure_ascii=False, default=str)
     except (TypeError, ValueError, RecursionError):

@@ -80,7 +80,9 @@ def render(request: Request, name: str, context: dict[str, Any], *,
            "other_lang": "en" if lang == "nl" else "nl", **context}
     resp = TEMPLATES.TemplateResponse(request, name, ctx, status_code=status, headers=headers)
     if request.query_params.get("lang") in LANGS:
-        resp.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)
+        secure = request.app.state.verifier.settings.public_url.startswith("https://")
+        resp.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax", httponly=True,
+                        secure=secure)
     return resp
 
 

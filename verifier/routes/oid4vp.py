@@ -93,6 +93,13 @@ async def post_request_object(session_id: str, request: Request, ctx: Ctx) -> Re
 
 @router.post("/oid4vp/response", include_in_schema=False)
 async def direct_post(request: Request, ctx: Ctx) -> JSONResponse:
+    from rotonde.web.ratelimit import client_key, count_request
+
+    decision = count_request(ctx.one_time, "response", client_key(request),
+                             limit=ctx.settings.rate_limit, window=ctx.settings.rate_window)
+    if not decision.allowed:
+        raise OAuthError("slow_down", "too many requests; try again later", status=429,
+                         headers={**decision.headers, "cache-control": "no-store"})
     form = await _form(request)
     from starlette.concurrency import run_in_threadpool
 

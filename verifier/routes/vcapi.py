@@ -35,11 +35,14 @@ def _auth(request: Request, ctx: Ctx) -> None:
 
 
 async def _body(request: Request) -> dict[str, Any]:
-    try:
-        value = await request.json()
-    except ValueError:
-        raise HttpProblem(400, "vcapi.malformed", "the body is not JSON",
-                          detail_nl="de body is geen JSON") from None
+    from rotonde.encoding import loads_json
+    from rotonde.errors import RotondeError
+
+    try:  # depth-capped: json.loads on deeply nested input raises RecursionError (a 500)
+        value = loads_json(await request.body(), what="VC-API request")
+    except RotondeError:
+        raise HttpProblem(400, "vcapi.malformed", "the body is not JSON (or is nested too deep)",
+                          detail_nl="de body is geen JSON (of is te diep genest)") from None
     if not isinstance(value, dict):
         raise HttpProblem(400, "vcapi.malformed", "the body must be a JSON object",
                           detail_nl="de body moet een JSON-object zijn")

@@ -7,17 +7,19 @@ SD-JWT VC, so it travels like any other credential but is always shown as self-a
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from rotonde.clock import Clock, format_datetime
 from rotonde.errors import ValidationError
 from rotonde.keys import PrivateKey
+from rotonde.learning.describe import Row
 from wallet.flows.store import Held
-from wallet.i18n import enum_label
 
 __all__ = [
     "claim_rows",
+    "disclosed_rows",
     "evidence_of",
     "load_pathways",
     "make_self_assessment",
@@ -26,91 +28,48 @@ __all__ = [
 _ESCO = "http://data.europa.eu/esco/skill/"
 
 
-def _text(value: Any, lang: str) -> str:
-    if isinstance(value, dict):
-        return str(value.get(lang) or value.get("en") or value.get("nl")
-                   or next(iter(value.values()), ""))
-    return "" if value is None else str(value)
+#: Claims the detail page shows elsewhere (the issuer in the heading).
+_NOT_LISTED = frozenset({"iss"})
 
 
-def _level(value: Any, t: Any) -> str:
-    if not isinstance(value, dict):
-        return ""
-    out = f"{value.get('framework', '')} {value.get('value', '')}".strip()
-    if value.get("source"):
-        out += f" ({t('source.' + str(value['source']))})"
+def claim_rows(held: Held, lang: str, t: Any = None) -> list[Row]:
+    """The claims of a held credential in the reader's language
+    (:mod:`rotonde.learning.describe`, shared with the verifier): from the verified SD-JWT VC
+    claims (issue date included), else the record read back on receipt, else whatever the
+    credential holds. ``t`` is accepted for compatibility and unused."""
+    from rotonde.learning.describe import describe, describe_claims
+
+    claims = (held.meta.get("report") or {}).get("claims")
+    claims = claims if isinstance(claims, dict) else {}
+    if held.format == "dc+sd-jwt" and claims:
+        rows = describe_claims(claims, lang=lang)
+    elif held.record:
+        rows = describe(held.record, lang=lang)
+    elif isinstance(held.credential, dict):
+        rows = describe_claims(held.credential, lang=lang)
+    else:
+        rows = describe_claims(claims, lang=lang)
+    return [r for r in rows if r.key not in _NOT_LISTED]
+
+
+def disclosed_rows(held: Held, paths: Iterable[Iterable[Any]], lang: str) -> list[Row]:
+    """The rows a presentation of ``paths`` (claim paths, ``None`` = every array element)
+    would show the verifier: what the learner is about to share, in words."""
+    from rotonde.learning.describe import rows_for_path
+
+    rows = claim_rows(held, lang)
+    out: list[Row] = []
+    for path in paths:
+        steps: list[str] = []
+        for step in path:
+            if step is None or step == "*":
+                break  # every element: the rows of the whole array
+            steps.append(str(step))
+        dotted = ".".join(steps)
+        for row in rows_for_path(rows, dotted) if dotted else rows:
+            if row not in out:
+                out.append(row)
     return out
-
-
-def claim_rows(held: Held, lang: str, t: Any) -> list[tuple[str, str]]:
-    """``(label, value)`` rows in the reader's language."""
-    rec = held.record
-    nl = lang == "nl"
-    rows: list[tuple[str, str]] = []
-    if rec:
-        def add(en: str, nl_label: str, value: str) -> None:
-            if value:
-                rows.append((nl_label if nl else en, value))
-
-        add("Title", "Titel", _text(rec.get("title"), lang))
-        add("Kind", "Soort", enum_label(str(rec.get("kind", "")), t))
-        add("Description", "Beschrijving", _text(rec.get("description"), lang))
-        add("Learner", "Lerende", _text((rec.get("learner") or {}).get("name"), lang))
-        add("Awarded by", "Toegekend door",
-            _text((rec.get("awarding_body") or {}).get("name"), lang))
-        add("Award date", "Datum van toekenning", str(rec.get("award_date", "")))
-        add("Level", "Niveau", _level(rec.get("level"), t))
-        w = rec.get("workload") or {}
-        parts = []
-        if w.get("ects"):
-            parts.append(f"{w['ects']} EC")
-        if w.get("hours"):
-            parts.append(f"{w['hours']} {'uur' if nl else 'hours'}")
-        add("Workload", "Studielast", ", ".join(parts))
-        q = rec.get("qualification") or {}
-        if q:
-            add("Qualification", "Kwalificatie",
-                f"{_text(q.get('name'), lang)} ({q.get('code_system', '').upper()} {q.get('code', '')})")
-        a = rec.get("assessment") or {}
-        add("Assessment", "Beoordeling", enum_label(str(a.get("type", "")), t) if a else "")
-        add("Assurance", "Zekerheid", t("assurance." + str(rec.get("assurance", "")).replace(
-            "_", "-")) if rec.get("assurance") else "")
-        qa = rec.get("quality_assurance") or {}
-        add("Quality assurance", "Kwaliteitsborging",
-            " ".join(x for x in (enum_label(str(qa.get("type", "")), t) if qa else "",
-                                 str(qa.get("body", ""))) if x))
-        v = rec.get("validity") or {}
-        add("Valid until", "Geldig tot", str(v.get("valid_until", "")))
-        for outcome in rec.get("learning_outcomes") or ():
-            label = "Learning outcome" if not nl else "Leerresultaat"
-            text = _text(outcome.get("title"), lang)
-            lvl = _level(outcome.get("level"), t)
-            rows.append((label, text + (f" — {lvl}" if lvl else "")))
-        return rows
-    claims = (held.meta.get("report") or {}).get("claims") or {}
-    for key, value in _flatten(claims):
-        if key.split(".")[-1] in ("_sd", "_sd_alg", "cnf", "@context", "proof"):
-            continue
-        rows.append((key, value))
-    return rows[:80]
-
-
-def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
-    if isinstance(value, dict):
-        out: list[tuple[str, str]] = []
-        for k, v in value.items():
-            out.extend(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
-        return out
-    if isinstance(value, list):
-        if all(not isinstance(v, (dict, list)) for v in value):
-            return [(prefix, ", ".join(str(v) for v in value))]
-        out = []
-        for i, v in enumerate(value):
-            out.extend(_flatten(v, f"{prefix}[{i}]"))
-        return out
-    if isinstance(value, (int, float)) and prefix.split(".")[-1] in ("iat", "exp", "nbf"):
-        return [(prefix, format_datetime(float(value)))]
-    return [(prefix, str(value))]
 
 
 def _same_achievement(rec: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from rotonde.errors import RotondeError
 from wallet.flows import present as flow
 from wallet.flows.accounts import holder_keys, vault_for
+from wallet.flows.insight import disclosed_rows
 from wallet.flows.pending import drop_flow, load_flow, start_flow
 from wallet.flows.store import list_credentials, list_history, log_disclosure
 from wallet.i18n import claim_label, problem_text, translator
@@ -82,7 +83,12 @@ def _prepare(request: Request, text: str) -> Response:
                                 if p not in cand.optional]
                      if cand.held.format == "dc+sd-jwt" else [],
                      "optional": [{"value": json.dumps(list(p)),
-                                   "label": claim_label(_label(p), t)} for p in cand.optional]
+                                   "label": claim_label(_label(p), t),
+                                   "rows": disclosed_rows(cand.held, [p], lang)}
+                                  for p in cand.optional]
+                     if cand.held.format == "dc+sd-jwt" else [],
+                     "rows": disclosed_rows(cand.held, [p for p in cand.paths
+                                                        if p not in cand.optional], lang)
                      if cand.held.format == "dc+sd-jwt" else []}
                     for cand in cands],
     } for qid, cands in found.items()]

@@ -17,8 +17,8 @@ Rules (SD-JWT VC draft §3.5 "Issuer Verification Key", JWT VC Issuer Metadata �
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
+from rotonde._urls import split_url
 from rotonde.errors import FetchError, KeyFormatError, RotondeError, SignatureError
 from rotonde.keys import PublicKey, public_key_from_jwk
 
@@ -44,7 +44,7 @@ def resolver_for(options: Any) -> Any:
 
 def issuer_metadata_url(iss: str) -> str:
     """``/.well-known/jwt-vc-issuer`` inserted between host and path (JWT VC Issuer Metadata §4)."""
-    parts = urlsplit(iss)
+    parts = split_url(iss)
     if parts.scheme != "https" or not parts.netloc or parts.query or parts.fragment:
         raise _unresolvable(
             f"issuer {iss!r} is not an https URL without query or fragment",

@@ -100,6 +100,9 @@ def create_app(
     app = FastAPI(title="Rotonde wallet", docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json", description=OPENAPI_DESCRIPTION)
     app.state.wallet = context
+    from rotonde.web.logredact import install_log_redaction
+
+    install_log_redaction()  # /offer?credential_offer_uri=..., /authorize?request_uri=...
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     import importlib

@@ -9,8 +9,9 @@ percent-encoded in the host part (``did:web:localhost%3A8443``). Resolution fetc
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
+from rotonde._urls import split_url
 from rotonde.did.document import DidDocument, parse_did
 from rotonde.encoding import loads_json
 from rotonde.errors import ParseError
@@ -54,7 +55,7 @@ def did_web_to_url(did: str) -> str:
 
 def did_web_from_url(url: str) -> str:
     """The ``did:web`` for an HTTPS origin (plus optional path), e.g. an issuer's base URL."""
-    parts = urlsplit(url)
+    parts = split_url(url)
     if parts.scheme != "https" or not parts.hostname:
         raise ParseError(
             "did.invalid",

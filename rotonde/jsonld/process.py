@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rotonde.errors import ParseError
 from rotonde.jsonld._pyld import check_json, pyld_expand, pyld_quads
 from rotonde.jsonld.loader import DocumentLoader, default_loader
 from rotonde.jsonld.strict import check_expanded
@@ -70,7 +71,16 @@ def to_nquads(
 ) -> str:
     """RDFC-1.0 canonical N-Quads of ``document``."""
     quads = to_quads(document, loader=loader, strict=strict)
-    return canonicalize(quads, max_work=max_work, validate=False)  # terms built by us
+    try:
+        nquads = canonicalize(quads, max_work=max_work, validate=False)  # terms built by us
+        nquads.encode("utf-8")  # what a proof hashes: lone surrogates ("\udcff") cannot be
+    except UnicodeEncodeError:
+        raise ParseError(
+            "jsonld.not_json",
+            "strings must be valid Unicode (a lone surrogate is not)",
+            message_nl="teksten moeten geldige Unicode zijn (een losse surrogaat is dat niet)",
+        ) from None
+    return nquads
 
 
 def canonize(

@@ -175,8 +175,8 @@ def to_dcql(profile: Mapping[str, Any]) -> dict[str, Any]:
     One credential query per requirement (``id`` = the requirement id), restricted to the
     ``vct`` values of the kinds it accepts; a ``credential_sets`` entry per requirement marks
     optional requirements ``required: false``. Skill requirements ask for the learning outcomes
-    (``["learning_outcomes", null]``) and, when a minimum level applies, the level; never for
-    the learner's name, birth date or grade.
+    that name the skill (``["learning_outcomes", null, "skill"]`` with ``values``) and, when a
+    minimum level applies, the level; never for the learner's name, birth date or grade.
     """
     from rotonde.learning.record import KINDS
     from rotonde.learning.sdjwt_vc import vct_for
@@ -196,7 +196,9 @@ def to_dcql(profile: Mapping[str, Any]) -> dict[str, Any]:
             kinds = [*kinds, "self_assessment"]
         claims: list[dict[str, Any]] = [{"path": list(p)} for p in _BASE_CLAIMS]
         if req.get("skill"):
-            claims.append({"path": ["learning_outcomes", None]})
+            # Only credentials whose learning outcomes include this ESCO skill match (§6.4
+            # ``values``); the wallet then offers just those.
+            claims.append({"path": ["learning_outcomes", None, "skill"], "values": [req["skill"]]})
         if req.get("min_level"):
             claims.append({"path": ["level"]})
         if req.get("qualification_code"):

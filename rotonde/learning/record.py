@@ -30,11 +30,11 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from rotonde._schema_messages import translate
 from rotonde.clock import parse_datetime, to_timestamp
 from rotonde.errors import Problem, ValidationError
 from rotonde.learning import levels as _levels
 from rotonde.learning._resources import load_json
-from rotonde._schema_messages import translate
 
 __all__ = [
     "ASSURANCES",

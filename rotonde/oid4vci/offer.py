@@ -8,8 +8,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode
 
+from rotonde._urls import split_url
 from rotonde.oid4vci._common import PRE_AUTHORIZED_GRANT, OID4VCIError, object_of, require_str
 
 __all__ = [
@@ -67,7 +68,7 @@ def parse_credential_offer(data: Any) -> CredentialOffer:
     """Parse and check a Credential Offer object (§4.1.1); only the pre-authorized grant."""
     obj = object_of(data, "credential offer")
     issuer = require_str(obj, "credential_issuer", "invalid_request")
-    if urlsplit(issuer).scheme not in ("https", "http") or urlsplit(issuer).query:
+    if split_url(issuer).scheme not in ("https", "http") or split_url(issuer).query:
         raise OID4VCIError(
             "invalid_request",
             "credential_issuer must be an https URL without query",
@@ -160,7 +161,7 @@ def parse_offer_uri(uri: str) -> OfferReference:
             "offer URI is missing or too long",
             "aanbod-URI ontbreekt of is te lang",
         )
-    query = urlsplit(uri).query
+    query = split_url(uri).query
     params = parse_qs(query, keep_blank_values=True)
     by_value = params.get("credential_offer", [])
     by_ref = params.get("credential_offer_uri", [])
@@ -172,7 +173,7 @@ def parse_offer_uri(uri: str) -> OfferReference:
         )
     if by_ref:
         ref = by_ref[0]
-        if urlsplit(ref).scheme not in ("https", "http") or not urlsplit(ref).netloc:
+        if split_url(ref).scheme not in ("https", "http") or not split_url(ref).netloc:
             raise OID4VCIError(
                 "invalid_request",
                 "credential_offer_uri must be an https URL",

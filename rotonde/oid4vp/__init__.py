@@ -25,6 +25,7 @@ from rotonde.oid4vp.match import (
     evaluate,
     format_path,
     match_credential,
+    narrow_paths,
     select_path,
 )
 from rotonde.oid4vp.request import (
@@ -77,6 +78,7 @@ __all__ = [
     "invocation_uri",
     "jwe_kid",
     "match_credential",
+    "narrow_paths",
     "new_nonce",
     "parse_dcql",
     "parse_direct_post",

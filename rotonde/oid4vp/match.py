@@ -26,6 +26,7 @@ __all__ = [
     "evaluate",
     "format_path",
     "match_credential",
+    "narrow_paths",
     "select_path",
 ]
 
@@ -278,3 +279,33 @@ def evaluate(
                 "geen geldige presentatie voor: " + " of ".join("+".join(o) for o in options),
             ))
     return DcqlEvaluation(not problems, matches, tuple(problems), tuple(unanswered))
+
+
+def narrow_paths(
+    query: CredentialQuery, claims: Any, paths: Iterable[ClaimPath]
+) -> tuple[ClaimPath, ...]:
+    """Narrow array wildcards to the elements a ``values`` constraint matched (§6.3, §6.4.1).
+
+    A claims query like ``["learning_outcomes", null, "skill"]`` with ``values: [S]`` is met by
+    the array elements whose ``skill`` is ``S``; the holder then needs to disclose only those
+    elements, not the whole array. Paths without ``values`` or without exactly one wildcard
+    are returned unchanged.
+    """
+    out: list[ClaimPath] = []
+    for path in paths:
+        asked = next((c for c in query.claims or () if tuple(c.path) == tuple(path)), None)
+        if asked is None or not asked.values or list(path).count(None) != 1:
+            out.append(path)
+            continue
+        i = list(path).index(None)
+        arrays = select_path(claims, path[:i])
+        if len(arrays) != 1 or not isinstance(arrays[0], list):
+            out.append(path)
+            continue
+        hits = []
+        for n in range(len(arrays[0])):
+            concrete = (*path[:i], n, *path[i + 1:])
+            if _value_matches(select_path(claims, concrete), asked.values):
+                hits.append(concrete)
+        out.extend(hits or [path])
+    return tuple(out)

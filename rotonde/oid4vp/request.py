@@ -21,8 +21,9 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
+from rotonde._urls import split_url
 from rotonde.clock import Clock, SystemClock
 from rotonde.jws import sign_compact
 from rotonde.keys import Signer
@@ -113,7 +114,7 @@ class AuthorizationRequest:
 
 
 def _check_uri(uri: str, *, allow_http: bool, pointer: str) -> None:
-    parts = urlsplit(uri)
+    parts = split_url(uri)
     ok_scheme = parts.scheme == "https" or (allow_http and parts.scheme == "http")
     if not ok_scheme or not parts.netloc or parts.fragment:
         raise invalid(

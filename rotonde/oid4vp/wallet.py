@@ -18,8 +18,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
+from rotonde._urls import split_url
 from rotonde.clock import Clock, SystemClock
 from rotonde.errors import RotondeError, SignatureError
 from rotonde.jws import parse_compact
@@ -56,7 +57,7 @@ def parse_invocation(uri: str) -> Invocation:
     if not isinstance(uri, str) or len(uri) > _MAX_URI:
         raise malformed("oid4vp.invocation_malformed", "invocation URI is missing or too long",
                         "aanroep-URI ontbreekt of is te lang")
-    parts = urlsplit(uri.strip())
+    parts = split_url(uri.strip())
     params: dict[str, str] = {}
     for k, v in parse_qsl(parts.query, keep_blank_values=True):
         if k in params:
@@ -79,7 +80,7 @@ def parse_invocation(uri: str) -> Invocation:
                             "request_uri_method must be get or post",
                             "request_uri_method moet get of post zijn",
                             "#query/request_uri_method")
-        ru = urlsplit(params["request_uri"])
+        ru = split_url(params["request_uri"])
         if ru.scheme not in ("https", "http") or not ru.netloc:
             raise malformed("oid4vp.invalid_request_uri", "request_uri is not an http(s) URL",
                             "request_uri is geen http(s)-URL", "#query/request_uri")
@@ -125,7 +126,7 @@ def check_request(claims: Mapping[str, Any], *, allow_http: bool = False) -> Aut
                       "/redirect_uri")
     response_uri = text("response_uri")
     assert response_uri is not None
-    ru = urlsplit(response_uri)
+    ru = split_url(response_uri)
     if not (ru.scheme == "https" or (allow_http and ru.scheme == "http")) or not ru.netloc:
         raise invalid("oid4vp.invalid_response_uri", "response_uri must be an https URL",
                       "response_uri moet een https-URL zijn", "/response_uri")

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
+from rotonde._urls import split_url
 from rotonde.errors import ConfigurationError, ValidationError
 
 __all__ = [
@@ -92,7 +92,7 @@ def check_vc_claims(payload: dict[str, Any], disclosed_top_level: Iterable[str])
 
 def issuer_metadata_url(iss: str) -> str:
     """URL of the JWT VC Issuer Metadata for an ``https`` ``iss`` (§5.1)."""
-    parts = urlsplit(iss)
+    parts = split_url(iss)
     if parts.scheme != "https" or not parts.netloc or parts.query or parts.fragment:
         raise ValidationError(
             "sdjwt_vc.iss_not_https",

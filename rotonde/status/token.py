@@ -200,7 +200,8 @@ def _number(claims: dict[str, Any], name: str, *, required: bool) -> float | Non
     value = claims.get(name)
     if value is None and not required:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+    # 2**53: beyond it a JSON number is not a time (and float() of a huge int overflows)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 2**53:
         raise _err(
             "status.list_invalid",
             f"status list token claim {name!r} must be a number",

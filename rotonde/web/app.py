@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from rotonde.web.handlers import install_problem_handlers
+from rotonde.web.logredact import install_log_redaction
 from rotonde.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from rotonde.web.settings import ServiceSettings
 
@@ -28,6 +29,7 @@ def base_app(
     (e.g. a larger cap for a batch endpoint).
     """
     app = FastAPI(title=title, version=version, description=description, **fastapi_kwargs)
+    install_log_redaction()  # no query strings (offer codes, request_uri) in access logs
     install_problem_handlers(app)
     # Starlette runs the last-added middleware first: the body cap is checked before anything.
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.send_hsts)

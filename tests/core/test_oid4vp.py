@@ -316,3 +316,24 @@ def test_direct_post_round_trip() -> None:
                 {"response": "eyJ..."}):
         with pytest.raises(RotondeError):
             parse_direct_post(bad)
+
+
+def test_narrow_paths_discloses_only_the_matching_array_elements() -> None:
+    from rotonde.oid4vp import match_credential, narrow_paths, parse_dcql
+
+    query = parse_dcql({"credentials": [{
+        "id": "weld", "format": "dc+sd-jwt", "meta": {"vct_values": ["v"]},
+        "claims": [{"path": ["learning_outcomes", None, "skill"], "values": ["S2"]},
+                   {"path": ["level"]}],
+    }]}).credentials[0]
+    claims = {"vct": "v", "level": 3,
+              "learning_outcomes": [{"skill": "S1"}, {"skill": "S2"}, {"skill": "S3"}]}
+    match = match_credential(query, "dc+sd-jwt", claims)
+    assert match.satisfied
+    assert narrow_paths(query, claims, match.claim_paths) == (
+        ("learning_outcomes", 1, "skill"), ("level",))
+    # Without values nothing is narrowed; no element matching leaves the wildcard.
+    plain = parse_dcql({"credentials": [{"id": "x", "format": "dc+sd-jwt", "meta": {},
+                                         "claims": [{"path": ["learning_outcomes", None]}]}]})
+    cq = plain.credentials[0]
+    assert narrow_paths(cq, claims, [("learning_outcomes", None)]) == (("learning_outcomes", None),)

@@ -52,7 +52,7 @@ def fuzz_settings(ci_examples: int) -> settings:
         max_examples=NIGHTLY_EXAMPLES if NIGHTLY else ci_examples,
         deadline=None,
         suppress_health_check=list(HealthCheck),
-        database=None if NIGHTLY else settings.default.database,
+        database=None if NIGHTLY else settings().database,
     )
 
 

@@ -63,7 +63,7 @@ KEY_POOL: list[str] = [
 
 _scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
 junk_json: st.SearchStrategy[Any] = st.recursive(
-    _scalars | st.sampled_from(SPECIAL_VALUES),
+    _scalars | st.sampled_from(SPECIAL_VALUES).map(copy.deepcopy),  # never share a mutable
     lambda inner: st.lists(inner, max_size=5)
     | st.dictionaries(st.sampled_from(KEY_POOL) | st.text(max_size=10), inner, max_size=5),
     max_leaves=25,
@@ -242,8 +242,9 @@ def mutated_token(
             pieces[which] = b64url_encode(json.dumps(value, allow_nan=True).encode())
         except (TypeError, ValueError):
             return draw(mutated_text(token))
-        if signers and draw(st.booleans()):
-            sign = draw(st.sampled_from(list(signers)))
+        resign: bool = bool(signers) and draw(st.booleans())
+        if resign:
+            sign: Resign = draw(st.sampled_from(list(signers)))
             pieces[2] = b64url_encode(sign(f"{pieces[0]}.{pieces[1]}".encode()))
         parts[k] = ".".join(pieces)
     else:

@@ -49,7 +49,7 @@ def test_parse_credential_request(body: Any) -> None:
 
 
 @fuzz_settings(100)
-@given(one_of_mutations(C.offer_uris + [json.dumps(C.offer.to_dict())], mutated_text,
+@given(one_of_mutations([*C.offer_uris, json.dumps(C.offer.to_dict())], mutated_text,
                         junk_text | st.sampled_from([
                             "openid-credential-offer://?credential_offer_uri=https%3A%2F%2F"
                             "169.254.169.254%2Flatest", "https://x?credential_offer_uri="

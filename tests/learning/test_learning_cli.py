@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.learning.learning_support import EXAMPLES, microcredential
 
 from rotonde import keys
 from rotonde.cli import main
+from tests.learning.learning_support import EXAMPLES, microcredential
 
 RECORD = str(EXAMPLES / "records" / "mc-mag-lassen.json")
 ISSUER = "did:example:roc"

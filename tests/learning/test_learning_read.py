@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.learning.learning_support import microcredential, record, record_names
 
 from rotonde.errors import ValidationError
 from rotonde.learning import elm, ob3, read, sdjwt_vc
 from rotonde.learning.read import detect_form
+from tests.learning.learning_support import microcredential, record, record_names
 
 ISSUER = "did:example:issuer"
 

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.learning.learning_support import microcredential, record, record_names
 
 from rotonde.errors import ValidationError
 from rotonde.learning import levels
@@ -22,6 +21,7 @@ from rotonde.learning.record import (
     schema,
     validate_record,
 )
+from tests.learning.learning_support import microcredential, record, record_names
 
 ESCO = "http://data.europa.eu/esco/skill/60ff3eac-7d4d-4e51-87b8-74c3b5d62498"
 

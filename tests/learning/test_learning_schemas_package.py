@@ -5,11 +5,10 @@ from __future__ import annotations
 import importlib.util
 from types import ModuleType
 
-from tests.learning.learning_support import ROOT
-
 from rotonde.learning import CONTEXT_FILES, contexts
 from rotonde.learning.record import RECORD_SCHEMA_ID, schema
 from rotonde.learning.sdjwt_vc import vct_for
+from tests.learning.learning_support import ROOT
 
 
 def _schemas_package() -> ModuleType:

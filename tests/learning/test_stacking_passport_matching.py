@@ -201,7 +201,9 @@ def test_to_dcql_asks_only_what_is_needed() -> None:
     ids = [c["id"] for c in query["credentials"]]
     assert ids == ["lassen", "vca", "diploma"]
     paths = [c["path"] for c in query["credentials"][0]["claims"]]
-    assert ["learning_outcomes", None] in paths and ["level"] in paths
+    assert ["learning_outcomes", None, "skill"] in paths and ["level"] in paths
+    skill_claim = next(c for c in query["credentials"][0]["claims"] if c["path"][0] == "learning_outcomes")
+    assert skill_claim["values"] == [WELD]
     flat = {p[0] for c in query["credentials"] for p in (cl["path"] for cl in c["claims"])}
     assert not flat & {"learner", "grade"}
     assert query["credentials"][2]["meta"]["vct_values"] == [

@@ -48,9 +48,12 @@ FALLBACK: dict[str, str] = {
 def _settings() -> dict[str, tuple[type[Any], str]]:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from issuer.settings import ENV_PREFIX as ISSUER, IssuerSettings
-    from verifier.settings import ENV_PREFIX as VERIFIER, VerifierSettings
-    from wallet.settings import ENV_PREFIX as WALLET, WalletSettings
+    from issuer.settings import ENV_PREFIX as ISSUER
+    from issuer.settings import IssuerSettings
+    from verifier.settings import ENV_PREFIX as VERIFIER
+    from verifier.settings import VerifierSettings
+    from wallet.settings import ENV_PREFIX as WALLET
+    from wallet.settings import WalletSettings
 
     return {"issuer": (IssuerSettings, ISSUER), "wallet": (WalletSettings, WALLET),
             "verifier": (VerifierSettings, VERIFIER)}
@@ -121,7 +124,8 @@ def write(doc: Path = DOC) -> None:
     for service in SERVICES:
         start, end = f"<!-- env:{service} -->", f"<!-- /env:{service} -->"
         pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
-        text, n = pattern.subn(lambda _m, s=service: f"{start}\n{table(s)}\n{end}", text)
+        block = f"{start}\n{table(service)}\n{end}"
+        text, n = pattern.subn(block.replace("\\", "\\\\"), text)
         if n != 1:
             raise SystemExit(f"{doc}: markers for {service} not found")
     doc.write_text(text, encoding="utf-8")

@@ -5,7 +5,6 @@ never answers — each time with a verdict naming the reason, and the service st
 
 from __future__ import annotations
 
-import json
 import secrets
 import threading
 import time
@@ -122,4 +121,3 @@ def test_caps_hold_inside_the_verifier(verifier: Proc, peer: tuple[str, _Peer]) 
     assert httpx.get(verifier.url + "/healthz", timeout=30).json() == {"status": "ok"}
     print(f"\nfetch caps: peak concurrency to one host={state.peak} (cap 4), "
           f"slow scans={len(results)}")
-    json.dumps(results)

@@ -139,3 +139,40 @@ def test_code_nonce_and_access_token_are_single_use_across_workers(
     with dep.ctx.db.session() as s:
         row = s.connection().execute(select(models.issued.c.state)).one()
     assert row.state == "issued"
+
+
+def test_one_batch_job_worked_by_both_workers_issues_each_item_once(
+    two_workers: tuple[Deployment, Proc, Proc],
+) -> None:
+    """Both processes run a batch worker; they race for the same job's items."""
+    import time
+
+    import httpx
+
+    dep, a, b = two_workers
+    n = 400
+    items = [{"achievement_id": dep.achievement_id, "learner": {"name": f"B{i}"}}
+             for i in range(n)]
+    auth = {"Authorization": f"Bearer {dep.token}"}
+    r = httpx.post(a.url + "/api/v1/batches", json={"items": items}, headers=auth, timeout=60)
+    assert r.status_code == 202, r.text
+    job_id = r.json()["id"]
+    # Wake the other worker too (its own request on the same job is an idempotent read).
+    deadline = time.monotonic() + 120
+    while (job := httpx.get(f"{b.url}/api/v1/batches/{job_id}", headers=auth,
+                            timeout=60).json())["state"] != "done":
+        assert time.monotonic() < deadline, job
+        time.sleep(0.2)
+    assert job["done"] == n and job["failed"] == 0
+    with dep.ctx.db.session() as s:
+        conn = s.connection()
+        issued = conn.execute(select(models.issued.c.list_id, models.issued.c.idx).where(
+            models.issued.c.job_id == job_id)).all()
+        states = conn.execute(select(models.job_items.c.state, func.count()).where(
+            models.job_items.c.job_id == job_id).group_by(models.job_items.c.state)).all()
+        per_actor = conn.execute(select(func.count()).select_from(models.audit_log).where(
+            models.audit_log.c.action == "credential.issue",
+            models.audit_log.c.actor == f"job:{job_id}")).scalar()
+    assert len(issued) == n == per_actor
+    assert len({(r.list_id, r.idx) for r in issued}) == n
+    assert dict(states) == {"done": n}

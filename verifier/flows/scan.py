@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
+from rotonde._urls import split_url
 from rotonde.clock import parse_datetime, to_timestamp
 from rotonde.encoding import b64url_decode, loads_json
 from rotonde.errors import ParseError, Problem, RotondeError
@@ -96,7 +96,7 @@ def parse_share_text(ctx: VerifierContext, text: str) -> dict[str, Any]:
         raw = b64url_decode(text[len("rotonde-share:"):], what="share")
         return _envelope(loads_json(raw, what="share"))
     if text.startswith(("https://", "http://")):
-        parts = urlsplit(text)
+        parts = split_url(text)
         url_id = parts.path.rstrip("/").rsplit("/", 1)[-1]
         if not _ID.match(url_id):
             raise _bad("share.malformed", "the URL does not name a share",

@@ -28,9 +28,9 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from rotonde import oid4vp
+from rotonde._urls import split_url
 from rotonde.clock import Clock
 from rotonde.errors import FetchError, Problem, RotondeError, ValidationError
 from rotonde.http import Fetcher
@@ -96,7 +96,7 @@ def _as_dict(req: oid4vp.AuthorizationRequest) -> dict[str, Any]:
 def _is_trusted(client_id: str, trusted: Iterable[str]) -> bool:
     value = oid4vp.split_client_id(client_id)[1]
     listed = set(trusted)
-    return client_id in listed or value in listed or urlsplit(value).netloc in listed
+    return client_id in listed or value in listed or split_url(value).netloc in listed
 
 
 def read_request(
@@ -208,16 +208,25 @@ def _bound_key(held: Held, keys: dict[str, PrivateKey]) -> PrivateKey:
     return keys["ES256"]
 
 
+def _matches(pattern: tuple[str, ...], path: tuple[str, ...]) -> bool:
+    """Does ``path`` match ``pattern`` element by element (``*`` matches any one element)?"""
+    return len(pattern) == len(path) and all(a in ("*", b) for a, b in zip(pattern, path,
+                                                                              strict=True))
+
+
 def _existing(held: Held, paths: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
-    """Only paths that are selectively disclosable (always-visible claims need nothing)."""
+    """Only paths that are, or lie below or above, a selectively disclosable claim
+    (always-visible claims need nothing)."""
     from rotonde.sdjwt import disclosable_paths
 
     have = [tuple(p.split(".")) for p in disclosable_paths(held.credential)]
     out = []
     for path in paths:
-        if any(len(h) >= len(path) and all(a == "*" or a == b for a, b in zip(path, h,
-                                                                                 strict=False))
-               for h in have) or any(len(h) < len(path) and path[:len(h)] == h for h in have):
+        if any(
+            (len(h) >= len(path) and _matches(path, h[:len(path)]))
+            or (len(h) < len(path) and _matches(path[:len(h)], h))
+            for h in have
+        ):
             out.append(path)
     return out
 

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from rotonde import oid4vci
+from rotonde._urls import split_url
 from rotonde.clock import Clock
 from rotonde.errors import FetchError, Problem, RotondeError, ValidationError
 from rotonde.http import Fetcher
@@ -64,7 +65,7 @@ def read_offer(text: str, fetcher: Fetcher) -> dict[str, Any]:
                               message_nl="plak eerst een aanbodlink")
     if raw.startswith("{"):
         return oid4vci.parse_credential_offer(raw).to_dict()
-    parts = urlsplit(raw)
+    parts = split_url(raw)
     if parts.scheme not in ("openid-credential-offer", "https", "http", "haip") or (
         "credential_offer" not in parts.query
     ):

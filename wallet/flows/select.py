@@ -75,7 +75,10 @@ def candidates(request: dict[str, Any], held: list[Held]) -> dict[str, list[Cand
                     one = oid4vp.match_credential(replace(cq, claim_sets=(option,)), fmt, claims)
                     if one.satisfied:
                         options.append(frozenset(tuple(p) for p in one.claim_paths))
-                found.append(Candidate(cq.id, h, tuple(tuple(p) for p in match.claim_paths),
+                paths = match.claim_paths
+                if not cq.claim_sets:  # disclose only the array elements a value matched
+                    paths = oid4vp.narrow_paths(cq, claims, paths)
+                found.append(Candidate(cq.id, h, tuple(tuple(p) for p in paths),
                                        tuple(options)))
         out[cq.id] = found
     return out

@@ -1,0 +1,26 @@
+"""A ``urlsplit`` for untrusted text that never raises.
+
+:func:`urllib.parse.urlsplit` raises ``ValueError`` for some malformed URLs (an unbalanced or
+invalid ``[IPv6]`` host, RFC 3986 §3.2.2), and ``SplitResult.port`` raises for a port that is not
+a number in range. Parsers of hostile input split with :func:`split_url` instead: a malformed URL
+splits as the empty URL, so the caller's own checks (scheme, host) reject it with their precise
+error code.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import SplitResult, urlsplit
+
+__all__ = ["split_url"]
+
+_EMPTY = urlsplit("")
+
+
+def split_url(value: str) -> SplitResult:
+    """``urlsplit(value)``, or the empty split when ``value`` is not a well-formed URL."""
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # raises ValueError for "https://host:99999" or "https://host:x"
+    except (ValueError, TypeError):
+        return _EMPTY
+    return parts

@@ -333,7 +333,7 @@ def test_narrow_paths_discloses_only_the_matching_array_elements() -> None:
     assert narrow_paths(query, claims, match.claim_paths) == (
         ("learning_outcomes", 1, "skill"), ("level",))
     # Without values nothing is narrowed; no element matching leaves the wildcard.
-    plain = parse_dcql({"credentials": [{"id": "x", "format": "dc+sd-jwt", "meta": {},
+    plain = parse_dcql({"credentials": [{"id": "x", "format": "dc+sd-jwt", "meta": {"vct_values": ["v"]},
                                          "claims": [{"path": ["learning_outcomes", None]}]}]})
     cq = plain.credentials[0]
     assert narrow_paths(cq, claims, [("learning_outcomes", None)]) == (("learning_outcomes", None),)

@@ -100,7 +100,8 @@ def run_up(args: argparse.Namespace, *, out: Any = None) -> int:
         vset = verifier_settings(**common, data_dir=data_dir / "verifier",
                                  port=ports["verifier"], public_url=urls["verifier"],
                                  wallet_url=urls["wallet"], trust_list=str(trust_path),
-                                 profiles_dir=dirs["requirements"])
+                                 profiles_dir=dirs["requirements"],
+                                 organisation_name="Van Dijk Staalbouw")
         wset = wallet_settings(**common, data_dir=data_dir / "wallet", port=ports["wallet"],
                                public_url=urls["wallet"], trust_list=str(trust_path),
                                pathways_dir=dirs["pathways"],

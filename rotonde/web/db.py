@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -136,6 +137,56 @@ def migrate(
     Raises :class:`ConfigurationError` ``db.schema_newer`` if the database is at a revision
     unknown to this code, and ``db.unreachable`` if it cannot be reached.
     """
+    with _migration_lock(db, version_table):
+        return _migrate(db, script_location, version_table)
+
+
+@contextmanager
+def _migration_lock(db: Database, version_table: str) -> Iterator[None]:
+    """Serialise start-up migrations of several workers (``uvicorn --workers N``) or processes
+    on one database: a PostgreSQL advisory lock keyed by schema and version table, or an
+    exclusive file lock next to the SQLite file. Without it, concurrent workers race to
+    create the same tables and all but one die at start-up."""
+    if db.dialect == "postgresql":
+        digest = hashlib.sha256(f"{db.schema}:{version_table}".encode()).digest()
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        try:
+            conn = db.engine.connect()
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+            conn.commit()
+        except (OperationalError, DBAPIError) as exc:
+            raise _unreachable(db.url, exc) from None
+        try:
+            yield
+        finally:
+            try:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                conn.commit()
+            finally:
+                conn.close()
+        return
+    path = db.engine.url.database if db.dialect == "sqlite" else None
+    if not path or path == ":memory:" or path.startswith("file:"):
+        yield
+        return
+    import fcntl
+
+    try:
+        fh = open(path + ".migrate-lock", "a+b")  # noqa: SIM115 (closed below)
+    except OSError:  # no writable directory: the database open reports it clearly
+        fh = None
+    if fh is None:
+        yield
+        return
+    with fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _migrate(db: Database, script_location: Path, version_table: str) -> str | None:
     from alembic import command
     from alembic.script import ScriptDirectory
 

@@ -40,7 +40,7 @@ def examples_per_operation() -> int:
     """Cases per operation and generation mode: small in CI, large with ROTONDE_FUZZ=nightly."""
     if os.environ.get("ROTONDE_FUZZ") == "nightly":
         return 500
-    return int(os.environ.get("ROTONDE_FUZZ_EXAMPLES", "12"))
+    return int(os.environ.get("ROTONDE_FUZZ_EXAMPLES", "10"))
 
 
 @dataclass

@@ -49,6 +49,15 @@ async def _body(request: Request) -> dict[str, Any]:
     return value
 
 
+def _body_doc(member: str) -> dict[str, Any]:
+    """The documented request body (the route reads it itself, depth-capped)."""
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": [member], "properties": {
+            member: {"oneOf": [{"type": "object"}, {"type": "string"}]},
+            "options": {"type": "object", "properties": {
+                "challenge": {"type": "string"}, "domain": {"type": "string"}}}}}}}}}
+
+
 def _answer(report: VerificationReport) -> JSONResponse:
     checks = [c.name for c in report.checks if c.outcome == "passed"]
     errors = [p.to_dict() for c in report.checks if c.outcome == "failed" and c.fatal
@@ -72,7 +81,8 @@ def _options(ctx: VerifierContext, opts: Any) -> VerifyOptions:
                          trust_list=ctx.trust_list, status_resolver=ctx.status_resolver)
 
 
-@router.post("/credentials/verify", dependencies=[Depends(_auth)])
+@router.post("/credentials/verify", dependencies=[Depends(_auth)],
+             openapi_extra=_body_doc("verifiableCredential"))
 async def verify_credential(request: Request, ctx: Ctx) -> JSONResponse:
     body = await _body(request)
     vc = body.get("verifiableCredential")
@@ -85,7 +95,8 @@ async def verify_credential(request: Request, ctx: Ctx) -> JSONResponse:
     return _answer(report)
 
 
-@router.post("/presentations/verify", dependencies=[Depends(_auth)])
+@router.post("/presentations/verify", dependencies=[Depends(_auth)],
+             openapi_extra=_body_doc("verifiablePresentation"))
 async def verify_presentation(request: Request, ctx: Ctx) -> JSONResponse:
     body = await _body(request)
     vp = body.get("verifiablePresentation")

@@ -110,6 +110,11 @@ def create_app(
     for name in ("auth", "credentials", "receive", "present", "share", "backup"):
         app.include_router(importlib.import_module(f"wallet.routes.{name}").router)
 
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        """Liveness probe for load balancers (no session, no database access)."""
+        return {"status": "ok"}
+
     @app.exception_handler(LoginRequired)
     async def on_login_required(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, LoginRequired)

@@ -38,6 +38,6 @@ def _serve(args: argparse.Namespace) -> int:
         overrides["public_url"] = f"http://{args.host or '127.0.0.1'}:{args.port}"
     settings = load_settings(**overrides)
     app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, proxy_headers=True,
-                forwarded_allow_ips="127.0.0.1")
+    # Proxy headers are trusted from FORWARDED_ALLOW_IPS (uvicorn's variable; default 127.0.0.1).
+    uvicorn.run(app, host=settings.host, port=settings.port, proxy_headers=True)
     return 0

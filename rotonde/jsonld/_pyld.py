@@ -8,6 +8,7 @@ loader, so the process-global pyld caches and loader are never consulted.
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 from cachetools import LRUCache
@@ -44,6 +45,9 @@ _CODES = {
 }
 
 
+_MAX_DOUBLE = sys.float_info.max
+
+
 def check_json(document: Any) -> None:
     """Reject what is not JSON (or too deep) before any JSON-LD processing sees it."""
     _check(document, None, 0)
@@ -66,7 +70,12 @@ def _check(document: Any, path: Any, depth: int) -> None:
             pointer=_pointer(path),
         )
     kind = type(document)
-    if kind is str or kind is int or kind is bool or document is None:
+    if kind is str or kind is bool or document is None:
+        return
+    if kind is int:
+        if not -_MAX_DOUBLE <= document <= _MAX_DOUBLE:  # exact int/float comparison
+            raise _not_json(_pointer(path), "numbers must fit in a double (RFC 8259 §6)",
+                            "getallen moeten in een double passen (RFC 8259 §6)")
         return
     if kind is dict:
         for key, value in document.items():

@@ -94,7 +94,10 @@ def parse_number(value: object) -> float | int | None:
             return None
         num = float(value)
     elif isinstance(value, (int, float)):
-        num = float(value)
+        try:
+            num = float(value)
+        except OverflowError:  # a JSON integer beyond the double range is no number here
+            return None
     else:
         return None
     if num != num or num in (float("inf"), float("-inf")):

@@ -29,7 +29,11 @@ def serialize_number(value: int | float) -> str:
     """ECMAScript ``Number::toString`` for a finite IEEE 754 double (RFC 8785 §3.2.2.3)."""
     if isinstance(value, bool):  # pragma: no cover - callers handle booleans first
         raise TypeError("boolean is not a number")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond the double range
+        raise _error("numbers beyond the IEEE 754 double range cannot be canonicalized",
+                     "getallen buiten het bereik van een double kunnen niet") from None
     if math.isnan(number) or math.isinf(number):
         raise _error("NaN and Infinity cannot be canonicalized", "NaN en Infinity kunnen niet")
     if number == 0:

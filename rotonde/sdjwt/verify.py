@@ -94,11 +94,19 @@ def process_disclosures(sd: SdJwt, *, collect_paths: bool = False) -> Processed:
     return process(sd.payload, sd.disclosures, sd.sd_alg, collect_paths=collect_paths)
 
 
+def _finite(value: float) -> bool:
+    """``math.isfinite`` that is also false for JSON integers too large for a float."""
+    try:
+        return isfinite(value)
+    except OverflowError:
+        return False
+
+
 def _number(claims: dict[str, Any], name: str, where: str) -> float | None:
     value = claims.get(name)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
         raise ValidationError(
             "validity.claim_malformed", f"{where} claim {name!r} must be a NumericDate",
             message_nl=f"{where}-claim {name!r} moet een NumericDate zijn", pointer=name,
@@ -213,7 +221,7 @@ def verify_key_binding(
             message_nl="KB-JWT-payload is geen JSON-object", pointer="kb_jwt",
         )
     iat = _kb_claim(claims, "iat", (int, float))  # type: ignore[arg-type]
-    if not isfinite(iat):
+    if not _finite(iat):
         raise ValidationError(
             "sdjwt.kb_iat_missing", "KB-JWT claim 'iat' is not a finite number",
             message_nl="KB-JWT-claim 'iat' is geen eindig getal", pointer="kb_jwt.iat",
@@ -280,7 +288,7 @@ def verify(
     key = verify_issuer_signature(sd, issuer_key)
     processed = process_disclosures(sd)
     claims = processed.claims
-    if sd.header.get("typ") in ACCEPTED_TYPS:
+    if isinstance(sd.header.get("typ"), str) and sd.header["typ"] in ACCEPTED_TYPS:
         check_vc_claims(sd.payload, (p[0] for p, _, _ in processed.disclosed))
     check_time_claims(claims, clock=clock, leeway=leeway)
     binding: KeyBinding | None = None

@@ -72,7 +72,8 @@ def _jwt_bounds(payload: dict[str, Any]) -> dict[str, float]:
     for name in ("nbf", "exp"):
         if name in payload:
             value = payload[name]
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                    -(2**53) <= value <= 2**53):  # also: float() of a huge int overflows
                 raise ValidationError("jose.claim_invalid", f"JWT claim {name} must be a number",
                                       message_nl=f"JWT-claim {name} moet een getal zijn",
                                       pointer=f"/{name}")

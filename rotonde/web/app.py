@@ -31,10 +31,11 @@ def base_app(
     app = FastAPI(title=title, version=version, description=description, **fastapi_kwargs)
     install_log_redaction()  # no query strings (offer codes, request_uri) in access logs
     install_problem_handlers(app)
-    # Starlette runs the last-added middleware first: the body cap is checked before anything.
-    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.send_hsts)
+    # Starlette runs the last-added middleware first: the body cap is checked before anything
+    # reads the body; the security headers wrap everything, the 413 answers included.
     app.add_middleware(
         BodyLimitMiddleware, max_bytes=settings.max_body_bytes, path_limits=body_limits
     )
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.send_hsts)
     app.state.settings = settings
     return app

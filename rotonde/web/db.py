@@ -186,6 +186,15 @@ def _migration_lock(db: Database, version_table: str) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _migration_failed(exc: Exception) -> ConfigurationError:
+    reason = str(getattr(exc, "orig", exc)).splitlines()[0][:200]
+    return ConfigurationError(
+        "db.migration_failed",
+        f"applying the database migrations failed: {reason}",
+        message_nl=f"het toepassen van de databasemigraties is mislukt: {reason}",
+    )
+
+
 def _migrate(db: Database, script_location: Path, version_table: str) -> str | None:
     from alembic import command
     from alembic.script import ScriptDirectory
@@ -207,8 +216,12 @@ def _migrate(db: Database, script_location: Path, version_table: str) -> str | N
         with db.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
-    except (OperationalError, DBAPIError) as exc:
-        raise _unreachable(db.url, exc) from None
+    except OperationalError as exc:
+        if getattr(exc, "connection_invalidated", False) or "connect" in str(exc.orig).lower():
+            raise _unreachable(db.url, exc) from None
+        raise _migration_failed(exc) from None
+    except DBAPIError as exc:
+        raise _migration_failed(exc) from None
     head = script.get_current_head()
     log.info("database at revision %s", head)
     return head

@@ -30,7 +30,8 @@ def free_port() -> int:
 
 
 def _env(env: dict[str, str]) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("ROTONDE_")}
+    base = {k: v for k, v in os.environ.items() if not k.startswith("ROTONDE_")
+            and k not in ("FORWARDED_ALLOW_IPS", "WEB_CONCURRENCY")}
     return {**base, **env, "PYTHONPATH": str(ROOT)}
 
 

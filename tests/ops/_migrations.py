@@ -11,7 +11,7 @@ from sqlalchemy import inspect
 
 from rotonde.web.db import Database, _config
 
-__all__ = ["SERVICES", "downgrade", "table_names", "upgrade"]
+__all__ = ["SERVICES", "downgrade", "migrate_in_process", "table_names", "upgrade"]
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -46,3 +46,23 @@ def table_names(db: Database) -> set[str]:
     """Tables in the database (in the configured schema for PostgreSQL)."""
     with db.engine.connect() as conn:
         return set(inspect(conn).get_table_names(schema=db.schema))
+
+
+def migrate_in_process(service: str, url: str, schema: str | None, barrier: Any,
+                       results: Any) -> None:
+    """Body of one start-up process for the concurrency test: wait for the others, then run
+    :func:`rotonde.web.db.migrate` as the service's start-up does; report ``ok`` or the error."""
+    import alembic.command  # noqa: F401  (imported before the barrier: only migrate is timed)
+
+    from rotonde.web.db import migrate
+
+    location, table = SERVICES[service]
+    db = Database(url, schema=schema)
+    try:
+        barrier.wait(timeout=60)
+        migrate(db, location, version_table=table)
+        results.put("ok")
+    except Exception as exc:  # reported to the test, which shows it
+        results.put(f"{type(exc).__name__}: {exc}"[:500])
+    finally:
+        db.dispose()

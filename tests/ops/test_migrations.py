@@ -141,3 +141,60 @@ def test_start_refuses_a_schema_newer_than_the_code(
         assert current_revisions(db, version_table=version_table) == ("f00dfeed9999",)
     finally:
         db.dispose()
+
+
+@pytest.mark.parametrize("service", ["issuer", "verifier"])
+def test_processes_starting_together_migrate_once(
+    service: str, backend: tuple[str, str | None]
+) -> None:
+    """Several processes starting at once on an empty database (a scaled-out deployment after
+    an upgrade): one applies the migrations, the others wait and find the schema current."""
+    import multiprocessing
+
+    from tests.ops._migrations import migrate_in_process
+
+    url, schema = backend
+    spawn = multiprocessing.get_context("spawn")
+    barrier, results = spawn.Barrier(3), spawn.Queue()
+    procs = [spawn.Process(target=migrate_in_process, args=(service, url, schema, barrier,
+                                                            results)) for _ in range(3)]
+    for p in procs:
+        p.start()
+    outcomes = [results.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=30)
+    assert outcomes == ["ok", "ok", "ok"]
+    db = Database(url, schema=schema)
+    try:
+        assert len(current_revisions(db, version_table=SERVICES[service][1])) == 1
+        assert table_names(db) == set(_metadata(service).tables) | {SERVICES[service][1]}
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_serve_command_refuses_a_newer_schema(service: str, tmp_path: Path) -> None:
+    """``rotonde <service> serve`` ends with one clear line and exit status 1."""
+    import subprocess
+    import sys
+
+    from tests.ops._live import ROOT, free_port
+
+    version_table = SERVICES[service][1]
+    url = f"sqlite:///{(tmp_path / f'{service}.sqlite3').as_posix()}"
+    db = Database(url)
+    try:
+        upgrade(db, service)
+        with db.engine.begin() as conn:
+            conn.execute(text(f"UPDATE {version_table} SET version_num = 'f00dfeed9999'"))
+    finally:
+        db.dispose()
+    prefix = f"ROTONDE_{service.upper()}_"
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), prefix + "DEV": "1",
+           prefix + "DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "rotonde.cli", service, "serve", "--port",
+                           str(free_port())], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=90, check=False)
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "db.schema_newer" in done.stderr and "f00dfeed9999" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -71,7 +71,7 @@ class Proc:
 
 def start_service(
     service: str, settings: dict[str, str], *, log_dir: Path, port: int | None = None,
-    workers: int = 1, timeout: float = 45.0,
+    workers: int = 1, timeout: float = 45.0, log_level: str = "warning",
 ) -> Proc:
     """Start ``service`` (issuer, wallet, verifier) as a uvicorn process; ``settings`` are field
     names (``database_url``, ``kek``...) without the ``ROTONDE_<SVC>_`` prefix."""
@@ -86,7 +86,7 @@ def start_service(
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"{service}-{port}-{time.monotonic_ns()}.log"
     cmd = [sys.executable, "-m", "uvicorn", "--factory", f"{service}.app:app_from_env",
-           "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+           "--host", "127.0.0.1", "--port", str(port), "--log-level", log_level,
            "--workers", str(workers)]
     with log.open("wb") as fh:
         popen = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)

@@ -9,11 +9,15 @@ shape (see ``tests/security/_fuzz.py``).
 
 from __future__ import annotations
 
+import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.security._fuzz import FuzzStats, fuzz_schema
 from tests.wallet.wallet_helpers import Learner, csrf_of
@@ -37,8 +41,8 @@ def test_fuzz_issuer(tmp_path: Path) -> None:
     from issuer.settings import IssuerSettings
     from tests.issuer._support import template
 
-    app = create_app(IssuerSettings(dev=True, data_dir=tmp_path, public_url="http://testserver"),
-                     run_worker=False)
+    app = create_app(IssuerSettings(dev=True, data_dir=tmp_path, public_url="http://testserver",
+                                    rate_limit=1_000_000), run_worker=False)
     ctx = app.state.ctx
     tenant = create_tenant(ctx, slug="fuzz", name_nl="Fuzz NL", name_en="Fuzz EN")
     _, token = new_api_key(ctx, tenant.id)
@@ -116,3 +120,43 @@ def test_fuzz_wallet(tmp_path: Path) -> None:
     app.state.wallet.db.dispose()
     _report("wallet (anonymous)", anonymous)
     _report("wallet (logged in)", logged_in)
+
+
+_FIELDS = st.sampled_from(["state", "vp_token", "error", "error_description", "response",
+                           "presentation_submission", "wallet_nonce", "x"])
+_VALUES = st.one_of(st.text(max_size=40), st.sampled_from(
+    ["{}", "[]", '{"q": ["x~"]}', '{"q": [{}]}', "null", "a.b.c", "eyJhbGciOiJub25lIn0.e30.",
+     "access_denied", "{" * 200]))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(form=st.dictionaries(_FIELDS, _VALUES, max_size=5), use_state=st.booleans())
+def test_fuzz_verifier_oid4vp_endpoints(form: dict[str, str], use_state: bool) -> None:
+    """The OpenID4VP endpoints are not in the OpenAPI document (wallet-facing protocol
+    endpoints): Hypothesis drives them directly. OAuth error JSON, never a 5xx."""
+    client, session_id, state = _verifier_oid4vp()
+    if use_state:
+        form = {**form, "state": state}
+    for method, path in (("POST", "/oid4vp/response"),
+                         ("POST", f"/oid4vp/request/{session_id}"),
+                         ("GET", f"/oid4vp/request/{session_id}")):
+        r = client.request(method, path, data=form if method == "POST" else None)
+        assert r.status_code < 500, (path, r.status_code, r.text[:200])
+        if r.status_code >= 400:
+            body = r.json()
+            assert "error" in body or ("code" in body and "status" in body), (path, body)
+
+
+@lru_cache(maxsize=1)
+def _verifier_oid4vp() -> tuple[Any, str, str]:
+    from fastapi.testclient import TestClient
+
+    from tests.verifier._support import make_app
+    from verifier.flows.sessions import get_session
+
+    app = make_app(Path(tempfile.mkdtemp(prefix="rotonde-oid4vp-fuzz-")), rate_limit=100_000)
+    client = TestClient(app, raise_server_exceptions=False)
+    created = client.post("/api/requests", json={"template": "achievement"}).json()
+    session = get_session(app.state.verifier, id=created["id"])
+    assert session is not None
+    return client, session.id, str(session.state)

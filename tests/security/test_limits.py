@@ -57,6 +57,8 @@ def test_declared_oversized_body_gets_413_before_the_app(services: dict[str, Any
                                                 "authorization": ""})
     body = _problem(r, 413, "request.too_large")
     assert str(CAP) in body["detail"]
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
 
 
 @pytest.mark.parametrize("service", ["issuer", "verifier", "wallet"])
@@ -290,4 +292,36 @@ def test_wallet_password_brute_force_is_locked_out(tmp_path: Path) -> None:
     r = client.post("/login", data={"username": "anouk", "password": PASSWORD, "csrf": token},
                     follow_redirects=False)
     assert r.status_code == 429, "the right password must not get in during the lockout"
+    app.state.wallet.db.dispose()
+
+
+def test_wallet_pin_brute_force_is_locked_out(tmp_path: Path) -> None:
+    import re
+
+    from tests.wallet.wallet_helpers import Learner, csrf_of, text_of
+    from tests.wallet.wallet_peers import issuer_peer
+    from wallet.routes.receive import PIN_ATTEMPTS
+
+    app, client = wallet_app(tmp_path / "w")
+    wallet_login(client)
+    learner = Learner(client)
+    with issuer_peer(tmp_path / "i") as peer:
+        offer = peer.offer()["offer"]
+        pin = offer["tx_code"]
+        wrong = "1" * len(pin) if pin != "1" * len(pin) else "2" * len(pin)
+        page = learner.start_receive(offer["offer_uri"])
+        assert page.status_code == 200, text_of(page.text)
+        flow = re.search(r'action="/receive/([^"]+)"', page.text)
+        assert flow
+        statuses = []
+        for _ in range(PIN_ATTEMPTS):
+            r = client.post(f"/receive/{flow.group(1)}", data={
+                "csrf": csrf_of(page.text), "action": "accept", "tx_code": wrong})
+            statuses.append(r.status_code)
+        assert statuses[:-1] == [400] * (PIN_ATTEMPTS - 1) and statuses[-1] == 429, statuses
+        # the flow is gone: even the right PIN gets nowhere now
+        r = client.post(f"/receive/{flow.group(1)}", data={
+            "csrf": csrf_of(page.text), "action": "accept", "tx_code": pin})
+        assert r.status_code == 410, r.status_code
+    assert learner.credential_ids() == []
     app.state.wallet.db.dispose()

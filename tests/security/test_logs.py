@@ -63,6 +63,28 @@ def test_redact_target() -> None:
     assert "abc" not in record.getMessage() and "/authorize?[redacted]" in record.getMessage()
 
 
+def test_redaction_survives_uvicorns_logging_config() -> None:
+    import logging.config
+
+    from rotonde.web.logredact import install_log_redaction
+
+    install_log_redaction()
+    names = ("uvicorn", "uvicorn.error", "uvicorn.access")
+    saved = {n: (logging.getLogger(n).level, logging.getLogger(n).propagate,
+                 list(logging.getLogger(n).handlers)) for n in names}
+    try:
+        logging.config.dictConfig(uvicorn.config.LOGGING_CONFIG)  # what `uvicorn app` does
+        access = logging.getLogger("uvicorn.access")
+        assert any(isinstance(f, RedactQueryFilter) for f in access.filters)
+        assert any(isinstance(f, RedactQueryFilter) for f in logging.getLogger("httpx").filters)
+    finally:
+        for n, (level, propagate, handlers) in saved.items():
+            logger = logging.getLogger(n)
+            logger.setLevel(level)
+            logger.propagate = propagate
+            logger.handlers[:] = handlers
+
+
 def test_full_journey_leaks_no_secret_into_logs(tmp_path: Path,
                                                 caplog: pytest.LogCaptureFixture) -> None:
     from issuer.app import create_app as issuer_app

@@ -93,8 +93,7 @@ def test_no_template_has_inline_script_or_handlers() -> None:
 
 
 #: Templates allowed to mark values safe: server-generated SVG QR codes only.
-_SAFE_ALLOWED = {"request.html", "share_show.html", "offer.html", "_macros.html", "detail.html",
-                 "result.html", "scan.html"}
+_SAFE_ALLOWED = {"request.html", "share_show.html"}
 
 
 # -- the pages of each service ---------------------------------------------------------------

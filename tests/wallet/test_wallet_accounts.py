@@ -179,3 +179,9 @@ def test_every_message_key_used_in_templates_exists() -> None:
     missing = sorted(k for k in used if k not in CATALOGUE and not k.endswith("."))
     assert not missing, missing
     assert len(used) > 100
+
+
+def test_healthz_needs_no_session(client: TestClient) -> None:
+    r = client.get("/healthz")
+    assert r.status_code == 200 and r.json() == {"status": "ok"}
+    assert "set-cookie" not in r.headers

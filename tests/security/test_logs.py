@@ -17,6 +17,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import httpx
 import pytest
 import uvicorn
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rotonde.web.logredact import RedactQueryFilter, redact_target
 from tests.wallet.wallet_helpers import PASSWORD, Learner, csrf_of, text_of
@@ -63,6 +65,20 @@ def test_redact_target() -> None:
     assert "abc" not in record.getMessage() and "/authorize?[redacted]" in record.getMessage()
 
 
+@settings(max_examples=200, deadline=None)
+@given(path=st.text(alphabet=st.characters(blacklist_characters="?#", blacklist_categories=("Cs",)),
+                    max_size=30),
+       secret=st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_",
+                      min_size=12, max_size=40),
+       route=st.sampled_from(["credential-offer", "offer", "oid4vp/request", "results", "share"]))
+def test_redact_target_removes_every_secret(path: str, secret: str, route: str) -> None:
+    target = f"/{path}/{route}/{secret}?code={secret}"
+    out = redact_target(target)
+    assert secret not in out.split(f"/{route}/", 1)[-1]
+    assert out.endswith("?[redacted]")
+    assert redact_target(f"/x?{secret}") == "/x?[redacted]"
+
+
 def test_redaction_survives_uvicorns_logging_config() -> None:
     import logging.config
 
@@ -86,7 +102,8 @@ def test_redaction_survives_uvicorns_logging_config() -> None:
 
 
 def test_full_journey_leaks_no_secret_into_logs(tmp_path: Path,
-                                                caplog: pytest.LogCaptureFixture) -> None:
+                                                caplog: pytest.LogCaptureFixture,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from issuer.app import create_app as issuer_app
     from issuer.context import open_context
     from issuer.flows.apikeys import new_api_key
@@ -99,6 +116,10 @@ def test_full_journey_leaks_no_secret_into_logs(tmp_path: Path,
     from wallet.app import create_app as wallet_app
 
     caplog.set_level(logging.DEBUG)
+    # other tests' uvicorn servers configured uvicorn's loggers (level, propagate=False)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        caplog.set_level(logging.DEBUG, logger=name)
+        monkeypatch.setattr(logging.getLogger(name), "propagate", True)
     ip, vp, wp = free_port(), free_port(), free_port()
     wallet_url = f"http://127.0.0.1:{wp}"
     isettings = IssuerSettings(dev=True, data_dir=tmp_path / "issuer", port=ip,

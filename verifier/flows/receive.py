@@ -19,8 +19,21 @@ from typing import Any
 from rotonde.errors import Problem, RotondeError
 from rotonde.oid4vp import decrypt_response, jwe_kid, parse_direct_post
 from verifier.flows.context import VerifierContext
-from verifier.flows.sessions import OPEN, SessionView, encryption_key, finish, get_session
-from verifier.flows.verification import build_result, failure_result, verify_presentations
+from verifier.flows.sessions import (
+    OPEN,
+    SessionView,
+    encryption_key,
+    finish,
+    get_session,
+    store_result,
+    take,
+)
+from verifier.flows.verification import (
+    build_result,
+    failure_result,
+    mark_replays,
+    verify_presentations,
+)
 from verifier.flows.webhook import notify
 
 __all__ = ["Received", "receive_response"]
@@ -101,13 +114,19 @@ def receive_response(ctx: VerifierContext, form: Mapping[str, Any]) -> Received:
         return Received(session, result)
     assert parsed.vp_token is not None
     reports = verify_presentations(ctx, parsed.vp_token, nonce=session.nonce,
-                                   audience=session.client_id)
-    result = build_result(ctx, reports, dcql_query=session.dcql_query,
-                          requirement=session.requirement)
-    if not finish(ctx, session.id, result, raw=parsed.vp_token):
+                                   audience=session.client_id, check_replay=False)
+    # One transaction: take the session, record the presentations as used, store the result.
+    final: dict[str, Any] | None = None
+    with ctx.db.session() as s:
+        if take(s, session.id):
+            reports = mark_replays(ctx, parsed.vp_token, reports, conn=s.connection())
+            final = build_result(ctx, reports, dcql_query=session.dcql_query,
+                                 requirement=session.requirement)
+            store_result(ctx, s, session.id, final, raw=parsed.vp_token)
+    if final is None:
         return _answered(session)
-    notify(ctx, session, result)
-    return Received(session, result)
+    notify(ctx, session, final)
+    return Received(session, final)
 
 
 def _answered(session: SessionView) -> Received:

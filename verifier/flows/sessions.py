@@ -1,7 +1,8 @@
 """Presentation sessions in the database: create, look up, claim once, complete.
 
-The database is the arbiter so any worker can serve any step: :func:`finish` stores a result
-with one conditional UPDATE from ``pending``/``retrieved`` to ``completed``, so a second
+The database is the arbiter so any worker can serve any step: :func:`take` / :func:`finish`
+store a result with one conditional UPDATE from ``pending``/``retrieved`` to ``completed``
+in the transaction that writes it, so a second
 response for the same ``state`` (a replay, or a race between workers) finds nothing to answer,
 and a crash before it leaves the session open. (:func:`claim`, which parks a session in
 ``processing``, is kept for callers that need an exclusive lease; a crash can strand it.)
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from rotonde.errors import RotondeError
 from rotonde.oid4vp import new_nonce
@@ -29,6 +31,8 @@ __all__ = [
     "finish",
     "get_session",
     "mark_retrieved",
+    "store_result",
+    "take",
 ]
 
 OPEN = ("pending", "retrieved")
@@ -152,21 +156,38 @@ def complete(ctx: VerifierContext, session_id: str, result: dict[str, Any],
             completed_at=ctx.clock.now(), raw=blob))
 
 
-def finish(ctx: VerifierContext, session_id: str, result: dict[str, Any],
-           raw: Any = None) -> bool:
-    """Store the result only if the session is still open (pending or retrieved): one
-    conditional UPDATE, so of concurrent responses on any number of workers exactly one wins,
-    and a crash before it leaves the session open (never stuck half-answered)."""
+def take(s: Session, session_id: str) -> bool:
+    """Inside the transaction ``s`` that will also store the result: move an open session
+    (pending or retrieved) to ``completed`` with one conditional UPDATE. Of concurrent
+    responses on any number of workers exactly one gets True (the row lock makes the others
+    wait and then find it answered); a crash before the commit leaves the session open."""
+    res = s.execute(update(VerificationSession).where(
+        VerificationSession.id == session_id,
+        VerificationSession.status.in_(OPEN),
+    ).values(status="completed"))
+    return bool(res.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def store_result(ctx: VerifierContext, s: Session, session_id: str, result: dict[str, Any],
+                 raw: Any = None) -> None:
+    """Write the result of a session taken with :func:`take` (same transaction)."""
     blob = None
     if raw is not None:
         blob = ctx.box.encrypt_text(json.dumps(raw), aad=session_id)
+    s.execute(update(VerificationSession).where(VerificationSession.id == session_id).values(
+        status="completed", verdict=result.get("verdict"), result=json.dumps(result),
+        completed_at=ctx.clock.now(), raw=blob))
+
+
+def finish(ctx: VerifierContext, session_id: str, result: dict[str, Any],
+           raw: Any = None) -> bool:
+    """Store ``result`` only if the session is still open (:func:`take` + :func:`store_result`
+    in one transaction); False when it was already answered."""
     with ctx.db.session() as s:
-        res = s.execute(update(VerificationSession).where(
-            VerificationSession.id == session_id,
-            VerificationSession.status.in_(OPEN),
-        ).values(status="completed", verdict=result.get("verdict"), result=json.dumps(result),
-                 completed_at=ctx.clock.now(), raw=blob))
-        return bool(res.rowcount == 1)  # type: ignore[attr-defined]
+        if not take(s, session_id):
+            return False
+        store_result(ctx, s, session_id, result, raw)
+        return True
 
 
 def encryption_key(ctx: VerifierContext, session: SessionView) -> Any:

@@ -24,7 +24,13 @@ from rotonde.verify import VerificationReport, VerifyOptions, verify
 from verifier.flows.context import VerifierContext
 from verifier.flows.requirement import evaluate_requirement
 
-__all__ = ["build_result", "failure_result", "presentation_digest", "verify_presentations"]
+__all__ = [
+    "build_result",
+    "failure_result",
+    "mark_replays",
+    "presentation_digest",
+    "verify_presentations",
+]
 
 log = logging.getLogger("rotonde.verifier")
 _REPLAY_TTL = 7 * 24 * 3600.0
@@ -70,9 +76,12 @@ def verify_presentations(
     *,
     nonce: str | None,
     audience: str | None,
+    check_replay: bool = True,
 ) -> dict[str, list[VerificationReport]]:
     """Verify every presentation; a presentation seen before (any session) fails ``parse``
-    with ``presentation.replayed``."""
+    with ``presentation.replayed``. With ``check_replay=False`` the caller records the
+    presentations itself with :func:`mark_replays`, in the transaction that stores the
+    result (so a verification that never completes leaves nothing behind)."""
     out: dict[str, list[VerificationReport]] = {}
     for qid, items in vp_token.items():
         reports = []
@@ -90,13 +99,39 @@ def verify_presentations(
                 report = builder.build()
             if ctx.trust_list is not None:
                 report = _apply_trust(ctx, report)
-            if not ctx.one_time.remember("presentation", presentation_digest(item),
-                                         ttl=_REPLAY_TTL):
-                report = _with_problem(report, "parse", Problem(
-                    "presentation.replayed", "this presentation was already used",
-                    "deze presentatie is al eerder gebruikt"))
+            if check_replay and not ctx.one_time.remember(
+                    "presentation", presentation_digest(item), ttl=_REPLAY_TTL):
+                report = _replayed(report)
             reports.append(report)
         out[qid] = reports
+    return out
+
+
+def _replayed(report: VerificationReport) -> VerificationReport:
+    return _with_problem(report, "parse", Problem(
+        "presentation.replayed", "this presentation was already used",
+        "deze presentatie is al eerder gebruikt"))
+
+
+def mark_replays(
+    ctx: VerifierContext, vp_token: Mapping[str, Sequence[Any]],
+    reports: Mapping[str, list[VerificationReport]], *, conn: Any,
+) -> dict[str, list[VerificationReport]]:
+    """Record every presentation as used inside the open transaction ``conn``; one seen
+    before (any session, any worker) gets ``presentation.replayed``."""
+    from rotonde.errors import RotondeError
+
+    out: dict[str, list[VerificationReport]] = {}
+    for qid, items in vp_token.items():
+        marked = []
+        for item, report in zip(items, reports.get(qid, []), strict=False):
+            try:
+                ctx.one_time.issue("presentation", presentation_digest(item), ttl=_REPLAY_TTL,
+                                   conn=conn)
+            except RotondeError:
+                report = _replayed(report)
+            marked.append(report)
+        out[qid] = marked
     return out
 
 

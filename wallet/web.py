@@ -40,6 +40,7 @@ __all__ = [
     "ctx",
     "current_user",
     "lang_of",
+    "link_or_qr",
     "read_upload",
     "redirect",
     "render",
@@ -191,3 +192,15 @@ async def read_upload(upload: UploadFile | str | None, limit: int) -> bytes | No
     if len(data) > limit:
         raise PageError(413, "error.too_large")
     return data or None
+
+
+async def link_or_qr(text: str, image: UploadFile | str | None, limit: int) -> str:
+    """The pasted link, or the text of the QR code in an uploaded image when one was chosen.
+
+    Raises :class:`~rotonde.errors.RotondeError` when the image holds no readable QR code."""
+    data = await read_upload(image, limit)
+    if data is None:
+        return text.strip()
+    from rotonde.qr import decode_qr
+
+    return decode_qr(data)

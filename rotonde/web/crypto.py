@@ -129,9 +129,19 @@ def load_kek(
     if path.exists():
         return _decode_kek(path.read_text(encoding="ascii"), str(path))
     kek = secrets.token_bytes(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Written to a private temporary file, then linked into place: several workers starting
+    # together either create the one KEK or read the winner's complete file, never a partial
+    # one, and never two different KEKs.
+    tmp = data_dir / f".kek-{secrets.token_hex(8)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(b64url_encode(kek))
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return _decode_kek(path.read_text(encoding="ascii"), str(path))
+    finally:
+        tmp.unlink(missing_ok=True)
     log.warning(
         "DEVELOPMENT MODE: generated a key-encryption key in %s — never use this outside "
         "development; set %sKEK or %sKEK_FILE instead",

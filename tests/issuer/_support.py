@@ -4,9 +4,6 @@ tenants with API keys, and a small wallet-side helper built on httpx + rotonde.o
 from __future__ import annotations
 
 import copy
-import socket
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +19,7 @@ from issuer.flows.tenants import Tenant, create_tenant
 from issuer.settings import IssuerSettings
 from rotonde import oid4vci
 from rotonde.keys import PrivateKey, generate
+from tests.servers import free_port, start
 
 TEMPLATE: dict[str, Any] = {
     "kind": "microcredential",
@@ -43,11 +41,6 @@ def template() -> dict[str, Any]:
     return copy.deepcopy(TEMPLATE)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @dataclass
 class LiveIssuer:
@@ -68,16 +61,7 @@ class LiveIssuer:
 
 def start_server(settings: IssuerSettings, **kw: Any) -> LiveIssuer:
     app = create_app(settings, **kw)
-    config = uvicorn.Config(app, host="127.0.0.1", port=settings.port, log_level="warning",
-                            lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("issuer did not start")
-        time.sleep(0.02)
+    server = start(app, settings.port, name="issuer")
     return LiveIssuer(settings.public_url, app.state.ctx, server)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,14 +18,11 @@ import httpx
 
 __all__ = ["ROOT", "free_port", "rotonde", "serving"]
 
+from tests.servers import free_port
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 ROTONDE = [sys.executable, "-m", "rotonde.cli"]
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _env(env: dict[str, str]) -> dict[str, str]:

@@ -32,7 +32,7 @@ def _handler(peer: _Peer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: Any) -> None:
             pass
 
-        def do_GET(self) -> None:  # noqa: N802 (http.server API)
+        def do_GET(self) -> None:
             with peer.lock:
                 peer.requests += 1
                 peer.active += 1

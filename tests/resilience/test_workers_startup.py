@@ -47,3 +47,13 @@ def test_two_workers_start_on_a_fresh_postgres_schema(service: str, tmp_path: Pa
         _both_workers_up(service, {"dev": "1", "data_dir": str(tmp_path / "data"),
                                    "kek": b64url_encode(secrets.token_bytes(32)),
                                    "database_url": url, "db_schema": schema}, tmp_path)
+
+
+@pytest.mark.parametrize("service", ["issuer", "wallet", "verifier"])
+def test_two_dev_workers_without_a_kek_agree_on_one(service: str, tmp_path: Path) -> None:
+    """Development mode generates ``<data_dir>/kek`` on first start; two workers starting
+    together must end up with the same one (or one of them could not read the other's data)."""
+    data = tmp_path / "data"
+    _both_workers_up(service, {"dev": "1", "data_dir": str(data)}, tmp_path)
+    assert (data / "kek").is_file()
+    assert [p.name for p in data.iterdir() if p.name.startswith(".kek-")] == []

@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -21,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rotonde.web.logredact import RedactQueryFilter, redact_target
+from tests.servers import serve as _serve
 from tests.wallet.wallet_helpers import PASSWORD, Learner, csrf_of, text_of
 from tests.wallet.wallet_peers import WELDING, free_port
 
@@ -30,25 +27,10 @@ NAME = "Femke Zwartendijk"
 BIRTH = "2002-11-23"
 
 
-@contextmanager
-def serve(app: Any, port: int) -> Iterator[str]:
+def serve(app: Any, port: int) -> Any:
     """uvicorn with access logs on and no logging config of its own, so every record
     (access log included) reaches the root logger that caplog watches."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                            access_log=True, lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    return _serve(app, port, log_config=None, access_log=True, log_level="info")
 
 
 def test_redact_target() -> None:

@@ -3,8 +3,6 @@ thread on a free port), an issuer, a holder and a settable clock."""
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from rotonde.keys import PrivateKey, generate
+from tests.servers import free_port, start
 from tests.verifier._support import Issuer, make_app
 
 
@@ -57,12 +56,6 @@ def client(app_factory: Any, clock: SettableClock) -> TestClient:
     return TestClient(app_factory(clock=clock), raise_server_exceptions=False)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class Live:
     url: str
@@ -71,16 +64,7 @@ class Live:
 
 
 def serve(app: Any, port: int) -> Live:
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
+    server = start(app, port, name="verifier", lifespan="off")
     return Live(f"http://127.0.0.1:{port}", server, app)
 
 

@@ -21,7 +21,7 @@ from wallet.web import (
     check_csrf,
     ctx,
     lang_of,
-    read_upload,
+    link_or_qr,
     render,
     require_user,
 )
@@ -124,15 +124,10 @@ async def present_submit(
 ) -> Response:
     require_user(request)
     check_csrf(request, csrf)
-    text = request_link.strip()
-    data = await read_upload(image, ctx(request).settings.max_upload_bytes)
-    if data is not None:
-        from rotonde.qr import decode_qr
-
-        try:
-            text = decode_qr(data)
-        except RotondeError as exc:
-            return _page(request, exc, status=400)
+    try:
+        text = await link_or_qr(request_link, image, ctx(request).settings.max_upload_bytes)
+    except RotondeError as exc:
+        return _page(request, exc, status=400)
     return _prepare(request, text)
 
 

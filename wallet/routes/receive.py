@@ -20,7 +20,7 @@ from wallet.web import (
     check_csrf,
     ctx,
     lang_of,
-    read_upload,
+    link_or_qr,
     redirect,
     render,
     require_user,
@@ -102,15 +102,10 @@ async def receive_submit(
 ) -> Response:
     require_user(request)
     check_csrf(request, csrf)
-    text = offer.strip()
-    data = await read_upload(image, ctx(request).settings.max_upload_bytes)
-    if data is not None:
-        from rotonde.qr import decode_qr
-
-        try:
-            text = decode_qr(data)
-        except RotondeError as exc:
-            return _page(request, exc, status=400)
+    try:
+        text = await link_or_qr(offer, image, ctx(request).settings.max_upload_bytes)
+    except RotondeError as exc:
+        return _page(request, exc, status=400)
     return _prepare(request, text)
 
 

@@ -5,7 +5,7 @@ a clear message, and no connection made (a local listener counts connections).
 
 Wallet: ``credential_offer_uri``, the credential issuer metadata (``credential_issuer`` of an
 offer by value), ``request_uri`` (GET and POST), did:web and status list URLs in received
-credentials. Verifier: share URLs, status lists and did:web in presented credentials.
+credentials (``verify_options``, which receive and the "check again" button both use). Verifier: share URLs, status lists and did:web in presented credentials.
 Neither service fetches logos server-side (they are never downloaded by the services).
 """
 

@@ -102,10 +102,18 @@ def test_preauthorized_code_race_across_workers_yields_one_token(
         refused = [body["error"] for status, body in outcomes if status != 200]
         assert len(ok) == 1, outcomes
         assert refused == ["invalid_grant"] * 5
-    # Nothing was double-issued: every offer still has exactly one status entry.
+        # The one token yields the one credential (asked on the worker that did not issue it).
+        access = oid4vci.parse_token_response(ok[0])["access_token"]
+        nonce = holder.nonce(offer.credential_issuer, b.url)
+        got = holder.credential(offer.credential_issuer, access,
+                                holder.proof(offer.credential_issuer, nonce), b.url)
+        assert got.status_code == 200, got.text
+    # Exactly one credential per offer: every record issued once, one status entry each.
     with dep.ctx.db.session() as s:
-        n = s.connection().execute(select(func.count()).select_from(models.issued)).scalar()
-    assert n == races
+        rows = s.connection().execute(select(models.issued.c.state)).all()
+        entries = s.connection().execute(
+            select(func.count()).select_from(models.status_entries)).scalar()
+    assert [r.state for r in rows] == ["issued"] * races and entries == races
 
 
 def test_code_nonce_and_access_token_are_single_use_across_workers(
@@ -134,8 +142,6 @@ def test_code_nonce_and_access_token_are_single_use_across_workers(
     replay = holder.credential(iss, access, proof, b.url)
     assert replay.status_code == 400, replay.text
     assert replay.json()["error"] in ("invalid_nonce", "invalid_proof", "invalid_token")
-    # A fresh nonce works on B, once the first one is spent (the token may be reused only
-    # within its own rules; the nonce never).
     with dep.ctx.db.session() as s:
         row = s.connection().execute(select(models.issued.c.state)).one()
     assert row.state == "issued"

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from rotonde.encoding import b64url_decode, b64url_encode, loads_json
+from rotonde.encoding import b64url_decode, b64url_encode, json_depth, loads_json
 from rotonde.errors import ParseError, PolicyError, SignatureError
 from rotonde.keys import ALGORITHMS, PublicKey, Signer, check_algorithm
 
@@ -87,6 +87,29 @@ class Jws:
         key.verify(self.signature, self.signing_input)
 
 
+#: Decoded protected headers by their base64url text. Tokens from one issuer or holder repeat
+#: the same header, so decoding it once is safe and saves work; callers get a copy.
+_HEADERS: dict[str, dict[str, Any]] = {}
+_HEADER_CACHE_SIZE = 512
+
+
+def _decode_header(h64: str) -> dict[str, Any]:
+    cached = _HEADERS.get(h64)
+    if cached is not None:
+        return dict(cached)
+    header = loads_json(b64url_decode(h64, what="JWS header"), what="JWS header", max_depth=8)
+    if not isinstance(header, dict):
+        raise ParseError(
+            "jose.header_not_object", "JWS header is not a JSON object",
+            message_nl="JWS-header is geen JSON-object",
+        )
+    if len(h64) <= 1024 and json_depth(header) <= 2:
+        if len(_HEADERS) >= _HEADER_CACHE_SIZE:
+            _HEADERS.clear()
+        _HEADERS[h64] = dict(header)
+    return header
+
+
 def parse_compact(
     token: str | bytes,
     *,
@@ -122,12 +145,7 @@ def parse_compact(
             message_nl="compacte JWS moet uit drie delen met punten bestaan",
         )
     h64, p64, s64 = parts
-    header = loads_json(b64url_decode(h64, what="JWS header"), what="JWS header", max_depth=8)
-    if not isinstance(header, dict):
-        raise ParseError(
-            "jose.header_not_object", "JWS header is not a JSON object",
-            message_nl="JWS-header is geen JSON-object",
-        )
+    header = _decode_header(h64)
     alg = header.get("alg")
     if not isinstance(alg, str) or alg not in ALGORITHMS:  # unhashable JSON values too
         check_algorithm(alg)  # raises with the precise message

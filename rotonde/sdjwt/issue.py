@@ -54,7 +54,14 @@ class _Tree:
         node.sd = True
 
     def lookup(self, key: str) -> list[_Tree]:
-        out = [n for n in (self.children.get(key), self.children.get("*")) if n is not None]
+        exact = self.children.get(key)
+        wild = self.children.get("*")
+        if wild is None:
+            if exact is None:
+                return []
+            exact.used = True
+            return [exact]
+        out = [n for n in (exact, wild) if n is not None]
         for n in out:
             n.used = True
         return out
@@ -67,15 +74,30 @@ class _Tree:
                 yield from child.unused()
 
 
+_SALT_BATCH = 16
+
+
 class _Builder:
     def __init__(self, rng: Callable[[int], bytes], sd_alg: str, decoys: int) -> None:
         self.rng = rng
         self.sd_alg = sd_alg
         self.decoys = decoys
         self.disclosures: list[Disclosure] = []
+        self._salts: list[str] = []
+
+    def _salt(self) -> str:
+        """A fresh salt. With the system CSPRNG, salts are drawn 16 at a time as 144-bit values
+        (18 bytes: exactly 24 base64url characters, so one encoding serves the whole batch);
+        an injected ``rng`` is asked for 16 bytes per salt, as RFC 9901 §4.2.1 suggests."""
+        if self.rng is not os.urandom:
+            return b64u(self.rng(16))
+        if not self._salts:
+            text = b64u(os.urandom(18 * _SALT_BATCH))
+            self._salts = [text[i:i + 24] for i in range(0, 24 * _SALT_BATCH, 24)]
+        return self._salts.pop()
 
     def _disclose(self, name: str | None, value: Any) -> str:
-        d = make_disclosure(b64u(self.rng(16)), name, value)
+        d = make_disclosure(self._salt(), name, value)
         self.disclosures.append(d)
         return digest(d.encoded, self.sd_alg)
 
@@ -89,7 +111,10 @@ class _Builder:
             for key, value in node.items():
                 if not isinstance(key, str) or key in RESERVED_NAMES:
                     raise _reserved(key)
-                subs = [c for t in trees for c in t.lookup(key)] if trees else trees
+                if len(trees) == 1:
+                    subs = trees[0].lookup(key)
+                else:
+                    subs = [c for t in trees for c in t.lookup(key)] if trees else trees
                 # all_disclosable never reaches into iss, vct, cnf, status, ...
                 deep = everything and not (top and key in ALWAYS_CLEAR)
                 nested = deep or isinstance(value, (dict, list))
@@ -100,7 +125,7 @@ class _Builder:
                     out[key] = new
             if digests:
                 for _ in range(self.decoys):
-                    digests.append(digest(b64u(self.rng(16)), self.sd_alg))
+                    digests.append(digest(self._salt(), self.sd_alg))
                 out = {"_sd": sorted(digests), **out}
             return out
         if isinstance(node, list):

@@ -62,6 +62,10 @@ def qr_svg(text: str, *, box_size: int = 10, border: int = 4, title: str | None 
     return svg
 
 
+#: zxing-cpp refuses (``ValueError``) images with a side longer than this.
+_MAX_SIDE = 65_535
+
+
 def _open_image(data: bytes) -> Any:
     from PIL import Image
 
@@ -78,11 +82,12 @@ def _open_image(data: bytes) -> Any:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(bytes(data)))
             width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS:
+            if width * height > MAX_IMAGE_PIXELS or max(width, height) > _MAX_SIDE:
                 raise ParseError(
                     "qr.image_too_large",
-                    f"image has more than {MAX_IMAGE_PIXELS} pixels",
-                    message_nl=f"afbeelding heeft meer dan {MAX_IMAGE_PIXELS} pixels",
+                    f"image has more than {MAX_IMAGE_PIXELS} pixels or a side over {_MAX_SIDE}",
+                    message_nl=f"afbeelding heeft meer dan {MAX_IMAGE_PIXELS} pixels of een zijde "
+                    f"langer dan {_MAX_SIDE}",
                 )
             if image.format not in ("PNG", "JPEG", "WEBP", "GIF", "BMP"):
                 raise ParseError(
@@ -108,7 +113,14 @@ def decode_qr_all(data: bytes) -> list[str]:
 
     image = _open_image(data)
     reader: Callable[..., Any] = zxingcpp.read_barcodes
-    results = reader(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    try:
+        results = reader(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    except ValueError as exc:  # the decoder's own limits
+        raise ParseError(
+            "qr.image_unreadable",
+            f"image cannot be read: {exc}",
+            message_nl="afbeelding kan niet worden gelezen",
+        ) from None
     return [r.text for r in results if r.valid]
 
 

@@ -7,50 +7,26 @@ general helpers on the small values SD-JWT handles thousands of times per second
 
 from __future__ import annotations
 
-import binascii
 import json
 from typing import Any
 
-from rotonde.encoding import loads_json
+from rotonde.encoding import b64url_decode, b64url_encode, loads_json
 from rotonde.errors import ParseError
 
 __all__ = ["b64u", "b64u_decode", "disclosure_text", "dumps", "loads"]
 
-_TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
-_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
-_PADDING = ("", "", "==", "=")
 _string = json.encoder.encode_basestring
 _SCALARS: dict[Any, str] = {None: "null", True: "true", False: "false"}
 
 
-def b64u(data: bytes) -> str:
-    """Unpadded base64url (RFC 4648 §5)."""
-    return binascii.b2a_base64(data, newline=False).translate(_TO_URLSAFE).rstrip(b"=").decode()
+#: Unpadded base64url (RFC 4648 §5): the one strict implementation in :mod:`rotonde.encoding`.
+b64u = b64url_encode
 
 
 def b64u_decode(text: str, what: str) -> bytes:
     """Strict unpadded base64url: no padding, no ``+``/``/``, no whitespace."""
-    try:
-        raw = text.encode("ascii")
-    except UnicodeEncodeError:
-        raw = b"+"  # forces the error below
-    if b"+" in raw or b"/" in raw or b"=" in raw or len(raw) % 4 == 1:
-        raise _b64_error(what)
-    try:
-        return binascii.a2b_base64(
-            raw.translate(_FROM_URLSAFE) + _PADDING[len(raw) % 4].encode(), strict_mode=True
-        )
-    except binascii.Error:
-        raise _b64_error(what) from None
-
-
-def _b64_error(what: str) -> ParseError:
-    return ParseError(
-        "encoding.base64url",
-        f"{what} is not valid unpadded base64url",
-        message_nl=f"{what} is geen geldige base64url zonder opvulling",
-    )
+    return b64url_decode(text, what=what)
 
 
 def dumps(value: Any) -> str:

@@ -148,3 +148,16 @@ def test_huge_integers_in_time_claims_and_documents() -> None:
     token = _resigned(C.jwts[0], payload=dict(payload, nbf=10**400))
     report = verify(token, VerifyOptions(clock=CLOCK)).to_dict()
     assert "internal_error" not in json.dumps(report) and not report["verified"]
+
+
+def test_qr_png_with_a_side_beyond_the_decoder_limit() -> None:
+    # was: ValueError: Maximum image width/height is 65535 (zxing-cpp, via rotonde/qr.py)
+    import struct
+    import zlib
+
+    from rotonde.qr import decode_qr
+
+    png = bytearray(C.qr_pngs[0])
+    struct.pack_into(">II", png, 16, 100, 100_000)  # IHDR width, height: 10 Mpixel, tall
+    struct.pack_into(">I", png, 29, zlib.crc32(bytes(png[12:29])) & 0xFFFFFFFF)
+    assert _code(decode_qr, bytes(png)) == "qr.image_too_large"

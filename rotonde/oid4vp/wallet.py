@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ from urllib.parse import parse_qsl
 
 from rotonde._urls import split_url
 from rotonde.clock import Clock, SystemClock
+from rotonde.encoding import loads_json
 from rotonde.errors import RotondeError, SignatureError
 from rotonde.jws import parse_compact
 from rotonde.keys import PublicKey
@@ -91,8 +91,8 @@ def parse_invocation(uri: str) -> Invocation:
 def _json_param(value: Any, name: str) -> Any:
     if isinstance(value, str):
         try:
-            return json.loads(value)
-        except ValueError:
+            return loads_json(value, what=name)  # depth-capped: "[" * 3000 was a RecursionError
+        except RotondeError:
             raise malformed("oid4vp.parameter_malformed", f"{name} is not valid JSON",
                             f"{name} is geen geldige JSON", f"/{name}") from None
     return value

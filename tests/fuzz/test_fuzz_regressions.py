@@ -161,3 +161,20 @@ def test_qr_png_with_a_side_beyond_the_decoder_limit() -> None:
     struct.pack_into(">II", png, 16, 100, 100_000)  # IHDR width, height: 10 Mpixel, tall
     struct.pack_into(">I", png, 29, zlib.crc32(bytes(png[12:29])) & 0xFFFFFFFF)
     assert _code(decode_qr, bytes(png)) == "qr.image_too_large"
+
+
+def test_request_parameter_nested_too_deep() -> None:
+    # was: RecursionError from json.loads (rotonde/oid4vp/wallet.py, _json_param)
+    claims = dict(C.request.to_claims(), dcql_query="[" * 3000)
+    assert _code(check_request, claims) == "oid4vp.parameter_malformed"
+
+
+def test_backup_header_with_a_lone_surrogate() -> None:
+    # was: UnicodeEncodeError building the AES-GCM associated data (wallet/flows/backup.py)
+    from wallet.flows.backup import restore_backup
+
+    env = json.loads(C.backup)
+    env["created"] = "\udcff"
+    data = json.dumps(env).encode()  # ASCII JSON with the escape "\udcff"
+    assert _code(lambda d: restore_backup(None, None, d, passphrase="x" * 12),  # type: ignore[arg-type]
+                 data) == "backup.damaged"

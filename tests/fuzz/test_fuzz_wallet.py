@@ -4,6 +4,8 @@ request-link reader."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import struct
 import tempfile
 import zlib
@@ -39,8 +41,11 @@ def _wallet() -> tuple[Any, Any, str]:
     from wallet.app import create_app
     from wallet.flows.accounts import create_account
 
-    app = create_app(make_settings(Path(tempfile.mkdtemp(prefix="rotonde-fuzz-wallet-"))))
+    tmp = Path(tempfile.mkdtemp(prefix="rotonde-fuzz-wallet-"))
+    app = create_app(make_settings(tmp))
     state = app.state.wallet
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+    atexit.register(state.db.dispose)
     with state.db.session() as s:
         account = create_account(s, state.box, CLOCK, "fuzzer", "een lang genoeg wachtwoord")
     return state.db, state.box, account

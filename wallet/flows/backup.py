@@ -109,6 +109,11 @@ def _read_envelope(data: bytes) -> tuple[dict[str, Any], bytes, bytes, int, int,
         raise _bad("backup.damaged", "the backup file is damaged or was changed",
                    "het back-upbestand is beschadigd of gewijzigd") from None
     header = {k: v for k, v in env.items() if k != "ciphertext"}
+    try:
+        canonical_json(header).decode()  # the AAD: a lone surrogate ("\udcff") cannot be encoded
+    except UnicodeEncodeError:
+        raise _bad("backup.damaged", "the backup file is damaged or was changed",
+                   "het back-upbestand is beschadigd of gewijzigd") from None
     return header, salt, nonce, n, r, p, ciphertext
 
 

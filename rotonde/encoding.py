@@ -146,6 +146,36 @@ def json_depth(value: Any) -> int:
     return depth
 
 
+def _may_hold_surrogates(data: str | bytes) -> bool:
+    """Only a ``\\uD8xx``-style escape (or, in text, a raw surrogate) can yield a lone one."""
+    if isinstance(data, str):
+        if "\\ud" in data or "\\uD" in data:
+            return True
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    return b"\\ud" in data or b"\\uD" in data
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
 def _brackets(data: str | bytes) -> int:
     if isinstance(data, str):
         return data.count("{") + data.count("[")
@@ -189,6 +219,12 @@ def loads_json(
             "json.malformed", f"{what} is not valid JSON: {exc}",
             message_nl=f"{what} is geen geldige JSON: {exc}",
         ) from None
+    if _may_hold_surrogates(data) and _has_lone_surrogate(value):
+        raise ParseError(
+            "json.lone_surrogate",
+            f"{what} contains an unpaired UTF-16 surrogate (not allowed in I-JSON, RFC 7493 §2.1)",
+            message_nl=f"{what} bevat een ongepaard UTF-16-surrogaat (niet toegestaan in I-JSON)",
+        )
     # Cheap pre-check: a document with no more brackets than the cap cannot nest deeper.
     if (
         max_depth

@@ -72,10 +72,11 @@ def loads(data: bytes, what: str, max_depth: int) -> Any:
     """Parse JSON rejecting duplicate member names and nesting deeper than ``max_depth``.
 
     The number of ``{`` and ``[`` bytes bounds the nesting depth, so small documents skip the
-    depth walk. Anything unusual (possible deep nesting, a duplicate, an error) goes through
+    depth walk. Anything unusual (possible deep nesting, ``\\u`` escapes that may hide a lone
+    surrogate, a duplicate, an error) goes through
     :func:`rotonde.encoding.loads_json`, which raises the precise error.
     """
-    if data.count(b"{") + data.count(b"[") <= max_depth:
+    if data.count(b"{") + data.count(b"[") <= max_depth and b"\\u" not in data:
         try:
             return _STRICT.decode(data.decode("utf-8"))
         except (ValueError, RecursionError):

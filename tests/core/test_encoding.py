@@ -89,3 +89,12 @@ def test_loads_json_never_crashes(text: str) -> None:
         loads_json(text, reject_duplicates=True)
     except ParseError:
         pass
+
+
+def test_lone_surrogates_are_refused_like_i_json() -> None:
+    """RFC 7493 §2.1: no unpaired surrogates; a proper pair is one character."""
+    assert loads_json('{"a":"\\ud83d\\ude00"}') == {"a": "\U0001f600"}
+    for bad in ('{"a":"\\udcff"}', b'["\\uD800"]', '["\udcff"]', '{"\\udcff":1}'):
+        with pytest.raises(ParseError) as info:
+            loads_json(bad)
+        assert info.value.code == "json.lone_surrogate"

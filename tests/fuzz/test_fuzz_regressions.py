@@ -170,11 +170,12 @@ def test_request_parameter_nested_too_deep() -> None:
 
 
 def test_backup_header_with_a_lone_surrogate() -> None:
-    # was: UnicodeEncodeError building the AES-GCM associated data (wallet/flows/backup.py)
+    # was: UnicodeEncodeError building the AES-GCM associated data (wallet/flows/backup.py);
+    # now refused while reading the JSON (I-JSON: no lone surrogates, rotonde.encoding).
     from wallet.flows.backup import restore_backup
 
     env = json.loads(C.backup)
     env["created"] = "\udcff"
     data = json.dumps(env).encode()  # ASCII JSON with the escape "\udcff"
     assert _code(lambda d: restore_backup(None, None, d, passphrase="x" * 12),  # type: ignore[arg-type]
-                 data) == "backup.damaged"
+                 data) == "backup.not_a_backup"

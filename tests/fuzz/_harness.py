@@ -42,7 +42,7 @@ __all__ = [
 
 NIGHTLY = os.environ.get("ROTONDE_FUZZ", "").lower() == "nightly"
 NIGHTLY_EXAMPLES = int(os.environ.get("ROTONDE_FUZZ_EXAMPLES", "10000"))
-MAX_SECONDS = float(os.environ.get("ROTONDE_FUZZ_MAX_SECONDS", "2.0"))
+MAX_SECONDS = float(os.environ.get("ROTONDE_FUZZ_MAX_SECONDS", "10.0"))
 MAX_PEAK_BYTES = 64 * 1024 * 1024
 
 

@@ -10,7 +10,6 @@ value and a message in English and Dutch.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -20,7 +19,7 @@ from referencing import Registry, Resource
 from rotonde._schema_messages import pointer_of, translate
 from rotonde.errors import Problem, ValidationError
 
-__all__ = ["as_mapping", "pointer_of", "problems_for", "registry", "validate", "validator"]
+__all__ = ["pointer_of", "problems_for", "registry", "validate", "validator"]
 
 
 @lru_cache(maxsize=1)
@@ -51,14 +50,11 @@ def problems_for(
     return translate(validator(schema_id).iter_errors(instance), prefix=code_prefix)
 
 
-def validate(
-    instance: Any, schema_id: str, *, code_prefix: str = "schema", what: str = "document"
-) -> None:
-    """Raise :class:`ValidationError` with every problem when ``instance`` is invalid."""
+def validate(instance: Any, schema_id: str, *, code_prefix: str = "schema") -> dict[str, Any]:
+    """Return ``instance`` when it satisfies ``schema_id``; else raise :class:`ValidationError`
+    with every problem."""
     problems = problems_for(instance, schema_id, code_prefix=code_prefix)
     if problems:
         raise ValidationError(problems=problems)
-
-
-def as_mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    result: dict[str, Any] = instance
+    return result

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from rotonde.learning.levels import SOURCES
+from rotonde.learning.record import ASSURANCES, assurance_at_least, outcome_level
+
 __all__ = [
     "ASSURANCE_ORDER",
     "Evidence",
@@ -24,17 +27,15 @@ __all__ = [
     "skill_claims",
 ]
 
-ASSURANCE_ORDER: tuple[str, ...] = ("self_asserted", "attested", "assessed")
-_SOURCE_ORDER: tuple[str, ...] = ("self", "institution", "regulated", "official")
+#: Weakest first; the one ordering is :data:`rotonde.learning.record.ASSURANCES`.
+ASSURANCE_ORDER: tuple[str, ...] = ASSURANCES
+#: Level sources, least authoritative first (the reverse of :data:`levels.SOURCES`).
+_SOURCE_ORDER: tuple[str, ...] = tuple(reversed(SOURCES))
 
 
 def assurance_rank(value: str | None) -> int:
     """0, 1, 2 for self_asserted, attested, assessed; -1 for anything else."""
     return ASSURANCE_ORDER.index(value) if value in ASSURANCE_ORDER else -1
-
-
-def assurance_at_least(value: str | None, minimum: str | None) -> bool:
-    return minimum is None or assurance_rank(value) >= assurance_rank(minimum)
 
 
 def source_rank(value: str | None) -> int:
@@ -112,11 +113,10 @@ def skill_claims(evidence: Evidence) -> Iterator[SkillClaim]:
     """The skills a record proves. An outcome without its own level takes the record's level;
     without its own assurance, the record's assurance."""
     record = evidence.record
-    record_level = record.get("level") if isinstance(record.get("level"), Mapping) else None
     for outcome in record.get("learning_outcomes") or ():
         if not isinstance(outcome, Mapping) or not isinstance(outcome.get("skill"), str):
             continue
-        level = outcome.get("level") if isinstance(outcome.get("level"), Mapping) else record_level
+        level = outcome_level(record, outcome)
         title: Mapping[str, str] = (
             outcome["title"] if isinstance(outcome.get("title"), Mapping) else {}
         )

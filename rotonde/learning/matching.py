@@ -33,9 +33,7 @@ PROFILE_SCHEMA_ID = "https://rotonde.example/schemas/requirement-profile/1.0"
 
 def validate_profile(profile: Any) -> dict[str, Any]:
     """Return ``profile`` if it satisfies the schema; raise ValidationError otherwise."""
-    schema.validate(profile, PROFILE_SCHEMA_ID, code_prefix="profile")
-    result: dict[str, Any] = profile
-    return result
+    return schema.validate(profile, PROFILE_SCHEMA_ID, code_prefix="profile")
 
 
 @dataclass(frozen=True)

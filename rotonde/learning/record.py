@@ -25,7 +25,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -78,14 +77,19 @@ def schema() -> dict[str, Any]:
     return doc
 
 
-@lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
-    return Draft202012Validator(schema())
+    from rotonde.schema import validator
+
+    return validator(RECORD_SCHEMA_ID)
 
 
-def assurance_at_least(assurance: str, minimum: str) -> bool:
-    """True when ``assurance`` is as strong as ``minimum`` (self_asserted < attested < assessed)."""
-    return ASSURANCES.index(assurance) >= ASSURANCES.index(minimum)
+def assurance_at_least(assurance: str | None, minimum: str | None) -> bool:
+    """True when ``assurance`` is as strong as ``minimum`` (self_asserted < attested < assessed).
+
+    No minimum is always met; an unknown or missing assurance meets no minimum."""
+    if minimum is None:
+        return True
+    return assurance in ASSURANCES and ASSURANCES.index(assurance) >= ASSURANCES.index(minimum)
 
 
 def claim_assurance(record: Mapping[str, Any], outcome: Mapping[str, Any] | None = None) -> str:

@@ -37,8 +37,8 @@ PATHWAY_SCHEMA_ID = "https://rotonde.example/schemas/pathway/1.0"
 
 def validate_pathway(pathway: Any) -> dict[str, Any]:
     """Return ``pathway`` if it satisfies the pathway schema; raise ValidationError otherwise."""
-    schema.validate(pathway, PATHWAY_SCHEMA_ID, code_prefix="pathway")
-    ids = [r["id"] for r in pathway["requirements"]]
+    result = schema.validate(pathway, PATHWAY_SCHEMA_ID, code_prefix="pathway")
+    ids = [r["id"] for r in result["requirements"]]
     if len(set(ids)) != len(ids):
         from rotonde.errors import ValidationError
 
@@ -46,7 +46,6 @@ def validate_pathway(pathway: Any) -> dict[str, Any]:
             "pathway.duplicate_requirement", "requirement ids must be unique",
             message_nl="requirement-id's moeten uniek zijn", pointer="/requirements",
         )
-    result: dict[str, Any] = pathway
     return result
 
 

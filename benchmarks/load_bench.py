@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -38,8 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks._ratio import Result
+from tests.servers import free_port, spawned
 
-__all__ = ["Phase", "issuer_app", "run", "serve", "verifier_app"]
+__all__ = ["Phase", "run", "serve"]
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -47,23 +46,7 @@ CONCURRENCY = 4
 SD_JWT_CONFIG = "microcredential_sd_jwt"
 
 
-# --- ASGI factories for ``uvicorn --factory`` (settings from ROTONDE_<SERVICE>_* variables) ---
-
-
-def issuer_app() -> Any:
-    """The issuer app from ``ROTONDE_ISSUER_*`` (what ``rotonde issuer serve`` builds)."""
-    from issuer.app import create_app
-    from issuer.settings import load_settings
-
-    return create_app(load_settings())
-
-
-def verifier_app() -> Any:
-    """The verifier app from ``ROTONDE_VERIFIER_*``."""
-    from verifier.app import create_app
-    from verifier.settings import load_settings
-
-    return create_app(load_settings())
+# --- serving: the services' own factories (`<service>.app:app_from_env`), with a socket fix ---
 
 
 def serve(factory: str, port: int, workers: int) -> None:
@@ -75,7 +58,7 @@ def serve(factory: str, port: int, workers: int) -> None:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    config = uvicorn.Config(f"benchmarks.load_bench:{factory}", factory=True, host="127.0.0.1",
+    config = uvicorn.Config(factory, factory=True, host="127.0.0.1",
                             port=port, workers=workers, log_level="warning", access_log=False)
     if workers == 1:
         uvicorn.Server(config).run()
@@ -172,49 +155,16 @@ def _healthz(client: Any) -> Callable[[], int]:
 # --- servers ---
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def _server(factory: str, port: int, workers: int, env: dict[str, str]) -> Iterator[str]:
     """``uvicorn <factory> --factory`` on 127.0.0.1:``port``; yields the base URL."""
-    import httpx
-
     cmd = [PYTHON, "-c", "from benchmarks.load_bench import serve; "
            f"serve({factory!r}, {port}, {workers})"]
     full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-                raise RuntimeError(f"{factory} exited at start: {err[-2000:]}")
-            try:
-                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{factory} did not start within 60 s")
-            time.sleep(0.1)
+    with spawned(cmd, f"http://127.0.0.1:{port}", env=full_env, cwd=ROOT, name=factory) as url:
         if workers > 1:  # let every worker finish its start-up before measuring
             time.sleep(1.0)
         yield url
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
-        if proc.stderr:
-            proc.stderr.close()
 
 
 # --- databases ---
@@ -414,20 +364,20 @@ def _config(kind: str, workers: int, seconds: float, warmup: float,
     with _database(kind) as db, tempfile.TemporaryDirectory() as tmp:
         if db is None:
             return cases
-        port = _free_port()
+        port = free_port()
         env = _env("ROTONDE_ISSUER_", Path(tmp) / "issuer", port, db, kek)
         token, ach, slug = _prepare_issuer(env)
-        with _server("issuer_app", port, workers, env) as url:
+        with _server("issuer.app:app_from_env", port, workers, env) as url:
             flow, health = _measure(url, _issue_op(token, ach, f"{url}/tenants/{slug}"),
                                     seconds, warmup)
         cases.append(Case(f"issue_flow_{db.name}_w{workers}", flow, health))
 
     with _database(kind) as db, tempfile.TemporaryDirectory() as tmp:
         assert db is not None
-        port = _free_port()
+        port = free_port()
         env = _env("ROTONDE_VERIFIER_", Path(tmp) / "verifier", port, db, kek)
         _prepare_verifier(env)
-        with _server("verifier_app", port, workers, env) as url:
+        with _server("verifier.app:app_from_env", port, workers, env) as url:
             flow, health = _measure(url, _verify_op(bodies), seconds, warmup)
         cases.append(Case(f"verify_kb_{db.name}_w{workers}", flow, health))
     return cases

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,16 +20,11 @@ from typing import Any
 
 import httpx
 
+from tests.servers import free_port, wait_until_serving
+
 __all__ = ["ROOT", "Proc", "free_port", "start_service"]
 
 ROOT = Path(__file__).resolve().parents[2]
-_PROBE = {"issuer": "/healthz", "verifier": "/healthz", "wallet": "/login"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -91,16 +85,9 @@ def start_service(
     with log.open("wb") as fh:
         popen = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
     proc = Proc(service, f"http://127.0.0.1:{port}", port, env, log, popen)
-    deadline = time.monotonic() + timeout
-    while True:
-        if not proc.alive():
-            raise RuntimeError(f"{service} exited at start-up:\n{proc.output()}")
-        try:
-            if httpx.get(proc.url + _PROBE[service], timeout=2).status_code < 500:
-                return proc
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"{service} did not start in {timeout} s:\n{proc.output()}")
-        time.sleep(0.1)
+    try:
+        wait_until_serving(popen, proc.url, name=service, timeout=timeout, output=proc.output)
+    except RuntimeError:
+        proc.kill()
+        raise
+    return proc

@@ -20,8 +20,6 @@ from fastapi.staticfiles import StaticFiles
 
 from rotonde.clock import Clock, SystemClock
 from rotonde.did import Resolver
-from rotonde.encoding import b64url_decode
-from rotonde.errors import ConfigurationError, RotondeError
 from rotonde.http import Fetcher, URLPolicy
 from rotonde.web.app import base_app
 from rotonde.web.crypto import SecretBox, load_kek
@@ -42,18 +40,8 @@ VERSION_TABLE = "verifier_alembic_version"
 
 
 def _kek(settings: VerifierSettings) -> bytes:
-    if settings.kek:
-        try:
-            raw = b64url_decode(settings.kek, what="verifier KEK")
-        except RotondeError:
-            raw = b""
-        if len(raw) != 32:
-            raise ConfigurationError(
-                "config.kek_invalid", "the verifier KEK must be 32 bytes as base64url",
-                message_nl="de KEK van de verifier moet 32 bytes zijn als base64url",
-            )
-        return raw
-    return load_kek(ENV_PREFIX, dev=settings.dev, data_dir=settings.data_dir)
+    return load_kek(ENV_PREFIX, dev=settings.dev, data_dir=settings.data_dir,
+                    explicit=settings.kek)
 
 
 def create_app(

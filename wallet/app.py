@@ -19,8 +19,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rotonde.clock import Clock, SystemClock
-from rotonde.encoding import b64url_decode
-from rotonde.errors import ConfigurationError, RotondeError
+from rotonde.errors import RotondeError
 from rotonde.http import Fetcher, URLPolicy
 from rotonde.web.crypto import SecretBox, load_kek
 from rotonde.web.db import Database, migrate
@@ -49,18 +48,8 @@ peers; there is no interactive documentation UI.
 
 
 def _kek(settings: WalletSettings) -> bytes:
-    if settings.kek:
-        try:
-            raw = b64url_decode(settings.kek, what="wallet KEK")
-        except RotondeError:
-            raw = b""
-        if len(raw) != 32:
-            raise ConfigurationError(
-                "config.kek_invalid", "the wallet KEK must be 32 bytes as base64url",
-                message_nl="de KEK van de wallet moet 32 bytes zijn als base64url",
-            )
-        return raw
-    return load_kek(ENV_PREFIX, dev=settings.dev, data_dir=settings.data_dir)
+    return load_kek(ENV_PREFIX, dev=settings.dev, data_dir=settings.data_dir,
+                    explicit=settings.kek)
 
 
 def create_app(

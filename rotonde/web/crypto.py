@@ -103,8 +103,12 @@ def load_kek(
     dev: bool,
     data_dir: Path,
     environ: Mapping[str, str] | None = None,
+    explicit: str = "",
 ) -> bytes:
-    """Find the KEK for a service (see the module docstring for the order)."""
+    """Find the KEK for a service (see the module docstring for the order); ``explicit`` is a
+    value passed in the settings (it stands for ``<PREFIX>KEK``)."""
+    if explicit:
+        return _decode_kek(explicit, prefix + "KEK")
     env = os.environ if environ is None else environ
     if env.get(prefix + "KEK"):
         return _decode_kek(env[prefix + "KEK"], prefix + "KEK")

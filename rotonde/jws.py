@@ -20,7 +20,7 @@ from rotonde.encoding import b64url_decode, b64url_encode, json_depth, loads_jso
 from rotonde.errors import ParseError, PolicyError, SignatureError
 from rotonde.keys import ALGORITHMS, PublicKey, Signer, check_algorithm
 
-__all__ = ["MAX_TOKEN_BYTES", "Jws", "parse_compact", "sign_compact"]
+__all__ = ["MAX_TOKEN_BYTES", "Jws", "decode_header", "parse_compact", "sign_compact"]
 
 #: Default cap on any compact serialisation Rotonde accepts (64 KiB).
 MAX_TOKEN_BYTES = 64 * 1024
@@ -45,8 +45,26 @@ def sign_compact(
     if signer.kid and "kid" not in hdr and "jwk" not in hdr:
         hdr["kid"] = signer.kid
     body = payload if isinstance(payload, bytes) else _dumps(payload)
-    signing_input = b64url_encode(_dumps(hdr)) + "." + b64url_encode(body)
+    signing_input = _encoded_header(hdr) + "." + b64url_encode(body)
     return signing_input + "." + b64url_encode(signer.sign(signing_input.encode("ascii")))
+
+
+#: Encoded protected headers by their members, for headers whose values are all strings
+#: (``alg``, ``typ``, ``kid``): an issuer signs many tokens with the same header.
+_ENCODED_HEADERS: dict[tuple[tuple[str, Any], ...], str] = {}
+
+
+def _encoded_header(hdr: dict[str, Any]) -> str:
+    key = tuple(hdr.items())
+    cached = _ENCODED_HEADERS.get(key) if all(type(v) is str for _, v in key) else None
+    if cached is not None:
+        return cached
+    encoded = b64url_encode(_dumps(hdr))
+    if len(key) <= 8 and all(type(v) is str for _, v in key):
+        if len(_ENCODED_HEADERS) >= _HEADER_CACHE_SIZE:
+            _ENCODED_HEADERS.clear()
+        _ENCODED_HEADERS[key] = encoded
+    return encoded
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +111,11 @@ _HEADERS: dict[str, dict[str, Any]] = {}
 _HEADER_CACHE_SIZE = 512
 
 
-def _decode_header(h64: str) -> dict[str, Any]:
+def decode_header(h64: str) -> dict[str, Any]:
+    """The protected header of a compact JWS from its base64url text (a fresh copy).
+
+    Only structure is checked here (a JSON object); :func:`parse_compact` applies the policy.
+    """
     cached = _HEADERS.get(h64)
     if cached is not None:
         return dict(cached)
@@ -145,7 +167,7 @@ def parse_compact(
             message_nl="compacte JWS moet uit drie delen met punten bestaan",
         )
     h64, p64, s64 = parts
-    header = _decode_header(h64)
+    header = decode_header(h64)
     alg = header.get("alg")
     if not isinstance(alg, str) or alg not in ALGORITHMS:  # unhashable JSON values too
         check_algorithm(alg)  # raises with the precise message

@@ -8,6 +8,8 @@ general helpers on the small values SD-JWT handles thousands of times per second
 from __future__ import annotations
 
 import json
+import json.scanner
+from collections.abc import Callable
 from typing import Any
 
 from rotonde.encoding import b64url_decode, b64url_encode, loads_json
@@ -66,6 +68,11 @@ def _no_constants(name: str) -> Any:
 
 
 _STRICT = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_no_constants)
+#: The decoder's scanner called directly: one value starting at index 0, no whitespace skipping
+#: (``JSONDecoder.decode`` adds two regular-expression passes and two Python frames).
+_SCAN: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(
+    _STRICT  # type: ignore[arg-type]  # typeshed types the C scanner's argument oddly
+)
 
 
 def loads(data: bytes, what: str, max_depth: int) -> Any:
@@ -78,9 +85,12 @@ def loads(data: bytes, what: str, max_depth: int) -> Any:
     """
     if data.count(b"{") + data.count(b"[") <= max_depth and b"\\u" not in data:
         try:
-            return _STRICT.decode(data.decode("utf-8"))
-        except (ValueError, RecursionError):
-            pass
+            text = data.decode("utf-8")
+            value, end = _SCAN(text, 0)
+            if end == len(text):
+                return value
+        except (ValueError, RecursionError, StopIteration):
+            pass  # surrounding whitespace, trailing data or an error: the precise path decides
     value = loads_json(data, what=what, max_depth=max_depth, reject_duplicates=True)
     try:
         _STRICT.decode(data.decode("utf-8"))

@@ -24,6 +24,8 @@ ClaimPath: TypeAlias = str | Sequence[str | int]
 def normalize(path: ClaimPath) -> Path:
     """Turn a caller's path into a :data:`Path`."""
     if isinstance(path, str):
+        if path and "." not in path:
+            return (path,)
         if path and ".." not in path and path[0] != "." and path[-1] != ".":
             return tuple(path.split("."))
         parts: Iterable[str | int] = path.split(".")

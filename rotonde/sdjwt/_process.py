@@ -16,6 +16,7 @@ decoys or undisclosed claims and are silently dropped.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +25,7 @@ from rotonde.sdjwt._fast import b64u
 from rotonde.sdjwt._paths import Path, format_path
 from rotonde.sdjwt.disclosure import Disclosure, hash_function
 
-__all__ = ["MAX_DEPTH", "Processed", "process"]
+__all__ = ["MAX_DEPTH", "Processed", "digest_map", "process"]
 
 #: Cap on the combined nesting of payload and (recursive) Disclosures.
 MAX_DEPTH = 64
@@ -51,9 +52,11 @@ def _error(code: str, message: str, message_nl: str, path: Path) -> ParseError:
 
 
 class _Walker:
-    def __init__(
-        self, by_digest: dict[str, Disclosure], collect_paths: bool
-    ) -> None:
+    """One walk over the payload. Objects and arrays are copied; scalars are shared."""
+
+    __slots__ = ("by_digest", "collect", "out", "seen")
+
+    def __init__(self, by_digest: dict[str, Disclosure], collect_paths: bool) -> None:
         self.by_digest = by_digest
         self.seen: set[str] = set()
         self.collect = collect_paths
@@ -74,6 +77,15 @@ class _Walker:
         return self.by_digest.get(digest)
 
     def walk(self, node: Any, path: Path, owner: str | None, depth: int) -> Any:
+        if isinstance(node, dict):
+            return self._object(node, path, owner, depth)
+        if isinstance(node, list):
+            return self._array(node, path, owner, depth)
+        if self.collect:
+            self._enter(path, depth)
+        return node
+
+    def _enter(self, path: Path, depth: int) -> None:
         if depth > MAX_DEPTH:
             raise _error(
                 "sdjwt.too_deep", f"SD-JWT claims are nested deeper than {MAX_DEPTH} levels",
@@ -81,24 +93,26 @@ class _Walker:
             )
         if self.collect:
             self.out.paths.add(path)
-        if isinstance(node, dict):
-            return self._object(node, path, owner, depth)
-        if isinstance(node, list):
-            return self._array(node, path, owner, depth)
-        return node
 
     def _object(self, node: dict[str, Any], path: Path, owner: str | None, depth: int) -> Any:
+        self._enter(path, depth)
         out: dict[str, Any] = {}
+        collect = self.collect
         for key, value in node.items():
             if key == "_sd":
                 continue
-            if isinstance(value, (dict, list)) or self.collect:
+            if collect or isinstance(value, (dict, list)):
                 out[key] = self.walk(value, (*path, key), owner, depth + 1)
             else:
                 out[key] = value
-        if "_sd" not in node:
-            return out
-        digests = node["_sd"]
+        if "_sd" in node:
+            self._digests(node["_sd"], out, path, owner, depth)
+        return out
+
+    def _digests(
+        self, digests: object, out: dict[str, Any], path: Path, owner: str | None, depth: int
+    ) -> None:
+        """Insert the claims of the Disclosures that the ``_sd`` array references."""
         if not isinstance(digests, list):
             raise _error(
                 "sdjwt.sd_malformed", "_sd must be an array of digests",
@@ -106,8 +120,7 @@ class _Walker:
             )
         seen, by_digest = self.seen, self.by_digest
         for digest in digests:
-            # fast path of _claim_digest: a fresh string digest
-            if type(digest) is str and digest not in seen:
+            if type(digest) is str and digest not in seen:  # the common case, inline
                 seen.add(digest)
                 disclosure = by_digest.get(digest)
             else:
@@ -128,17 +141,19 @@ class _Walker:
                     f"Disclosure for {name!r} would overwrite an existing claim",
                     f"Disclosure voor {name!r} zou een bestaande claim overschrijven", child,
                 )
-            assert isinstance(digest, str)
             self.out.parent[digest] = owner
             self.out.disclosed.append((child, disclosure, digest))
-            out[name] = self.walk(disclosure.value, child, digest, depth + 1)
-        return out
+            value = disclosure.value
+            if self.collect or isinstance(value, (dict, list)):
+                value = self.walk(value, child, digest, depth + 1)
+            out[name] = value
 
     def _array(self, node: list[Any], path: Path, owner: str | None, depth: int) -> Any:
+        self._enter(path, depth)
         out: list[Any] = []
         for index, item in enumerate(node):
-            child = (*path, str(index))
             if isinstance(item, dict) and "..." in item:
+                child = (*path, str(index))
                 if len(item) != 1:
                     raise _error(
                         "sdjwt.ellipsis_malformed",
@@ -160,30 +175,40 @@ class _Walker:
                 self.out.parent[digest] = owner
                 self.out.disclosed.append((child, disclosure, digest))
                 out.append(self.walk(disclosure.value, child, digest, depth + 1))
-            elif isinstance(item, (dict, list)) or self.collect:
-                out.append(self.walk(item, child, owner, depth + 1))
+            elif self.collect or isinstance(item, (dict, list)):
+                out.append(self.walk(item, (*path, str(index)), owner, depth + 1))
             else:
                 out.append(item)
         return out
 
 
+def digest_map(disclosures: Iterable[Disclosure], sd_alg: object) -> dict[str, Disclosure]:
+    """Disclosures by digest (RFC 9901 §4.2.3); two with one digest are rejected."""
+    hasher = hash_function(sd_alg)
+    by_digest: dict[str, Disclosure] = {}
+    for disclosure in disclosures:
+        key = b64u(hasher(disclosure.encoded.encode("ascii")).digest())
+        if key in by_digest:
+            raise ParseError(
+                "sdjwt.disclosure_duplicate", "two Disclosures have the same digest",
+                message_nl="twee Disclosures hebben dezelfde digest",
+            )
+        by_digest[key] = disclosure
+    return by_digest
+
+
 def process(
     payload: dict[str, Any],
-    disclosures: tuple[Disclosure, ...] | list[Disclosure],
+    disclosures: Iterable[Disclosure] | dict[str, Disclosure],
     sd_alg: object,
     *,
     collect_paths: bool = False,
 ) -> Processed:
-    """Resolve all digests of ``payload`` against ``disclosures`` (RFC 9901 §7.1 step 3-5)."""
-    hasher = hash_function(sd_alg)
-    by_digest: dict[str, Disclosure] = {
-        b64u(hasher(d.encoded.encode("ascii")).digest()): d for d in disclosures
-    }
-    if len(by_digest) != len(disclosures):
-        raise ParseError(
-            "sdjwt.disclosure_duplicate", "two Disclosures have the same digest",
-            message_nl="twee Disclosures hebben dezelfde digest",
-        )
+    """Resolve all digests of ``payload`` against ``disclosures`` (RFC 9901 §7.1 step 3-5).
+
+    ``disclosures`` may be given as :func:`digest_map` already built for ``sd_alg``.
+    """
+    by_digest = disclosures if isinstance(disclosures, dict) else digest_map(disclosures, sd_alg)
     walker = _Walker(by_digest, collect_paths)
     claims = walker.walk(payload, (), None, 0)
     claims.pop("_sd_alg", None)

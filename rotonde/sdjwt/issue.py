@@ -18,15 +18,13 @@ from rotonde.clock import Clock, SystemClock
 from rotonde.errors import ConfigurationError
 from rotonde.jws import sign_compact
 from rotonde.keys import PublicKey, Signer
-from rotonde.sdjwt._fast import b64u
+from rotonde.sdjwt._fast import b64u, disclosure_text
 from rotonde.sdjwt._paths import ClaimPath, Path, format_path, normalize_all
 from rotonde.sdjwt.disclosure import (
     DEFAULT_SD_ALG,
     RESERVED_NAMES,
-    Disclosure,
     digest,
     hash_function,
-    make_disclosure,
 )
 from rotonde.sdjwt.vc import NEVER_DISCLOSABLE, TYP, check_disclosable
 
@@ -50,12 +48,19 @@ class _Tree:
     def add(self, path: Path) -> None:
         node = self
         for part in path:
-            node = node.children.setdefault(part, _Tree((*node.path, part)))
+            child = node.children.get(part)
+            if child is None:
+                child = node.children[part] = _Tree((*node.path, part))
+            node = child
         node.sd = True
 
     def lookup(self, key: str) -> list[_Tree]:
-        exact = self.children.get(key)
-        wild = self.children.get("*")
+        """The subtrees that apply to member ``key``: the exact one and/or the ``*`` one."""
+        children = self.children
+        if not children:
+            return []
+        exact = children.get(key)
+        wild = children.get("*")
         if wild is None:
             if exact is None:
                 return []
@@ -70,19 +75,21 @@ class _Tree:
         for child in self.children.values():
             if not child.used:
                 yield child.path
-            else:
+            elif child.children:
                 yield from child.unused()
 
 
 _SALT_BATCH = 16
+_NO_TREES: list[_Tree] = []  # shared and never mutated: no disclosable paths below
 
 
 class _Builder:
     def __init__(self, rng: Callable[[int], bytes], sd_alg: str, decoys: int) -> None:
         self.rng = rng
         self.sd_alg = sd_alg
+        self.hasher = hash_function(sd_alg)
         self.decoys = decoys
-        self.disclosures: list[Disclosure] = []
+        self.disclosures: list[str] = []  # encoded, in the order they were made
         self._salts: list[str] = []
 
     def _salt(self) -> str:
@@ -96,10 +103,16 @@ class _Builder:
             self._salts = [text[i:i + 24] for i in range(0, 24 * _SALT_BATCH, 24)]
         return self._salts.pop()
 
+    # _disclose pops self._salts directly (filled only for the system CSPRNG) and calls
+    # _salt() when it is empty.
+
     def _disclose(self, name: str | None, value: Any) -> str:
-        d = make_disclosure(self._salt(), name, value)
-        self.disclosures.append(d)
-        return digest(d.encoded, self.sd_alg)
+        """Add a Disclosure (§4.2.1/§4.2.2) and return its digest (§4.2.3). ``name`` has
+        already been checked against the reserved names by :meth:`build`."""
+        salt = self._salts.pop() if self._salts else self._salt()
+        encoded = b64u(disclosure_text(salt, name, value).encode())
+        self.disclosures.append(encoded)
+        return b64u(self.hasher(encoded.encode("ascii")).digest())
 
     def build(self, node: Any, trees: list[_Tree], everything: bool, top: bool = False) -> Any:
         if not trees and not everything:
@@ -108,21 +121,32 @@ class _Builder:
         if isinstance(node, dict):
             out: dict[str, Any] = {}
             digests: list[str] = []
+            # one tree without a '*' member (the usual case): look members up directly
+            plain = trees[0].children if len(trees) == 1 and "*" not in trees[0].children else None
             for key, value in node.items():
                 if not isinstance(key, str) or key in RESERVED_NAMES:
                     raise _reserved(key)
-                if len(trees) == 1:
-                    subs = trees[0].lookup(key)
+                if plain is not None:
+                    sub = plain.get(key)
+                    if sub is None:
+                        subs, sd = _NO_TREES, False
+                    else:
+                        sub.used = True
+                        subs, sd = [sub], sub.sd
                 else:
-                    subs = [c for t in trees for c in t.lookup(key)] if trees else trees
+                    if len(trees) == 1:
+                        subs = trees[0].lookup(key)
+                    else:
+                        subs = [c for t in trees for c in t.lookup(key)] if trees else trees
+                    sd = any(t.sd for t in subs)
                 # all_disclosable never reaches into iss, vct, cnf, status, ...
                 deep = everything and not (top and key in ALWAYS_CLEAR)
-                nested = deep or isinstance(value, (dict, list))
-                new = self.build(value, subs, deep) if nested else value
-                if deep or any(s.sd for s in subs):
-                    digests.append(self._disclose(key, new))
+                if deep or isinstance(value, (dict, list)):
+                    value = self.build(value, subs, deep)
+                if deep or sd:
+                    digests.append(self._disclose(key, value))
                 else:
-                    out[key] = new
+                    out[key] = value
             if digests:
                 for _ in range(self.decoys):
                     digests.append(digest(self._salt(), self.sd_alg))
@@ -136,7 +160,7 @@ class _Builder:
                     new = self.build(value, subs, everything)
                 else:
                     new = value
-                if everything or any(s.sd for s in subs):
+                if everything or any(t.sd for t in subs):
                     items.append({"...": self._disclose(None, new)})
                 else:
                     items.append(new)
@@ -198,7 +222,7 @@ def issue(
     every other claim, member and array element disclosable (recursively).
     """
     hash_function(sd_alg)
-    if not isinstance(claims, Mapping):
+    if type(claims) is not dict and not isinstance(claims, Mapping):
         raise ConfigurationError(
             "sdjwt.claims_not_object", "claims must be a JSON object",
             message_nl="claims moeten een JSON-object zijn",
@@ -248,4 +272,4 @@ def issue(
     if kid is not None:
         hdr["kid"] = kid
     jwt = sign_compact(hdr, payload, signer)
-    return jwt + "~" + "".join(d.encoded + "~" for d in builder.disclosures)
+    return "~".join([jwt, *builder.disclosures, ""])

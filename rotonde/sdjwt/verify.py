@@ -18,18 +18,20 @@ import hmac
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from hashlib import sha256
 from math import isfinite
 from typing import Any, TypeAlias
 
 from rotonde.clock import Clock, SystemClock
+from rotonde.encoding import b64url_decode, b64url_encode
 from rotonde.errors import KeyFormatError, RotondeError, SignatureError, ValidationError
-from rotonde.jws import MAX_TOKEN_BYTES, Jws, parse_compact
+from rotonde.jws import MAX_TOKEN_BYTES, Jws, decode_header, parse_compact
 from rotonde.keys import PublicKey, public_key_from_jwk
 from rotonde.sdjwt._fast import loads
 from rotonde.sdjwt._paths import format_path
 from rotonde.sdjwt._process import Processed, process
-from rotonde.sdjwt.disclosure import digest
-from rotonde.sdjwt.parse import SdJwt, parse
+from rotonde.sdjwt.disclosure import DEFAULT_SD_ALG, RESERVED_NAMES, Disclosure, digest
+from rotonde.sdjwt.parse import MAX_DISCLOSURES, SdJwt, parse
 from rotonde.sdjwt.vc import ACCEPTED_TYPS, check_vc_claims
 
 __all__ = [
@@ -61,14 +63,27 @@ class KeyBinding:
 
 @dataclass(frozen=True, slots=True)
 class VerifiedSdJwt:
-    """The result of :func:`verify`. ``claims`` is the processed payload (§7.1 step 3.5)."""
+    """The result of :func:`verify`. ``claims`` is the processed payload (§7.1 step 3.5).
+
+    ``source`` is the verified input: the parsed :class:`SdJwt`, or the compact text when the
+    one-pass path verified it; :attr:`sd_jwt` parses that text on first use.
+    """
 
     claims: dict[str, Any]
     header: dict[str, Any]
-    sd_jwt: SdJwt
+    source: SdJwt | str
     disclosed: tuple[str, ...]
     key_binding: KeyBinding | None
     issuer_key: PublicKey
+
+    @property
+    def sd_jwt(self) -> SdJwt:
+        """The presented SD-JWT (+KB), parsed."""
+        if isinstance(self.source, SdJwt):
+            return self.source
+        parsed = parse(self.source)
+        object.__setattr__(self, "source", parsed)
+        return parsed
 
 
 def verify_issuer_signature(sd: SdJwt, issuer_key: IssuerKey) -> PublicKey:
@@ -284,6 +299,14 @@ def verify(
     """
     clock = clock or SystemClock()
     allowed = {typ} if isinstance(typ, str) else (set(typ) if typ is not None else None)
+    if type(sd_jwt) is str and isinstance(issuer_key, PublicKey):
+        fast = _verify_one_pass(
+            sd_jwt, issuer_key, allowed=allowed, nonce=nonce, aud=aud,
+            require_key_binding=require_key_binding, clock=clock, leeway=leeway,
+            max_bytes=max_bytes, kb_max_age=kb_max_age,
+        )
+        if fast is not None:
+            return fast
     sd = sd_jwt if isinstance(sd_jwt, SdJwt) else parse(sd_jwt, typ=allowed, max_bytes=max_bytes)
     key = verify_issuer_signature(sd, issuer_key)
     processed = process_disclosures(sd)
@@ -301,3 +324,144 @@ def verify(
         )
     disclosed = tuple(format_path(p) for p, _, _ in processed.disclosed)
     return VerifiedSdJwt(claims, sd.header, sd, disclosed, binding, key)
+
+
+_WHITESPACE = frozenset(" \t\r\n")
+
+
+def _verify_one_pass(
+    token: str,
+    issuer_key: PublicKey,
+    *,
+    allowed: set[str] | None,
+    nonce: str | None,
+    aud: str | None,
+    require_key_binding: bool,
+    clock: Clock,
+    leeway: float,
+    max_bytes: int,
+    kb_max_age: float,
+) -> VerifiedSdJwt | None:
+    """The common case of :func:`verify` in one pass: a compact SD-JWT(+KB) with ``sha-256``
+    digests, no ``crit`` header, a given issuer key.
+
+    It performs the same checks as the step functions, in the same order, over one split of
+    the text and without intermediate objects. It never reports a problem itself: on
+    anything unusual or wrong it returns ``None`` and :func:`verify` runs the step functions,
+    which raise the precise error. The only exception is an invalid issuer signature, whose
+    error is identical on both paths because every check before it has passed.
+    ``tests/core/test_sdjwt_one_pass.py`` proves the two paths agree.
+    """
+    if len(token) > max_bytes or not token or token[0] in _WHITESPACE or token[-1] in _WHITESPACE:
+        return None
+    parts = token.split("~")
+    if len(parts) < 2 or len(parts) - 2 > MAX_DISCLOSURES:
+        return None
+    jwt, kb = parts[0], parts[-1]
+    segments = jwt.split(".")
+    if len(segments) != 3 or len(jwt) > max_bytes:
+        return None
+    h64, p64, s64 = segments
+    try:
+        header = decode_header(h64)
+        typ = header.get("typ")
+        if (
+            header.get("alg") != issuer_key.alg
+            or "crit" in header
+            or (allowed is not None and (type(typ) is not str or typ not in allowed))
+        ):
+            return None
+        payload = loads(b64url_decode(p64, what="JWS payload"), "SD-JWT payload", 48)
+        signature = b64url_decode(s64, what="JWS signature")
+        if type(payload) is not dict or payload.get("_sd_alg", DEFAULT_SD_ALG) != DEFAULT_SD_ALG:
+            return None
+        by_digest: dict[str, Disclosure] = {}
+        for encoded in parts[1:-1]:
+            value = loads(b64url_decode(encoded, what="Disclosure"), "Disclosure", 32)
+            if type(value) is not list or type(value[0]) is not str:
+                return None
+            if len(value) == 2:
+                disclosure = Disclosure(value[0], None, value[1], encoded)
+            elif len(value) == 3 and type(value[1]) is str and value[1] not in RESERVED_NAMES:
+                disclosure = Disclosure(value[0], value[1], value[2], encoded)
+            else:
+                return None
+            key = b64url_encode(sha256(encoded.encode("ascii")).digest())
+            if key in by_digest:
+                return None
+            by_digest[key] = disclosure
+    except (RotondeError, IndexError):
+        return None
+    issuer_key.verify(signature, jwt[: len(h64) + 1 + len(p64)].encode("ascii"))
+    try:
+        processed = process(payload, by_digest, DEFAULT_SD_ALG)
+        claims = processed.claims
+        if type(typ) is str and typ in ACCEPTED_TYPS:
+            check_vc_claims(payload, (p[0] for p, _, _ in processed.disclosed))
+        check_time_claims(claims, clock=clock, leeway=leeway)
+        binding = None
+        if kb:
+            binding = _key_binding_one_pass(
+                token, kb, holder_public_key(claims), nonce=nonce, aud=aud, clock=clock,
+                leeway=leeway, max_age=kb_max_age,
+            )
+            if binding is None:
+                return None
+        elif require_key_binding or nonce is not None or aud is not None:
+            return None
+    except RotondeError:
+        return None
+    disclosed = tuple([".".join(path) for path, _, _ in processed.disclosed])
+    return VerifiedSdJwt(claims, header, token, disclosed, binding, issuer_key)
+
+
+def _key_binding_one_pass(
+    token: str,
+    kb: str,
+    holder_key: PublicKey,
+    *,
+    nonce: str | None,
+    aud: str | None,
+    clock: Clock,
+    leeway: float,
+    max_age: float,
+) -> KeyBinding | None:
+    """:func:`verify_key_binding` for :func:`_verify_one_pass`: ``None`` on any problem."""
+    segments = kb.split(".")
+    if len(segments) != 3:
+        return None
+    h64, p64, s64 = segments
+    header = decode_header(h64)
+    if header.get("typ") != KB_TYP or header.get("alg") != holder_key.alg or "crit" in header:
+        return None
+    signature = b64url_decode(s64, what="JWS signature")
+    try:
+        holder_key.verify(signature, kb[: len(h64) + 1 + len(p64)].encode("ascii"))
+    except SignatureError:
+        return None
+    claims = loads(b64url_decode(p64, what="JWS payload"), "KB-JWT payload", 8)
+    if type(claims) is not dict:
+        return None
+    iat: Any = claims.get("iat")
+    got_aud: Any = claims.get("aud")
+    got_nonce: Any = claims.get("nonce")
+    sd_hash: Any = claims.get("sd_hash")
+    if (
+        type(iat) not in (int, float)
+        or not _finite(iat)
+        or type(got_aud) is not str
+        or type(got_nonce) is not str
+        or type(sd_hash) is not str
+    ):
+        return None
+    expected = b64url_encode(sha256(token[: len(token) - len(kb)].encode("ascii")).digest())
+    now = clock.now()
+    if (
+        not hmac.compare_digest(sd_hash.encode(), expected.encode())
+        or (nonce is not None and not hmac.compare_digest(got_nonce.encode(), nonce.encode()))
+        or (aud is not None and got_aud != aud)
+        or iat > now + leeway
+        or iat < now - max_age - leeway
+    ):
+        return None
+    return KeyBinding(header, claims, holder_key)

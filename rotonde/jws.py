@@ -56,9 +56,10 @@ _ENCODED_HEADERS: dict[tuple[tuple[str, Any], ...], str] = {}
 
 def _encoded_header(hdr: dict[str, Any]) -> str:
     key = tuple(hdr.items())
-    cached = _ENCODED_HEADERS.get(key) if all(type(v) is str for _, v in key) else None
-    if cached is not None:
-        return cached
+    try:
+        return _ENCODED_HEADERS[key]  # only all-string headers are ever stored
+    except (KeyError, TypeError):  # TypeError: an unhashable member value such as a JWK
+        pass
     encoded = b64url_encode(_dumps(hdr))
     if len(key) <= 8 and all(type(v) is str for _, v in key):
         if len(_ENCODED_HEADERS) >= _HEADER_CACHE_SIZE:

@@ -11,7 +11,9 @@ to each ``_sd`` array (§4.2.5). Salts are 128 random bits (§4.2.1, §9.3) from
 from __future__ import annotations
 
 import os
+from binascii import b2a_base64
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from rotonde.clock import Clock, SystemClock
@@ -35,51 +37,87 @@ ALWAYS_CLEAR: frozenset[str] = NEVER_DISCLOSABLE | {"iat"}
 
 
 class _Tree:
-    """Disclosable paths as a tree; ``sd`` marks a node whose claim gets a Disclosure."""
+    """Disclosable paths as a tree; ``sd`` marks a node whose claim gets a Disclosure.
 
-    __slots__ = ("children", "path", "sd", "used")
+    Built once per distinct ``disclosable`` argument (:func:`_compile`) and never changed
+    afterwards, so one tree serves every issuance with the same paths.
+    """
 
-    def __init__(self, path: Path = ()) -> None:
+    __slots__ = ("children", "sd")
+
+    def __init__(self) -> None:
         self.children: dict[str, _Tree] = {}
         self.sd = False
-        self.used = False
-        self.path = path
 
     def add(self, path: Path) -> None:
         node = self
         for part in path:
             child = node.children.get(part)
             if child is None:
-                child = node.children[part] = _Tree((*node.path, part))
+                child = node.children[part] = _Tree()
             node = child
         node.sd = True
 
     def lookup(self, key: str) -> list[_Tree]:
         """The subtrees that apply to member ``key``: the exact one and/or the ``*`` one."""
-        children = self.children
-        if not children:
-            return []
-        exact = children.get(key)
-        wild = children.get("*")
-        if wild is None:
-            if exact is None:
-                return []
-            exact.used = True
-            return [exact]
-        out = [n for n in (exact, wild) if n is not None]
-        for n in out:
-            n.used = True
-        return out
+        return [n for n in (self.children.get(key), self.children.get("*")) if n is not None]
 
-    def unused(self) -> Iterable[Path]:
-        for child in self.children.values():
-            if not child.used:
-                yield child.path
-            elif child.children:
-                yield from child.unused()
+
+class _Plan:
+    """The compiled ``disclosable`` argument: normalised paths, their tree, the top-level
+    names (for the SD-JWT VC profile check) and what must exist in the claims."""
+
+    __slots__ = ("deep", "names", "top", "tree")
+
+    def __init__(self, paths: tuple[Path, ...]) -> None:
+        self.tree = _Tree()
+        for path in paths:
+            self.tree.add(path)
+        #: first members of one-part paths, as the profile check sees them
+        self.top = frozenset(p[0] for p in paths if len(p) == 1)
+        #: one-part paths without a wildcard: checked against the claims as a set
+        self.names = self.top - {"*"}
+        #: longer paths: checked member by member (:meth:`first_missing`)
+        self.deep = tuple(p for p in paths if len(p) > 1)
+
+    def first_missing(self, claims: dict[str, Any]) -> Path | None:
+        """The shortest prefix of a disclosable path that names nothing in ``claims``; below
+        a ``*`` nothing is required (a wildcard may match no member at all)."""
+        if not self.names <= claims.keys():
+            return (min(self.names - claims.keys()),)
+        for path in self.deep:
+            node: Any = claims
+            for depth, part in enumerate(path):
+                if part == "*":
+                    break
+                if isinstance(node, dict) and part in node:
+                    node = node[part]
+                elif (isinstance(node, list) and part.isdecimal() and str(int(part)) == part
+                      and int(part) < len(node)):
+                    node = node[int(part)]
+                else:
+                    return path[: depth + 1]
+        return None
+
+
+@lru_cache(maxsize=256)
+def _compiled(disclosable: tuple[ClaimPath, ...]) -> _Plan:
+    return _Plan(tuple(normalize_all(disclosable)))
+
+
+def _compile(disclosable: Iterable[ClaimPath]) -> _Plan:
+    """The plan for ``disclosable``; cached when every path is a string (issuers repeat the
+    same list of disclosable claims for every credential of a kind)."""
+    key = (disclosable,) if isinstance(disclosable, str) else tuple(disclosable)
+    try:
+        "".join(key)  # type: ignore[arg-type]  # raises TypeError unless all are strings
+    except TypeError:  # sequences (unhashable, or equal across types: 1 == True)
+        return _compiled.__wrapped__(key)
+    return _compiled(key)
 
 
 _SALT_BATCH = 16
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
 _NO_TREES: list[_Tree] = []  # shared and never mutated: no disclosable paths below
 
 
@@ -110,9 +148,11 @@ class _Builder:
         """Add a Disclosure (§4.2.1/§4.2.2) and return its digest (§4.2.3). ``name`` has
         already been checked against the reserved names by :meth:`build`."""
         salt = self._salts.pop() if self._salts else self._salt()
-        encoded = b64u(disclosure_text(salt, name, value).encode())
-        self.disclosures.append(encoded)
-        return b64u(self.hasher(encoded.encode("ascii")).digest())
+        encoded = b2a_base64(disclosure_text(salt, name, value).encode(), newline=False)
+        encoded = encoded.translate(_URLSAFE, b"=")  # base64url without padding, as b64u
+        self.disclosures.append(encoded.decode())
+        digest = b2a_base64(self.hasher(encoded).digest(), newline=False)
+        return digest.translate(_URLSAFE, b"=").decode()
 
     def build(self, node: Any, trees: list[_Tree], everything: bool, top: bool = False) -> Any:
         if not trees and not everything:
@@ -131,7 +171,6 @@ class _Builder:
                     if sub is None:
                         subs, sd = _NO_TREES, False
                     else:
-                        sub.used = True
                         subs, sd = [sub], sub.sd
                 else:
                     if len(trees) == 1:
@@ -245,26 +284,24 @@ def issue(
             "sdjwt.reserved_claim_name", "claim name '_sd_alg' is reserved",
             message_nl="claimnaam '_sd_alg' is gereserveerd", pointer="_sd_alg",
         )
-    paths = normalize_all(disclosable)
+    plan = _compile(disclosable)
     if typ in (TYP, "vc+sd-jwt"):
         if not isinstance(body.get("vct"), str) or not body["vct"]:
             raise ConfigurationError(
                 "sdjwt_vc.vct_missing", "an SD-JWT VC needs a 'vct'",
                 message_nl="een SD-JWT VC heeft een 'vct' nodig", pointer="vct",
             )
-        check_disclosable(p[0] for p in paths if len(p) == 1)
-    tree = _Tree()
-    for path in paths:
-        tree.add(path)
+        if not NEVER_DISCLOSABLE.isdisjoint(plan.top):
+            check_disclosable(sorted(plan.top))
     builder = _Builder(rng, sd_alg, decoys)
-    payload = builder.build(body, [tree], all_disclosable, top=True)
-    missing = [p for p in tree.unused() if "*" not in p]
-    if missing:
+    payload = builder.build(body, [plan.tree], all_disclosable, top=True)
+    missing = plan.first_missing(body)
+    if missing is not None:
         raise ConfigurationError(
             "sdjwt.path_unknown",
-            f"disclosable claim path {format_path(missing[0])!r} is not in the claims",
-            message_nl=f"onthulbaar claimpad {format_path(missing[0])!r} staat niet in de claims",
-            pointer=format_path(missing[0]),
+            f"disclosable claim path {format_path(missing)!r} is not in the claims",
+            message_nl=f"onthulbaar claimpad {format_path(missing)!r} staat niet in de claims",
+            pointer=format_path(missing),
         )
     payload["_sd_alg"] = sd_alg
     hdr: dict[str, Any] = dict(header or {})

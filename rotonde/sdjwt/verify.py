@@ -300,11 +300,8 @@ def verify(
     clock = clock or SystemClock()
     allowed = {typ} if isinstance(typ, str) else (set(typ) if typ is not None else None)
     if type(sd_jwt) is str and isinstance(issuer_key, PublicKey):
-        fast = _verify_one_pass(
-            sd_jwt, issuer_key, allowed=allowed, nonce=nonce, aud=aud,
-            require_key_binding=require_key_binding, clock=clock, leeway=leeway,
-            max_bytes=max_bytes, kb_max_age=kb_max_age,
-        )
+        fast = _verify_one_pass(sd_jwt, issuer_key, allowed, nonce, aud, require_key_binding,
+                                clock, leeway, max_bytes, kb_max_age)
         if fast is not None:
             return fast
     sd = sd_jwt if isinstance(sd_jwt, SdJwt) else parse(sd_jwt, typ=allowed, max_bytes=max_bytes)
@@ -332,7 +329,6 @@ _WHITESPACE = frozenset(" \t\r\n")
 def _verify_one_pass(
     token: str,
     issuer_key: PublicKey,
-    *,
     allowed: set[str] | None,
     nonce: str | None,
     aud: str | None,
@@ -343,14 +339,14 @@ def _verify_one_pass(
     kb_max_age: float,
 ) -> VerifiedSdJwt | None:
     """The common case of :func:`verify` in one pass: a compact SD-JWT(+KB) with ``sha-256``
-    digests, no ``crit`` header, a given issuer key.
+    digests, no ``crit`` header and a given issuer key.
 
-    It performs the same checks as the step functions, in the same order, over one split of
-    the text and without intermediate objects. It never reports a problem itself: on
-    anything unusual or wrong it returns ``None`` and :func:`verify` runs the step functions,
-    which raise the precise error. The only exception is an invalid issuer signature, whose
-    error is identical on both paths because every check before it has passed.
-    ``tests/core/test_sdjwt_one_pass.py`` proves the two paths agree.
+    It makes the checks of the step functions over one split of the text, without
+    intermediate objects, and runs the two signature verifications back to back. It never
+    reports a problem itself: on anything unusual or wrong it returns ``None`` and
+    :func:`verify` runs the step functions, which raise the precise error. The one exception
+    is an invalid issuer signature: the step functions check it right after parsing, so
+    their error is this one. ``tests/core/test_sdjwt_one_pass.py`` proves the routes agree.
     """
     if len(token) > max_bytes or not token or token[0] in _WHITESPACE or token[-1] in _WHITESPACE:
         return None
@@ -359,7 +355,7 @@ def _verify_one_pass(
         return None
     jwt, kb = parts[0], parts[-1]
     segments = jwt.split(".")
-    if len(segments) != 3 or len(jwt) > max_bytes:
+    if len(segments) != 3:
         return None
     h64, p64, s64 = segments
     try:
@@ -375,58 +371,75 @@ def _verify_one_pass(
         signature = b64url_decode(s64, what="JWS signature")
         if type(payload) is not dict or payload.get("_sd_alg", DEFAULT_SD_ALG) != DEFAULT_SD_ALG:
             return None
-        by_digest: dict[str, Disclosure] = {}
-        for encoded in parts[1:-1]:
-            value = loads(b64url_decode(encoded, what="Disclosure"), "Disclosure", 32)
-            if type(value) is not list or type(value[0]) is not str:
-                return None
-            if len(value) == 2:
-                disclosure = Disclosure(value[0], None, value[1], encoded)
-            elif len(value) == 3 and type(value[1]) is str and value[1] not in RESERVED_NAMES:
-                disclosure = Disclosure(value[0], value[1], value[2], encoded)
-            else:
-                return None
-            key = b64url_encode(sha256(encoded.encode("ascii")).digest())
-            if key in by_digest:
-                return None
-            by_digest[key] = disclosure
-    except (RotondeError, IndexError):
-        return None
-    issuer_key.verify(signature, jwt[: len(h64) + 1 + len(p64)].encode("ascii"))
-    try:
+        by_digest = _disclosures_one_pass(parts)
+        if by_digest is None:
+            return None
         processed = process(payload, by_digest, DEFAULT_SD_ALG)
         claims = processed.claims
         if type(typ) is str and typ in ACCEPTED_TYPS:
-            check_vc_claims(payload, (p[0] for p, _, _ in processed.disclosed))
+            check_vc_claims(payload, [path[0] for path, _, _ in processed.disclosed])
         check_time_claims(claims, clock=clock, leeway=leeway)
-        binding = None
+        kb_parts = None
         if kb:
-            binding = _key_binding_one_pass(
-                token, kb, holder_public_key(claims), nonce=nonce, aud=aud, clock=clock,
-                leeway=leeway, max_age=kb_max_age,
-            )
-            if binding is None:
+            holder_key = holder_public_key(claims)
+            kb_parts = _kb_parts_one_pass(kb, holder_key)
+            if kb_parts is None:
                 return None
         elif require_key_binding or nonce is not None or aud is not None:
             return None
-    except RotondeError:
+    except (RotondeError, IndexError):
         return None
+    issuer_key.verify(signature, jwt[: len(h64) + 1 + len(p64)].encode("ascii"))
+    binding = None
+    if kb_parts is not None:
+        kb_header, kb_input, kb_signature, kb_claims = kb_parts
+        try:
+            holder_key.verify(kb_signature, kb_input)
+        except SignatureError:
+            return None
+        now = clock.now()
+        iat = kb_claims["iat"]
+        expected = b64url_encode(sha256(token[: len(token) - len(kb)].encode("ascii")).digest())
+        if (
+            not hmac.compare_digest(kb_claims["sd_hash"].encode(), expected.encode())
+            or (nonce is not None
+                and not hmac.compare_digest(kb_claims["nonce"].encode(), nonce.encode()))
+            or (aud is not None and kb_claims["aud"] != aud)
+            or iat > now + leeway
+            or iat < now - kb_max_age - leeway
+        ):
+            return None
+        binding = KeyBinding(kb_header, kb_claims, holder_key)
     disclosed = tuple([".".join(path) for path, _, _ in processed.disclosed])
     return VerifiedSdJwt(claims, header, token, disclosed, binding, issuer_key)
 
 
-def _key_binding_one_pass(
-    token: str,
-    kb: str,
-    holder_key: PublicKey,
-    *,
-    nonce: str | None,
-    aud: str | None,
-    clock: Clock,
-    leeway: float,
-    max_age: float,
-) -> KeyBinding | None:
-    """:func:`verify_key_binding` for :func:`_verify_one_pass`: ``None`` on any problem."""
+def _disclosures_one_pass(parts: list[str]) -> dict[str, Disclosure] | None:
+    """The Disclosures between the first and last part, by ``sha-256`` digest; ``None`` for
+    anything :func:`~rotonde.sdjwt.decode_disclosure` would refuse or a repeated digest."""
+    by_digest: dict[str, Disclosure] = {}
+    for encoded in parts[1:-1]:
+        value = loads(b64url_decode(encoded, what="Disclosure"), "Disclosure", 32)
+        if type(value) is not list or type(value[0]) is not str:
+            return None
+        if len(value) == 2:
+            disclosure = Disclosure(value[0], None, value[1], encoded)
+        elif len(value) == 3 and type(value[1]) is str and value[1] not in RESERVED_NAMES:
+            disclosure = Disclosure(value[0], value[1], value[2], encoded)
+        else:
+            return None
+        key = b64url_encode(sha256(encoded.encode("ascii")).digest())
+        if key in by_digest:
+            return None
+        by_digest[key] = disclosure
+    return by_digest
+
+
+def _kb_parts_one_pass(
+    kb: str, holder_key: PublicKey
+) -> tuple[dict[str, Any], bytes, bytes, dict[str, Any]] | None:
+    """Header, signing input, signature and claims of a KB-JWT whose structure, header and
+    claim types :func:`verify_key_binding` would accept; ``None`` otherwise."""
     segments = kb.split(".")
     if len(segments) != 3:
         return None
@@ -435,33 +448,16 @@ def _key_binding_one_pass(
     if header.get("typ") != KB_TYP or header.get("alg") != holder_key.alg or "crit" in header:
         return None
     signature = b64url_decode(s64, what="JWS signature")
-    try:
-        holder_key.verify(signature, kb[: len(h64) + 1 + len(p64)].encode("ascii"))
-    except SignatureError:
-        return None
     claims = loads(b64url_decode(p64, what="JWS payload"), "KB-JWT payload", 8)
     if type(claims) is not dict:
         return None
     iat: Any = claims.get("iat")
-    got_aud: Any = claims.get("aud")
-    got_nonce: Any = claims.get("nonce")
-    sd_hash: Any = claims.get("sd_hash")
     if (
         type(iat) not in (int, float)
         or not _finite(iat)
-        or type(got_aud) is not str
-        or type(got_nonce) is not str
-        or type(sd_hash) is not str
+        or type(claims.get("aud")) is not str
+        or type(claims.get("nonce")) is not str
+        or type(claims.get("sd_hash")) is not str
     ):
         return None
-    expected = b64url_encode(sha256(token[: len(token) - len(kb)].encode("ascii")).digest())
-    now = clock.now()
-    if (
-        not hmac.compare_digest(sd_hash.encode(), expected.encode())
-        or (nonce is not None and not hmac.compare_digest(got_nonce.encode(), nonce.encode()))
-        or (aud is not None and got_aud != aud)
-        or iat > now + leeway
-        or iat < now - max_age - leeway
-    ):
-        return None
-    return KeyBinding(header, claims, holder_key)
+    return header, kb[: len(h64) + 1 + len(p64)].encode("ascii"), signature, claims

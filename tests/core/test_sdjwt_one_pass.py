@@ -44,6 +44,20 @@ ED_ISSUER, ED_HOLDER, ED_SHOWN = _pair("EdDSA")
 EC_ISSUER, EC_HOLDER, EC_SHOWN = _pair("ES256")
 
 
+def _nested() -> str:
+    """Digests below the top level only (a nested ``_sd``, array ``...`` elements)."""
+    credential = sdjwt.issue(
+        {"level": {"eqf": 4, "nlqf": 4}, "skills": ["lassen", "tekenen"], "hours": 80},
+        signer=ED_ISSUER, vct=VCT, iat=NOW, disclosable=["level.eqf", "skills.0"],
+        holder_key=ED_HOLDER.public_key,
+    )
+    return sdjwt.present(credential, disclose=["level.eqf"], holder_key=ED_HOLDER,
+                         nonce="n-1", aud="https://v.example", iat=NOW)
+
+
+NESTED_SHOWN = _nested()
+
+
 def _outcome(token: Any, issuer: keys.PrivateKey, **options: Any) -> tuple[str, Any]:
     """``("ok", (claims, disclosed, kb claims))`` or ``("error", code)``."""
     try:
@@ -77,6 +91,29 @@ def test_the_one_pass_route_is_taken_and_agrees(issuer: keys.PrivateKey, shown: 
     assert taken.sd_jwt.serialize() == shown  # the parsed form is available on demand
 
 
+def test_nested_digests_are_resolved_on_both_routes() -> None:
+    fast, steps = _both(NESTED_SHOWN, ED_ISSUER, nonce="n-1", aud="https://v.example")
+    assert fast == steps
+    assert fast[0] == "ok"
+    claims = fast[1][0]
+    assert claims["level"] == {"eqf": 4, "nlqf": 4}
+    assert claims["skills"] == ["tekenen"]  # the undisclosed element is dropped
+
+
+
+@pytest.mark.parametrize("disclosable", [["level.eqf"], ["level.eqf", "skills.0"]])
+def test_nested_digests_without_disclosures_disappear(disclosable: list[str]) -> None:
+    credential = sdjwt.issue(
+        {"level": {"eqf": 4, "nlqf": 4}, "skills": ["lassen", "tekenen"]},
+        signer=ED_ISSUER, vct=VCT, iat=NOW, disclosable=disclosable,
+    )
+    bare = credential.split("~")[0] + "~"  # nothing disclosed
+    fast, steps = _both(bare, ED_ISSUER)
+    assert fast == steps
+    assert fast[0] == "ok"
+    assert fast[1][0]["level"] == {"nlqf": 4}
+
+
 @pytest.mark.parametrize(
     ("options", "code"),
     [
@@ -95,7 +132,7 @@ def test_wrong_issuer_key_fails_identically_on_both_routes() -> None:
     assert fast == steps == ("error", "signature.invalid")
 
 
-_SHOWN = st.sampled_from([(ED_ISSUER, ED_SHOWN), (EC_ISSUER, EC_SHOWN)])
+_SHOWN = st.sampled_from([(ED_ISSUER, ED_SHOWN), (EC_ISSUER, EC_SHOWN), (ED_ISSUER, NESTED_SHOWN)])
 
 
 @settings(max_examples=300, deadline=None)

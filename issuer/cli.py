@@ -3,6 +3,7 @@
 * ``rotonde issuer serve [--host H] [--port P] [--data-dir DIR] [--dev]``
 * ``rotonde issuer tenant add --slug S --name-nl N --name-en N [--brin ..] [--did-method key]``
 * ``rotonde issuer tenant rotate-key --tenant S --purpose di|jose``
+* ``rotonde issuer rekey`` (re-seal secrets under a new KEK; docs/deployment.md §6.1)
 * ``rotonde issuer apikey new --tenant S [--scopes a,b] [--label L]``
 * ``rotonde issuer achievement add --tenant S FILE`` (a catalogue template as JSON)
 * ``rotonde issuer offer --tenant S --achievement ID --learner NAME [--learner-ref R]``
@@ -75,6 +76,13 @@ def _serve(args: argparse.Namespace) -> int:
                      f"(public URL {settings.public_url})\n")
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
                 proxy_headers=True, server_header=False)
+    return 0
+
+
+def _rekey(args: argparse.Namespace) -> int:
+    from issuer.flows.rekey import rekey_issuer
+
+    print_json({"rekeyed": rekey_issuer(_context(args))})
     return 0
 
 
@@ -170,6 +178,11 @@ def register(sub: Any) -> None:
     serve.add_argument("--host", default=None, help="interface (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8001)")
     serve.set_defaults(handler=_wrap(_serve))
+
+    rekey = isub.add_parser(
+        "rekey", help="re-seal stored secrets under the current KEK (after KEK rotation)")
+    _common(rekey)
+    rekey.set_defaults(handler=_wrap(_rekey))
 
     tenant = isub.add_parser("tenant", help="manage tenants (issuing organisations)")
     tsub = tenant.add_subparsers(dest="tenant_command", metavar="COMMAND")

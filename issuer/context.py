@@ -14,7 +14,7 @@ from sqlalchemy import insert
 from issuer import models
 from issuer.settings import ENV_PREFIX, IssuerSettings
 from rotonde.clock import Clock, SystemClock
-from rotonde.web import Database, OneTimeStore, SecretBox, load_kek, migrate
+from rotonde.web import Database, OneTimeStore, SecretBox, load_secret_box, migrate
 
 __all__ = ["MIGRATIONS", "IssuerContext", "new_id", "open_context"]
 
@@ -64,9 +64,10 @@ def open_context(
     settings.ensure_data_dir()
     db = Database(settings.effective_database_url, schema=settings.db_schema)
     migrate(db, MIGRATIONS)
-    kek = load_kek(ENV_PREFIX, dev=settings.dev, data_dir=settings.data_dir, environ=environ)
+    box = load_secret_box(ENV_PREFIX, dev=settings.dev, data_dir=settings.data_dir,
+                          environ=environ)
     clk = clock or SystemClock()
-    return IssuerContext(settings, db, SecretBox(kek), OneTimeStore(db, clock=clk), clk)
+    return IssuerContext(settings, db, box, OneTimeStore(db, clock=clk), clk)
 
 
 def dumps(value: Any) -> str:

@@ -22,7 +22,7 @@ from rotonde.clock import Clock, SystemClock
 from rotonde.did import Resolver
 from rotonde.http import Fetcher, URLPolicy
 from rotonde.web.app import base_app
-from rotonde.web.crypto import SecretBox, load_kek
+from rotonde.web.crypto import SecretBox, load_secret_box
 from rotonde.web.db import Database, migrate
 from rotonde.web.problem import HttpProblem
 from rotonde.web.replay import OneTimeStore
@@ -39,9 +39,10 @@ HERE = Path(__file__).parent
 VERSION_TABLE = "verifier_alembic_version"
 
 
-def _kek(settings: VerifierSettings) -> bytes:
-    return load_kek(ENV_PREFIX, dev=settings.dev, data_dir=settings.data_dir,
-                    explicit=settings.kek)
+def secret_box(settings: VerifierSettings) -> SecretBox:
+    """The KEK (and any previous KEKs) from the settings and environment."""
+    return load_secret_box(ENV_PREFIX, dev=settings.dev, data_dir=settings.data_dir,
+                           explicit=settings.kek)
 
 
 def create_app(
@@ -60,7 +61,7 @@ def create_app(
     db = Database(settings.effective_database_url, schema=settings.db_schema)
     migrate(db, HERE / "migrations", version_table=VERSION_TABLE)
     clk = clock or SystemClock()
-    box = SecretBox(_kek(settings))
+    box = secret_box(settings)
     policy = URLPolicy(allow_http=settings.dev, allow_private=settings.dev)
     fetch = fetcher or Fetcher(policy=policy)
     did = settings.client_id_did

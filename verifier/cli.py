@@ -1,4 +1,5 @@
-"""``rotonde verifier serve``: run the verifier service with uvicorn.
+"""``rotonde verifier serve``: run the verifier service with uvicorn; ``rotonde verifier
+rekey``: re-seal its stored secrets under a new KEK (docs/deployment.md §6.1).
 
 Settings come from ``ROTONDE_VERIFIER_*`` environment variables (see
 :mod:`verifier.settings`); flags override them. SQLite in the data directory by default,
@@ -35,6 +36,18 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rekey(args: argparse.Namespace) -> int:
+    from rotonde.cli._io import print_json
+    from verifier.flows.rekey import rekey_verifier
+    from verifier.settings import load_settings
+
+    overrides: dict[str, Any] = {"data_dir": args.data_dir}
+    if args.dev:
+        overrides["dev"] = True
+    print_json({"rekeyed": rekey_verifier(load_settings(**overrides))})
+    return 0
+
+
 def register(sub: Any) -> None:
     from pathlib import Path
 
@@ -51,3 +64,8 @@ def register(sub: Any) -> None:
                        help="trust list of accredited issuers")
     serve.add_argument("--public-url", default=None, help="externally visible base URL")
     serve.set_defaults(handler=guarded(_serve))
+    rekey = vsub.add_parser(
+        "rekey", help="re-seal stored secrets under the current KEK (after KEK rotation)")
+    rekey.add_argument("--data-dir", type=Path, default=None, help="SQLite database and dev secrets")
+    rekey.add_argument("--dev", action="store_true", help="development mode (KEK in the data dir)")
+    rekey.set_defaults(handler=guarded(_rekey))

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from rotonde.clock import Clock, SystemClock
 from rotonde.errors import RotondeError
 from rotonde.http import Fetcher, URLPolicy
-from rotonde.web.crypto import SecretBox, load_kek
+from rotonde.web.crypto import SecretBox, load_secret_box
 from rotonde.web.db import Database, migrate
 from rotonde.web.replay import OneTimeStore
 from rotonde.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -47,9 +47,10 @@ peers; there is no interactive documentation UI.
 """
 
 
-def _kek(settings: WalletSettings) -> bytes:
-    return load_kek(ENV_PREFIX, dev=settings.dev, data_dir=settings.data_dir,
-                    explicit=settings.kek)
+def secret_box(settings: WalletSettings) -> SecretBox:
+    """The KEK (and any previous KEKs) from the settings and environment."""
+    return load_secret_box(ENV_PREFIX, dev=settings.dev, data_dir=settings.data_dir,
+                           explicit=settings.kek)
 
 
 def create_app(
@@ -65,7 +66,7 @@ def create_app(
         settings.ensure_data_dir()
     db = Database(settings.effective_database_url, schema=settings.db_schema)
     migrate(db, HERE / "migrations")
-    box = SecretBox(_kek(settings))
+    box = secret_box(settings)
     clk = clock or SystemClock()
     policy = URLPolicy(allow_http=settings.dev, allow_private=settings.dev)
     templates = Jinja2Templates(directory=str(TEMPLATES))

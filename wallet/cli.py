@@ -1,4 +1,5 @@
-"""``rotonde wallet serve [--host] [--port 8002] [--data-dir] [--dev]``."""
+"""``rotonde wallet serve [--host] [--port 8002] [--data-dir] [--dev]`` and ``rotonde wallet
+rekey [--data-dir] [--dev]`` (re-seal stored secrets under a new KEK; docs/deployment.md §6.1)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,24 @@ def register(sub: Any) -> None:
     serve.add_argument("--dev", action="store_true", default=None,
                        help="development mode: http, loopback fetches, generated KEK")
     serve.set_defaults(handler=guarded(_serve))
+    rekey = wsub.add_parser(
+        "rekey", help="re-seal stored secrets under the current KEK (after KEK rotation)")
+    rekey.add_argument("--data-dir", type=Path, default=None,
+                       help="directory for the SQLite database and development secrets")
+    rekey.add_argument("--dev", action="store_true", default=None,
+                       help="development mode: KEK in the data directory")
+    rekey.set_defaults(handler=guarded(_rekey))
     wallet.set_defaults(handler=lambda args: (wallet.print_help(), 2)[1])
+
+
+def _rekey(args: argparse.Namespace) -> int:
+    from rotonde.cli._io import print_json
+    from wallet.flows.rekey import rekey_wallet
+    from wallet.settings import load_settings
+
+    settings = load_settings(data_dir=args.data_dir, dev=args.dev)
+    print_json({"rekeyed": rekey_wallet(settings)})
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:

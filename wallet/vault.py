@@ -16,17 +16,22 @@ from typing import Any
 from rotonde.encoding import b64url_decode, b64url_encode
 from rotonde.web.crypto import SecretBox
 
-__all__ = ["Vault", "new_data_key", "unwrap_data_key"]
+__all__ = ["Vault", "account_aad", "new_data_key", "unwrap_data_key"]
+
+
+def account_aad(account_id: str) -> str:
+    """Associated data binding a wrapped data key to its account."""
+    return f"account:{account_id}"
 
 
 def new_data_key(box: SecretBox, account_id: str) -> tuple[bytes, str]:
     """A fresh data key and its wrapped form for the ``accounts.data_key`` column."""
     key = secrets.token_bytes(32)
-    return key, box.encrypt_text(b64url_encode(key), aad=f"account:{account_id}")
+    return key, box.encrypt_text(b64url_encode(key), aad=account_aad(account_id))
 
 
 def unwrap_data_key(box: SecretBox, account_id: str, wrapped: str) -> bytes:
-    return b64url_decode(box.decrypt_text(wrapped, aad=f"account:{account_id}"))
+    return b64url_decode(box.decrypt_text(wrapped, aad=account_aad(account_id)))
 
 
 class Vault:

@@ -24,13 +24,16 @@ from issuer.flows.tenants import Tenant, get_tenant
 from rotonde.errors import RotondeError
 from rotonde.web import HttpProblem
 
-__all__ = ["BatchWorker", "create_job", "get_job", "job_items", "process_pending"]
+__all__ = [
+    "BatchWorker", "create_job", "get_job", "job_item_aad", "job_items", "process_pending",
+]
 
 log = logging.getLogger("issuer.batch")
 CHUNK = 100
 
 
-def _aad(job_id: str, seq: int) -> str:
+def job_item_aad(job_id: str, seq: int) -> str:
+    """Associated data binding an encrypted batch item to its job and position."""
     return f"job-item:{job_id}:{seq}"
 
 
@@ -47,7 +50,7 @@ def create_job(
         ))
         rows = [
             {"job_id": job_id, "seq": i,
-             "payload": ctx.box.encrypt_text(dumps(item), aad=_aad(job_id, i)),
+             "payload": ctx.box.encrypt_text(dumps(item), aad=job_item_aad(job_id, i)),
              "state": "pending"}
             for i, item in enumerate(items)
         ]
@@ -80,7 +83,7 @@ def job_items(
     for r in rows:
         item: dict[str, Any] = {"seq": r.seq, "state": r.state}
         if r.state == "done" and r.payload:
-            item["result"] = json.loads(ctx.box.decrypt_text(r.payload, aad=_aad(job_id, r.seq)))
+            item["result"] = json.loads(ctx.box.decrypt_text(r.payload, aad=job_item_aad(job_id, r.seq)))
         if r.error:
             item["errors"] = json.loads(r.error)
         out.append(item)
@@ -102,7 +105,7 @@ def _process_chunk(ctx: IssuerContext, job: Any, tenant: Tenant) -> int:
                 models.job_items.c.state == "pending").values(state="working"))
             if claimed.rowcount != 1:
                 continue  # another worker has it
-            item = json.loads(ctx.box.decrypt_text(payload, aad=_aad(job.id, seq)))
+            item = json.loads(ctx.box.decrypt_text(payload, aad=job_item_aad(job.id, seq)))
             try:
                 with conn.begin_nested():
                     result = issue_to_learner(
@@ -115,7 +118,7 @@ def _process_chunk(ctx: IssuerContext, job: Any, tenant: Tenant) -> int:
                 conn.execute(update(models.job_items).where(
                     models.job_items.c.job_id == job.id, models.job_items.c.seq == seq).values(
                     state="done", issued_id=result.issued_id, offer_id=result.offer_id,
-                    payload=ctx.box.encrypt_text(dumps(result.to_dict()), aad=_aad(job.id, seq))))
+                    payload=ctx.box.encrypt_text(dumps(result.to_dict()), aad=job_item_aad(job.id, seq))))
                 done += 1
             except (RotondeError, HttpProblem) as exc:
                 problems = ([p.to_dict() for p in exc.problems] if isinstance(exc, RotondeError)

@@ -32,6 +32,7 @@ __all__ = [
     "get_issued",
     "issue_to_learner",
     "list_issued",
+    "offer_aad",
     "offer_document",
     "purge_expired_details",
     "record_aad",
@@ -44,6 +45,11 @@ PREAUTH_NS = "preauth"
 def record_aad(issued_id: str) -> str:
     """Associated data binding an encrypted learner record to its row."""
     return f"record:{issued_id}"
+
+
+def offer_aad(offer_id: str) -> str:
+    """Associated data binding an encrypted pre-authorized code to its offer."""
+    return f"offer:{offer_id}"
 
 
 def tx_code_hash(code: str, tx_code: str) -> str:
@@ -138,7 +144,7 @@ def _store(
     expires = now + ctx.settings.offer_ttl
     conn.execute(insert(models.offers).values(
         id=offer_id, tenant_id=tenant.id, issued_id=issued_id, configuration_ids=dumps(wanted),
-        code_enc=ctx.box.encrypt_text(code, aad=f"offer:{offer_id}"),
+        code_enc=ctx.box.encrypt_text(code, aad=offer_aad(offer_id)),
         tx_code_hash=tx_code_hash(code, tx), created_at=now, expires_at=expires,
     ))
     ctx.once.issue(PREAUTH_NS, code, ttl=ctx.settings.offer_ttl, conn=conn, data={
@@ -162,7 +168,7 @@ def offer_document(ctx: IssuerContext, tenant: Tenant, offer_id: str) -> dict[st
     if row is None or row.expires_at <= ctx.now():
         raise HttpProblem(404, "offer.not_found", "offer not found or expired",
                           detail_nl="aanbod niet gevonden of verlopen")
-    code = ctx.box.decrypt_text(row.code_enc, aad=f"offer:{offer_id}")
+    code = ctx.box.decrypt_text(row.code_enc, aad=offer_aad(offer_id))
     offer = CredentialOffer(
         ctx.tenant_base(tenant.slug), tuple(json.loads(row.configuration_ids)), code,
         TxCode("numeric", ctx.settings.tx_code_length,

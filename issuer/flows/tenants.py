@@ -33,6 +33,7 @@ __all__ = [
     "rotate_key",
     "signer_for",
     "tenant_by_slug",
+    "tenant_key_aad",
 ]
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -82,11 +83,16 @@ def _row_to_tenant(ctx: IssuerContext, conn: Any, row: Any) -> Tenant:
     )
 
 
+def tenant_key_aad(tenant_id: str, fragment: str) -> str:
+    """Associated data binding an encrypted tenant private key to its tenant and key."""
+    return f"tenant-key:{tenant_id}:{fragment}"
+
+
 def _add_key(ctx: IssuerContext, conn: Any, tenant_id: str, purpose: str) -> None:
     key = generate(PURPOSE_ALG[purpose])
     key_id = new_id()
     fragment = f"{purpose}-{key.public_key.thumbprint()[:16]}"
-    aad = f"tenant-key:{tenant_id}:{fragment}"
+    aad = tenant_key_aad(tenant_id, fragment)
     conn.execute(
         insert(models.tenant_keys).values(
             id=key_id, tenant_id=tenant_id, purpose=purpose, alg=key.alg, fragment=fragment,
@@ -198,7 +204,7 @@ def signer_for(ctx: IssuerContext, tenant: Tenant, purpose: str) -> PrivateKey:
     if row is None:
         raise ConfigurationError("tenant.no_key", "tenant has no active key",
                                  message_nl="instelling heeft geen actieve sleutel")
-    aad = f"tenant-key:{tenant.id}:{row.fragment}"
+    aad = tenant_key_aad(tenant.id, row.fragment)
     key = private_key_from_jwk(json.loads(ctx.box.decrypt_text(row.private_enc, aad=aad)))
     if tenant.did_method == "key":
         from rotonde.did.key import did_key_from_public_key

@@ -8,7 +8,7 @@ Quick start for a service (see ``issuer/app.py`` for a full example)::
     from dataclasses import dataclass
     from rotonde.web import (
         Database, HttpProblem, OAuthError, OneTimeStore, SecretBox, ServiceSettings,
-        base_app, load_kek, migrate, settings_from_env,
+        base_app, load_secret_box, migrate, settings_from_env,
     )
 
     @dataclass(frozen=True, kw_only=True)
@@ -20,7 +20,7 @@ Quick start for a service (see ``issuer/app.py`` for a full example)::
     settings.ensure_data_dir()                      # clear error if not writable
     db = Database(settings.effective_database_url, schema=settings.db_schema)
     migrate(db, Path(__file__).parent / "migrations")  # Alembic, refuses a newer schema
-    box = SecretBox(load_kek("ROTONDE_WALLET_", dev=settings.dev, data_dir=settings.data_dir))
+    box = load_secret_box("ROTONDE_WALLET_", dev=settings.dev, data_dir=settings.data_dir)
     nonces = OneTimeStore(db)                        # single-use values across workers
     app = base_app(settings, title="Rotonde wallet")  # problem+json, CSP, body cap, no-store
 
@@ -37,7 +37,9 @@ Pieces:
 * :mod:`rotonde.web.security` — security headers (CSP without inline script, frame-ancestors
   'none', nosniff, Referrer-Policy, HSTS, ``Cache-Control: no-store`` unless a route sets its
   own) and the body-size cap (413 before parsing).
-* :mod:`rotonde.web.crypto` — :class:`SecretBox` (AES-256-GCM) and :func:`load_kek`.
+* :mod:`rotonde.web.crypto` — :class:`SecretBox` (AES-256-GCM, with previous KEKs for
+  rotation), :func:`load_kek`, :func:`load_secret_box`.
+* :mod:`rotonde.web.rekey` — :func:`rekey`: re-seal stored secrets under a new KEK.
 * :mod:`rotonde.web.replay` — :class:`OneTimeStore`: issue / consume / remember single-use
   values; add its table to your migrations with ``rotonde.web.replay.create_table(op)``.
 """
@@ -45,7 +47,7 @@ Pieces:
 from __future__ import annotations
 
 from rotonde.web.app import base_app
-from rotonde.web.crypto import SecretBox, load_kek
+from rotonde.web.crypto import SecretBox, load_kek, load_secret_box
 from rotonde.web.db import Database, create_engine_for, migrate, run_env
 from rotonde.web.handlers import install_problem_handlers
 from rotonde.web.problem import (
@@ -76,6 +78,7 @@ __all__ = [
     "env_flag",
     "install_problem_handlers",
     "load_kek",
+    "load_secret_box",
     "migrate",
     "oauth_response",
     "problem_response",

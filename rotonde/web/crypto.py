@@ -19,7 +19,7 @@ import hashlib
 import logging
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -28,25 +28,35 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from rotonde.encoding import b64url_decode, b64url_encode
 from rotonde.errors import ConfigurationError, ParseError, RotondeError
 
-__all__ = ["SecretBox", "load_kek"]
+__all__ = ["SecretBox", "load_kek", "load_previous_keks", "load_secret_box"]
 
 log = logging.getLogger("rotonde.web")
 
 _MAGIC = b"RK1"
 
 
-class SecretBox:
-    """Encrypt/decrypt small secrets with AES-256-GCM under one KEK."""
+def _cipher(kek: bytes) -> tuple[bytes, AESGCM]:
+    if len(kek) != 32:
+        raise ConfigurationError(
+            "config.kek_length",
+            "the key-encryption key must be 32 bytes",
+            message_nl="de sleutel-versleutelsleutel moet 32 bytes zijn",
+        )
+    return hashlib.sha256(kek).digest()[:8], AESGCM(kek)
 
-    def __init__(self, kek: bytes) -> None:
-        if len(kek) != 32:
-            raise ConfigurationError(
-                "config.kek_length",
-                "the key-encryption key must be 32 bytes",
-                message_nl="de sleutel-versleutelsleutel moet 32 bytes zijn",
-            )
-        self._aead = AESGCM(kek)
-        self.key_id = hashlib.sha256(kek).digest()[:8]
+
+class SecretBox:
+    """Encrypt/decrypt small secrets with AES-256-GCM under one KEK.
+
+    ``previous`` KEKs (from ``<PREFIX>KEK_PREVIOUS``) still decrypt what was sealed under them,
+    so a KEK can be replaced without downtime; new secrets are always sealed under ``kek``,
+    and :func:`rotonde.web.rekey.rekey` re-seals the old ones so the previous KEK can go.
+    """
+
+    def __init__(self, kek: bytes, previous: Iterable[bytes] = ()) -> None:
+        self.key_id, self._aead = _cipher(kek)
+        self._keyring = dict(_cipher(old) for old in previous)
+        self._keyring[self.key_id] = self._aead
 
     def encrypt(self, plaintext: bytes, *, aad: bytes = b"") -> bytes:
         nonce = secrets.token_bytes(12)
@@ -59,7 +69,8 @@ class SecretBox:
                 "stored secret is not a Rotonde ciphertext",
                 message_nl="opgeslagen geheim is geen Rotonde-versleuteling",
             )
-        if blob[3:11] != self.key_id:
+        aead = self._keyring.get(blob[3:11])
+        if aead is None:
             raise ConfigurationError(
                 "secret.wrong_kek",
                 "stored secret was encrypted under a different key-encryption key",
@@ -67,7 +78,7 @@ class SecretBox:
                 "versleuteld",
             )
         try:
-            return self._aead.decrypt(blob[11:23], blob[23:], aad)
+            return aead.decrypt(blob[11:23], blob[23:], aad)
         except InvalidTag:
             raise RotondeError(
                 "secret.tampered",
@@ -81,6 +92,15 @@ class SecretBox:
 
     def decrypt_text(self, token: str, *, aad: str = "") -> str:
         return self.decrypt(b64url_decode(token, what="stored secret"), aad=aad.encode()).decode()
+
+    def is_current(self, token: str) -> bool:
+        """Is this :meth:`encrypt_text` output sealed under the current KEK?"""
+        blob = b64url_decode(token, what="stored secret")
+        return blob[:3] == _MAGIC and blob[3:11] == self.key_id
+
+    def reseal_text(self, token: str, *, aad: str = "") -> str:
+        """Decrypt (under any known KEK) and encrypt again under the current one."""
+        return self.encrypt_text(self.decrypt_text(token, aad=aad), aad=aad)
 
 
 def _decode_kek(value: str, source: str) -> bytes:
@@ -154,3 +174,35 @@ def load_kek(
         prefix,
     )
     return kek
+
+
+def load_previous_keks(prefix: str, environ: Mapping[str, str] | None = None) -> tuple[bytes, ...]:
+    """Retired KEKs that may still decrypt: ``<PREFIX>KEK_PREVIOUS`` (comma-separated) and
+    the lines of the file named by ``<PREFIX>KEK_PREVIOUS_FILE``, each 32 bytes base64url."""
+    env = os.environ if environ is None else environ
+    values = [v for v in env.get(prefix + "KEK_PREVIOUS", "").split(",") if v.strip()]
+    file_name = env.get(prefix + "KEK_PREVIOUS_FILE")
+    if file_name:
+        try:
+            text = Path(file_name).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigurationError(
+                "config.kek_file_unreadable",
+                f"cannot read the file named by {prefix}KEK_PREVIOUS_FILE: {exc}",
+                message_nl=f"kan het bestand uit {prefix}KEK_PREVIOUS_FILE niet lezen: {exc}",
+            ) from None
+        values.extend(line for line in text.splitlines() if line.strip())
+    return tuple(_decode_kek(v, prefix + "KEK_PREVIOUS") for v in values)
+
+
+def load_secret_box(
+    prefix: str,
+    *,
+    dev: bool,
+    data_dir: Path,
+    environ: Mapping[str, str] | None = None,
+    explicit: str = "",
+) -> SecretBox:
+    """The service's :class:`SecretBox`: :func:`load_kek` plus :func:`load_previous_keks`."""
+    kek = load_kek(prefix, dev=dev, data_dir=data_dir, environ=environ, explicit=explicit)
+    return SecretBox(kek, load_previous_keks(prefix, environ))

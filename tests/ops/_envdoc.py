@@ -107,9 +107,10 @@ def rows(service: str) -> list[tuple[str, str, str]]:
 
 
 def extra_variables(service: str) -> tuple[str, ...]:
-    """Variables read outside the settings dataclass (rotonde.web.crypto.load_kek)."""
+    """Variables read outside the settings dataclass (rotonde.web.crypto.load_secret_box)."""
     prefix = _settings()[service][1]
-    return (prefix + "KEK", prefix + "KEK_FILE")
+    return tuple(prefix + name for name in
+                 ("KEK", "KEK_FILE", "KEK_PREVIOUS", "KEK_PREVIOUS_FILE"))
 
 
 def table(service: str) -> str:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ROOT", "free_port", "rotonde", "serving"]
+__all__ = ["ROOT", "free_port", "rotonde", "rotonde_fails", "serving"]
 
 from tests.servers import free_port, spawned
 
@@ -31,6 +31,14 @@ def rotonde(*args: str, env: dict[str, str]) -> Any:
                           text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout) if done.stdout.strip() else None
+
+
+def rotonde_fails(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run ``rotonde ARGS`` expecting failure; the finished process (exit status not 0)."""
+    done = subprocess.run([*ROTONDE, *args], cwd=ROOT, env=_env(env), capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode != 0, done.stdout[-3000:]
+    return done
 
 
 def serving(service: str, port: int, env: dict[str, str]) -> Any:

@@ -1,0 +1,31 @@
+"""The verifier's sealed columns, for KEK rotation (:mod:`rotonde.web.rekey`)."""
+
+from __future__ import annotations
+
+from rotonde.web import Database, migrate
+from rotonde.web.rekey import SealedColumn, rekey
+from verifier.app import HERE, VERSION_TABLE, secret_box
+from verifier.models import SigningKey, VerificationSession
+from verifier.settings import VerifierSettings
+
+__all__ = ["SEALED", "rekey_verifier"]
+
+_SESSIONS = VerificationSession.__table__
+
+#: The request-signing key, and per session the stored presentation and response-encryption key.
+SEALED = (
+    SealedColumn(SigningKey.__table__, "private_jwk", lambda row: row["kid"]),
+    SealedColumn(_SESSIONS, "raw", lambda row: row["id"]),
+    SealedColumn(_SESSIONS, "enc_key", lambda row: row["enc_kid"]),
+)
+
+
+def rekey_verifier(settings: VerifierSettings) -> dict[str, int]:
+    """Re-seal every verifier secret not under the current KEK; counts per column."""
+    settings = settings.validate()
+    db = Database(settings.effective_database_url, schema=settings.db_schema)
+    try:
+        migrate(db, HERE / "migrations", version_table=VERSION_TABLE)
+        return rekey(db, secret_box(settings), SEALED)
+    finally:
+        db.dispose()

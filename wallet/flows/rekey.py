@@ -1,0 +1,30 @@
+"""The wallet's sealed columns, for KEK rotation (:mod:`rotonde.web.rekey`).
+
+Only the accounts' data keys are sealed under the server KEK (envelope encryption,
+:mod:`wallet.vault`); everything personal is sealed under those data keys, so re-sealing the
+data keys is the whole rotation.
+"""
+
+from __future__ import annotations
+
+from rotonde.web import Database, migrate
+from rotonde.web.rekey import SealedColumn, rekey
+from wallet.app import HERE, secret_box
+from wallet.models import Account
+from wallet.settings import WalletSettings
+from wallet.vault import account_aad
+
+__all__ = ["SEALED", "rekey_wallet"]
+
+SEALED = (SealedColumn(Account.__table__, "data_key", lambda row: account_aad(row["id"])),)
+
+
+def rekey_wallet(settings: WalletSettings) -> dict[str, int]:
+    """Re-seal every data key not under the current KEK; counts per column."""
+    settings = settings.validate()
+    db = Database(settings.effective_database_url, schema=settings.db_schema)
+    try:
+        migrate(db, HERE / "migrations")
+        return rekey(db, secret_box(settings), SEALED)
+    finally:
+        db.dispose()

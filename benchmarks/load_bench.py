@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import sys
 import tempfile
 import threading
@@ -58,16 +57,14 @@ def serve(factory: str, port: int, workers: int) -> None:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from rotonde.web.serving import listening_socket
+
     config = uvicorn.Config(factory, factory=True, host="127.0.0.1",
                             port=port, workers=workers, log_level="warning", access_log=False)
     if workers == 1:
         uvicorn.Server(config).run()
         return
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", port))
-    sock.set_inheritable(True)
-    Multiprocess(config, sockets=[sock]).run()
+    Multiprocess(config, sockets=[listening_socket("127.0.0.1", port)]).run()
 
 
 # --- measurement ---

@@ -1,6 +1,6 @@
 """``rotonde issuer ...``: run and operate the issuer.
 
-* ``rotonde issuer serve [--host H] [--port P] [--data-dir DIR] [--dev]``
+* ``rotonde issuer serve [--host H] [--port P] [--workers N] [--data-dir DIR] [--dev]``
 * ``rotonde issuer tenant add --slug S --name-nl N --name-en N [--brin ..] [--did-method key]``
 * ``rotonde issuer tenant rotate-key --tenant S --purpose di|jose``
 * ``rotonde issuer rekey`` (re-seal secrets under a new KEK; docs/deployment.md §6.1)
@@ -62,20 +62,19 @@ def _check_port(host: str, port: int) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from issuer.app import create_app
+    from issuer.settings import ENV_PREFIX
+    from rotonde.web.serving import serve
 
     overrides: dict[str, Any] = {"host": args.host, "port": args.port}
     settings = _settings(args, **overrides)
     if args.public_url is None and settings.public_url == "http://127.0.0.1:8001":
         settings = settings.replace(public_url=f"http://{settings.host}:{settings.port}")
     _check_port(settings.host, settings.port)
-    app = create_app(settings)
     sys.stderr.write(f"rotonde issuer listening on http://{settings.host}:{settings.port} "
-                     f"(public URL {settings.public_url})\n")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
-                proxy_headers=True, server_header=False)
+                     f"(public URL {settings.public_url}, {args.workers} worker(s))\n")
+    serve(create_app, settings, factory="issuer.app:app_from_env", prefix=ENV_PREFIX,
+          workers=args.workers, log_level="info", proxy_headers=True, server_header=False)
     return 0
 
 
@@ -177,6 +176,8 @@ def register(sub: Any) -> None:
     _common(serve)
     serve.add_argument("--host", default=None, help="interface (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8001)")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="worker processes sharing the port (default 1)")
     serve.set_defaults(handler=_wrap(_serve))
 
     rekey = isub.add_parser(

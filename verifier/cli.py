@@ -16,10 +16,9 @@ __all__ = ["register"]
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
+    from rotonde.web.serving import serve
     from verifier.app import create_app
-    from verifier.settings import load_settings
+    from verifier.settings import ENV_PREFIX, load_settings
 
     overrides: dict[str, Any] = {
         "host": args.host, "port": args.port, "data_dir": args.data_dir,
@@ -30,9 +29,10 @@ def _serve(args: argparse.Namespace) -> int:
     if args.port is not None and args.public_url is None and args.dev:
         overrides["public_url"] = f"http://{args.host or '127.0.0.1'}:{args.port}"
     settings = load_settings(**overrides)
-    app = create_app(settings)
-    sys.stderr.write(f"rotonde verifier on {settings.base_url} (did {settings.client_id_did})\n")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    sys.stderr.write(f"rotonde verifier on {settings.base_url} (did {settings.client_id_did}, "
+                     f"{args.workers} worker(s))\n")
+    serve(create_app, settings, factory="verifier.app:app_from_env", prefix=ENV_PREFIX,
+          workers=args.workers, log_level="info")
     return 0
 
 
@@ -58,6 +58,8 @@ def register(sub: Any) -> None:
     serve = vsub.add_parser("serve", help="run the verifier web service")
     serve.add_argument("--host", default=None, help="interface to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8003)")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="worker processes sharing the port (default 1)")
     serve.add_argument("--data-dir", type=Path, default=None, help="SQLite database and dev secrets")
     serve.add_argument("--dev", action="store_true", help="development mode (http, loopback)")
     serve.add_argument("--trust-list", default=None, metavar="FILE_OR_URL",

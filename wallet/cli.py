@@ -1,4 +1,4 @@
-"""``rotonde wallet serve [--host] [--port 8002] [--data-dir] [--dev]`` and ``rotonde wallet
+"""``rotonde wallet serve [--host] [--port 8002] [--workers N] [--data-dir] [--dev]`` and ``rotonde wallet
 rekey [--data-dir] [--dev]`` (re-seal stored secrets under a new KEK; docs/deployment.md §6.1)."""
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ def register(sub: Any) -> None:
     serve = wsub.add_parser("serve", help="run the wallet web app")
     serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8002)")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="worker processes sharing the port (default 1)")
     serve.add_argument("--data-dir", type=Path, default=None,
                        help="directory for the SQLite database and development secrets")
     serve.add_argument("--public-url", default=None, help="externally visible base URL")
@@ -45,17 +47,16 @@ def _rekey(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
+    from rotonde.web.serving import serve
     from wallet.app import create_app
-    from wallet.settings import load_settings
+    from wallet.settings import ENV_PREFIX, load_settings
 
     overrides: dict[str, Any] = {"host": args.host, "port": args.port, "data_dir": args.data_dir,
                                  "public_url": args.public_url, "dev": args.dev}
     if args.port and not args.public_url and args.dev:
         overrides["public_url"] = f"http://{args.host or '127.0.0.1'}:{args.port}"
     settings = load_settings(**overrides)
-    app = create_app(settings)
     # Proxy headers are trusted from FORWARDED_ALLOW_IPS (uvicorn's variable; default 127.0.0.1).
-    uvicorn.run(app, host=settings.host, port=settings.port, proxy_headers=True)
+    serve(create_app, settings, factory="wallet.app:app_from_env", prefix=ENV_PREFIX,
+          workers=args.workers, proxy_headers=True)
     return 0

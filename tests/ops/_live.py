@@ -41,8 +41,9 @@ def rotonde_fails(*args: str, env: dict[str, str]) -> subprocess.CompletedProces
     return done
 
 
-def serving(service: str, port: int, env: dict[str, str]) -> Any:
-    """``rotonde <service> serve --port PORT``; yields the base URL once /healthz answers,
-    stops the server (SIGTERM, then SIGKILL of its own process group) afterwards."""
-    return spawned([*ROTONDE, service, "serve", "--port", str(port)],
-                   f"http://127.0.0.1:{port}", env=_env(env), cwd=ROOT, name=service)
+def serving(service: str, port: int, env: dict[str, str], *args: str) -> Any:
+    """``rotonde <service> serve --port PORT [ARGS]``; yields the base URL once /healthz
+    answers, stops the server (SIGTERM, then SIGKILL of its own process group) afterwards."""
+    return spawned([*ROTONDE, service, "serve", "--port", str(port), *args],
+                   f"http://127.0.0.1:{port}", env=_env(env), cwd=ROOT, name=service,
+                   timeout=120.0)

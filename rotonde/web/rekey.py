@@ -25,7 +25,10 @@ from sqlalchemy import Connection, Table, and_, select, update
 from rotonde.web.crypto import SecretBox
 from rotonde.web.db import Database
 
-__all__ = ["SealedColumn", "rekey"]
+__all__ = ["BATCH", "SealedColumn", "rekey"]
+
+#: Rows read at a time (a table of learner records may be large).
+BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -60,15 +63,21 @@ def rekey(
         for sealed in columns:
             table, column = sealed.table, sealed.table.c[sealed.column]
             keys = list(table.primary_key.columns)
-            done = 0
-            for row in conn.execute(select(table).where(column.is_not(None))).mappings():
-                value = row[sealed.column]
-                if box.is_current(value):
-                    continue
-                new = box.reseal_text(value, aad=sealed.aad(row))
-                match = and_(*(k == row[k.name] for k in keys))
-                conn.execute(update(table).where(match).values({sealed.column: new}))
-                done += 1
+            query = select(table).where(column.is_not(None)).order_by(*keys).limit(BATCH)
+            done = offset = 0
+            while True:  # in batches: updates keep keys and order, so offsets stay valid
+                rows = conn.execute(query.offset(offset)).mappings().all()
+                for row in rows:
+                    value = row[sealed.column]
+                    if box.is_current(value):
+                        continue
+                    new = box.reseal_text(value, aad=sealed.aad(row))
+                    match = and_(*(k == row[k.name] for k in keys))
+                    conn.execute(update(table).where(match).values({sealed.column: new}))
+                    done += 1
+                if len(rows) < BATCH:
+                    break
+                offset += BATCH
             counts[sealed.name] = done
         if record is not None:
             record(conn, counts)

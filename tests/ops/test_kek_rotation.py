@@ -112,22 +112,24 @@ def test_wallet_kek_rotation(tmp_path: Path, database: dict[str, str],
     db = Database(settings.effective_database_url, schema=settings.db_schema)
     try:
         with db.session() as s:
-            account = create_account(s, SecretBox(_raw(old)), FixedClock(1.8e9), "ada",
-                                     "correct horse battery")
+            accounts = [create_account(s, SecretBox(_raw(old)), FixedClock(1.8e9), name,
+                                       "correct horse battery") for name in ("ada", "bo", "cy")]
         rotated = settings.replace(kek=new)
         with pytest.raises(ConfigurationError) as wrong:
             rekey_wallet(rotated)
         assert wrong.value.code == "secret.wrong_kek"
 
         monkeypatch.setenv("ROTONDE_WALLET_KEK_PREVIOUS", old)
-        assert rekey_wallet(rotated) == {"accounts.data_key": 1}
+        monkeypatch.setattr("rotonde.web.rekey.BATCH", 2)  # more rows than one batch
+        assert rekey_wallet(rotated) == {"accounts.data_key": 3}
         assert rekey_wallet(rotated) == {"accounts.data_key": 0}
         monkeypatch.delenv("ROTONDE_WALLET_KEK_PREVIOUS")
 
         box = SecretBox(_raw(new))
-        assert _all_current(db, box, SEALED) == 1
-        with db.session() as s:  # the data key opens, and with it the holder keys
-            assert len(all_holder_keys(s, vault_for(s, box, account))) == 2
+        assert _all_current(db, box, SEALED) == 3
+        with db.session() as s:  # the data keys open, and with them the holder keys
+            for account in accounts:
+                assert len(all_holder_keys(s, vault_for(s, box, account))) == 2
     finally:
         db.dispose()
 

@@ -113,7 +113,7 @@ def test_wallet_kek_rotation(tmp_path: Path, database: dict[str, str],
     try:
         with db.session() as s:
             accounts = [create_account(s, SecretBox(_raw(old)), FixedClock(1.8e9), name,
-                                       "correct horse battery") for name in ("ada", "bo", "cy")]
+                                       "correct horse battery") for name in ("ada", "bram", "cees")]
         rotated = settings.replace(kek=new)
         with pytest.raises(ConfigurationError) as wrong:
             rekey_wallet(rotated)

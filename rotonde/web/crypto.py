@@ -117,6 +117,21 @@ def _decode_kek(value: str, source: str) -> bytes:
     return raw
 
 
+def _secret_file(env: Mapping[str, str], variable: str) -> str | None:
+    """The text of the file named by ``variable``; ``None`` when the variable is unset."""
+    file_name = env.get(variable)
+    if not file_name:
+        return None
+    try:
+        return Path(file_name).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigurationError(
+            "config.kek_file_unreadable",
+            f"cannot read the KEK file named by {variable}: {exc}",
+            message_nl=f"kan het KEK-bestand uit {variable} niet lezen: {exc}",
+        ) from None
+
+
 def load_kek(
     prefix: str,
     *,
@@ -132,16 +147,8 @@ def load_kek(
     env = os.environ if environ is None else environ
     if env.get(prefix + "KEK"):
         return _decode_kek(env[prefix + "KEK"], prefix + "KEK")
-    file_name = env.get(prefix + "KEK_FILE")
-    if file_name:
-        try:
-            text = Path(file_name).read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigurationError(
-                "config.kek_file_unreadable",
-                f"cannot read the KEK file named by {prefix}KEK_FILE: {exc}",
-                message_nl=f"kan het KEK-bestand uit {prefix}KEK_FILE niet lezen: {exc}",
-            ) from None
+    text = _secret_file(env, prefix + "KEK_FILE")
+    if text is not None:
         return _decode_kek(text, prefix + "KEK_FILE")
     if not dev:
         raise ConfigurationError(
@@ -181,16 +188,8 @@ def load_previous_keks(prefix: str, environ: Mapping[str, str] | None = None) ->
     the lines of the file named by ``<PREFIX>KEK_PREVIOUS_FILE``, each 32 bytes base64url."""
     env = os.environ if environ is None else environ
     values = [v for v in env.get(prefix + "KEK_PREVIOUS", "").split(",") if v.strip()]
-    file_name = env.get(prefix + "KEK_PREVIOUS_FILE")
-    if file_name:
-        try:
-            text = Path(file_name).read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigurationError(
-                "config.kek_file_unreadable",
-                f"cannot read the file named by {prefix}KEK_PREVIOUS_FILE: {exc}",
-                message_nl=f"kan het bestand uit {prefix}KEK_PREVIOUS_FILE niet lezen: {exc}",
-            ) from None
+    text = _secret_file(env, prefix + "KEK_PREVIOUS_FILE")
+    if text is not None:
         values.extend(line for line in text.splitlines() if line.strip())
     return tuple(_decode_kek(v, prefix + "KEK_PREVIOUS") for v in values)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from rotonde.clock import Clock, SystemClock
@@ -92,12 +92,19 @@ def create_app(
     app.state.verifier = ctx
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from verifier.routes import api, oid4vp, pages, vcapi
+    from verifier.routes import api, auth, oid4vp, pages, vcapi
 
-    for module in (oid4vp, api, vcapi, pages):
+    for module in (oid4vp, api, vcapi, auth, pages):
         app.include_router(module.router)
 
-    from verifier.routes._web import PageError, render_error, wants_html
+    from verifier.routes._web import LoginRequired, PageError, render_error, wants_html
+
+    @app.exception_handler(LoginRequired)
+    async def on_login_required(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, LoginRequired)
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(exc.next_url, safe='/')}", status_code=303)
 
     @app.exception_handler(PageError)
     async def on_page_error(request: Request, exc: Exception) -> Response:

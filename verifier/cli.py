@@ -1,5 +1,6 @@
 """``rotonde verifier serve``: run the verifier service with uvicorn; ``rotonde verifier
-rekey``: re-seal its stored secrets under a new KEK (docs/deployment.md §6.1).
+rekey``: re-seal its stored secrets under a new KEK (docs/deployment.md §6.1); ``rotonde
+verifier staff add|remove --name N``: staff accounts for the employer pages.
 
 Settings come from ``ROTONDE_VERIFIER_*`` environment variables (see
 :mod:`verifier.settings`); flags override them. SQLite in the data directory by default,
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 __all__ = ["register"]
@@ -48,9 +50,71 @@ def _rekey(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any) -> None:
-    from pathlib import Path
+def _staff_context(args: argparse.Namespace) -> Any:
+    """Database and clock of the configured verifier (migrated), for the staff commands."""
+    from rotonde.clock import SystemClock
+    from rotonde.web import Database, migrate
+    from verifier.app import HERE, VERSION_TABLE
+    from verifier.settings import load_settings
 
+    overrides: dict[str, Any] = {"data_dir": args.data_dir}
+    if args.dev:
+        overrides["dev"] = True
+    settings = load_settings(**overrides)
+    if not settings.database_url:
+        settings.ensure_data_dir()
+    db = Database(settings.effective_database_url, schema=settings.db_schema)
+    migrate(db, HERE / "migrations", version_table=VERSION_TABLE)
+    return db, SystemClock()
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    """The new password: from ``--password-file`` (``-`` for standard input) or a prompt."""
+    if args.password_file == "-":
+        return sys.stdin.readline().rstrip("\n")
+    if args.password_file:
+        return Path(args.password_file).read_text(encoding="utf-8").rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        from rotonde.errors import ValidationError
+
+        raise ValidationError("account.password_mismatch", "the passwords differ",
+                              message_nl="de wachtwoorden verschillen")
+    return first
+
+
+def _staff_add(args: argparse.Namespace) -> int:
+    from rotonde.cli._io import print_json
+    from verifier.flows.staff import add_staff
+
+    password = _read_password(args)
+    db, clock = _staff_context(args)
+    try:
+        with db.session() as s:
+            add_staff(s, clock, args.name, password)
+    finally:
+        db.dispose()
+    print_json({"staff": args.name.strip().lower(), "added": True})
+    return 0
+
+
+def _staff_remove(args: argparse.Namespace) -> int:
+    from rotonde.cli._io import print_json
+    from verifier.flows.staff import remove_staff
+
+    db, _ = _staff_context(args)
+    try:
+        with db.session() as s:
+            remove_staff(s, args.name)
+    finally:
+        db.dispose()
+    print_json({"staff": args.name.strip().lower(), "removed": True})
+    return 0
+
+
+def register(sub: Any) -> None:
     from rotonde.cli._io import guarded
 
     parser = sub.add_parser("verifier", help="the verifier service")
@@ -71,3 +135,17 @@ def register(sub: Any) -> None:
     rekey.add_argument("--data-dir", type=Path, default=None, help="SQLite database and dev secrets")
     rekey.add_argument("--dev", action="store_true", help="development mode (KEK in the data dir)")
     rekey.set_defaults(handler=guarded(_rekey))
+
+    staff = vsub.add_parser("staff", help="staff accounts for the employer pages")
+    ssub = staff.add_subparsers(dest="staff_command", metavar="COMMAND")
+    staff.set_defaults(handler=lambda _args: (staff.print_help(sys.stderr), 2)[1])
+    add = ssub.add_parser("add", help="add a staff account (password prompted or from a file)")
+    remove = ssub.add_parser("remove", help="remove a staff account and end its sessions")
+    for p in (add, remove):
+        p.add_argument("--name", required=True, help="sign-in name (3-64 letters, digits, .-_@)")
+        p.add_argument("--data-dir", type=Path, default=None, help="SQLite database")
+        p.add_argument("--dev", action="store_true", help="development mode")
+    add.add_argument("--password-file", default=None, metavar="FILE",
+                     help="read the password from FILE ('-': standard input)")
+    add.set_defaults(handler=guarded(_staff_add))
+    remove.set_defaults(handler=guarded(_staff_remove))

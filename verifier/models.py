@@ -3,10 +3,12 @@ worker can serve the request object, accept the wallet's response and show the r
 
 from __future__ import annotations
 
-from sqlalchemy import Float, Integer, String, Text
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "SigningKey", "VerificationSession"]
+__all__ = [
+    "Base", "SigningKey", "StaffLoginFailure", "StaffMember", "StaffSession", "VerificationSession",
+]
 
 
 class Base(DeclarativeBase):
@@ -51,3 +53,38 @@ class SigningKey(Base):
     alg: Mapped[str] = mapped_column(String(16), nullable=False)
     private_jwk: Mapped[str] = mapped_column(Text, nullable=False)
     created_at: Mapped[float] = mapped_column(Float, nullable=False)
+
+
+class StaffMember(Base):
+    """An employer's staff account for the verifier's pages (argon2id password hash)."""
+
+    __tablename__ = "verifier_staff"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(256), nullable=False)
+    created_at: Mapped[float] = mapped_column(Float, nullable=False)
+
+
+class StaffSession(Base):
+    """A signed-in staff member: keyed by SHA-256 of the cookie token, with its CSRF token."""
+
+    __tablename__ = "verifier_staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("verifier_staff.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[float] = mapped_column(Float, nullable=False)
+    expires_at: Mapped[float] = mapped_column(Float, nullable=False)
+
+
+class StaffLoginFailure(Base):
+    """A failed sign-in, per name and per client address (throttling)."""
+
+    __tablename__ = "verifier_login_failures"
+    __table_args__ = (Index("ix_verifier_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(128), nullable=False)
+    at: Mapped[float] = mapped_column(Float, nullable=False)

@@ -55,6 +55,15 @@ class VerifierSettings(ServiceSettings):
     #: Directory of requirement profiles (JSON) offered on the ask page; default: the
     #: repository's ``examples/requirements`` when present.
     profiles_dir: Path | None = None
+    #: Employer pages need a staff sign-in (accounts: ``rotonde verifier staff add``); default:
+    #: on outside development mode.
+    staff_login: bool | None = None
+    #: Lifetime of a staff session in seconds.
+    session_ttl: int = 8 * 3600
+    #: Failed sign-ins per name and per client address within ``login_window`` seconds before
+    #: further attempts are refused.
+    login_max_failures: int = 5
+    login_window: int = 900
 
     def validate(self) -> VerifierSettings:
         super().validate()
@@ -80,10 +89,25 @@ class VerifierSettings(ServiceSettings):
             if len(key) < 16:
                 raise _bad("api_keys", "API keys must have at least 16 characters",
                            "API-sleutels moeten minstens 16 tekens hebben")
+        if not 300 <= self.session_ttl <= 7 * 24 * 3600 or self.login_max_failures < 1 \
+                or self.login_window < 60:
+            raise _bad("session_ttl", "session_ttl must be 5 minutes to 7 days, login_max_failures"
+                       " at least 1 and login_window at least 60 seconds",
+                       "session_ttl moet 5 minuten tot 7 dagen zijn, login_max_failures minstens 1"
+                       " en login_window minstens 60 seconden")
         if self.trust_anchor_key and not self.trust_list:
             raise _bad("trust_anchor_key", "trust_anchor_key needs a trust_list",
                        "trust_anchor_key vereist een trust_list")
         return self
+
+    @property
+    def require_staff(self) -> bool:
+        """Do the employer pages need a signed-in staff member?"""
+        return self.staff_login if self.staff_login is not None else not self.dev
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
 
     @property
     def client_id_did(self) -> str:

@@ -5,7 +5,7 @@
   B's share, continue B's pending receive, present B's credential in A's own consent form,
   export — and never sees or touches B's data.
 * Verifier: a result is readable through the API only with the API key that created it, and
-  otherwise only by its unguessable id (capability URL); wrong ids reveal nothing.
+  on the pages only by signed-in staff (outside development mode); wrong ids reveal nothing.
 (Issuer tenant isolation: tests/issuer/test_issuer_isolation.py.)
 """
 
@@ -21,6 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from rotonde.encoding import b64url_encode
+from tests.verifier._support import sign_in
 from tests.wallet.wallet_helpers import PASSWORD, Learner, csrf_of, make_settings, text_of
 from tests.wallet.wallet_peers import MiniIssuer, VerifierPeer, mini_issuer, verifier_peer
 from verifier.app import create_app as verifier_app
@@ -168,10 +169,15 @@ def test_verifier_results_need_the_key_or_the_unguessable_id(tmp_path: Path) -> 
         assert other.status_code == 404
         own = client.get(f"/api/requests/{sid}", headers={"authorization": f"Bearer {KEY_1}"})
         assert own.status_code == 200 and own.json()["id"] == sid
-        # Without a key only the capability URL works; a guessed or altered id reveals nothing.
+        # The result pages are for signed-in staff only, even with the right id ...
+        for path in (f"/results/{sid}.json", f"/results/{sid}", f"/requests/{sid}/status"):
+            page = client.get(path, follow_redirects=False)
+            assert page.status_code == 303 and page.headers["location"].startswith("/login")
+        # ... and for them a guessed or altered id reveals nothing.
+        sign_in(client)
         assert client.get(f"/results/{sid}.json").status_code == 200
         for guess in (sid[:-1] + ("A" if sid[-1] != "A" else "B"), secrets.token_urlsafe(18),
                       "1", "../" + sid):
             assert client.get(f"/results/{guess}.json").status_code == 404
             assert client.get(f"/requests/{guess}/status").status_code == 404
-        CHECKS["verifier_reads"] += 13
+        CHECKS["verifier_reads"] += 16

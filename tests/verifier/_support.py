@@ -80,3 +80,32 @@ def status_token(issuer: Issuer, values: dict[int, int], *, clock: Clock | None 
 
 def status_claim(idx: int) -> dict[str, Any]:
     return {"status_list": {"idx": idx, "uri": STATUS_URI}}
+
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+def page_csrf(client: Any, path: str) -> str | None:
+    """The CSRF token in the page's forms (``None`` while the pages are open)."""
+    import re
+
+    match = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    return match.group(1) if match else None
+
+
+def sign_in(client: Any, name: str = "hr-anna", password: str = STAFF_PASSWORD) -> None:
+    """Create a staff account (if new) and sign ``client`` in through the /login form."""
+    from rotonde.errors import ValidationError
+    from verifier.flows.staff import add_staff
+
+    ctx = client.app.state.verifier
+    try:
+        with ctx.db.session() as s:
+            add_staff(s, ctx.clock, name, password)
+    except ValidationError as exc:
+        assert exc.code == "account.username_taken"
+    csrf = page_csrf(client, "/login")
+    assert csrf is not None
+    r = client.post("/login", data={"username": name, "password": password,
+                                    "csrf": csrf, "next": "/"}, follow_redirects=False)
+    assert r.status_code == 303, r.text

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from rotonde.encoding import b64url_encode
 from rotonde.errors import RotondeError
 from rotonde.sdjwt import present
+from tests.verifier._support import page_csrf, sign_in
 from verifier.flows.scan import parse_share_text
 
 
@@ -36,7 +37,9 @@ def _by_value(env: dict[str, Any]) -> str:
 
 
 def _scan(client: TestClient, **data: Any) -> dict[str, Any]:
-    r = client.post("/scan", data=data, follow_redirects=False)
+    csrf = page_csrf(client, "/scan")
+    r = client.post("/scan", data={**data, **({"csrf": csrf} if csrf else {})},
+                    follow_redirects=False)
     assert r.status_code == 303, r.text
     out = client.get(r.headers["location"] + ".json").json()
     assert out["kind"] == "share"
@@ -105,7 +108,8 @@ def test_share_by_reference_over_http(live: Any, app_factory: Any, issuer: Any, 
         assert res["verdict"] == "rejected" and _codes(res)[0].startswith("fetch.")
         # outside development mode loopback is refused by the URL policy
         prod = TestClient(app_factory(dev=False, public_url="https://verifier.example"),
-                          raise_server_exceptions=False)
+                          raise_server_exceptions=False, base_url="https://testserver")
+        sign_in(prod)  # outside development mode the pages are for signed-in staff
         res = _scan(prod, text=f"http://127.0.0.1:{port}/share/{env['share_id']}")
         assert res["verdict"] == "rejected" and _codes(res)[0].startswith("fetch.")
     finally:

@@ -24,11 +24,21 @@ from verifier.flows.images import decode_upload
 from verifier.flows.scan import scan
 from verifier.flows.sessions import SessionView, get_session, raw_presentation
 from verifier.flows.templates import TEMPLATES, compose, from_profile
-from verifier.routes._web import PageError, get_ctx, lang_of, render
+from verifier.routes._web import (
+    PageError,
+    check_csrf,
+    form_text,
+    get_ctx,
+    lang_of,
+    read_form,
+    render,
+    require_staff,
+)
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False)
+#: Every page here is for employer staff: signed in when ``settings.require_staff``.
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_staff)])
 Ctx = Annotated[VerifierContext, Depends(get_ctx)]
 
 
@@ -64,42 +74,30 @@ def _title(profile: dict[str, Any], lang: str) -> str:
     return str(profile.get("id"))
 
 
-async def _form(request: Request) -> Any:
-    try:
-        return await request.form(max_files=1, max_fields=20)
-    except Exception:  # malformed multipart/urlencoded bodies are a 400 page, never a 500
-        raise PageError(400, Problem("request.malformed", "the form could not be read",
-                                     "het formulier kon niet worden gelezen")) from None
-
-
-def _text(form: Any, name: str, limit: int = 2000) -> str:
-    value = form.get(name)
-    return value.strip()[:limit] if isinstance(value, str) else ""
-
-
 @router.post("/requests")
 async def create_request_page(request: Request, ctx: Ctx) -> Response:
-    form = await _form(request)
-    level = _text(form, "min_level")
+    form = await read_form(request)
+    check_csrf(request, form.get("csrf"))
+    level = form_text(form, "min_level")
     try:
         if level and not level.isdigit():
             raise RotondeError("request.invalid", "min_level must be a number",
                                message_nl="min_level moet een getal zijn")
-        issuers = [ln.strip() for ln in _text(form, "accepted_issuers", 20000).splitlines()
+        issuers = [ln.strip() for ln in form_text(form, "accepted_issuers", 20000).splitlines()
                    if ln.strip()]
-        profile = ctx.profiles.get(_text(form, "profile"))
+        profile = ctx.profiles.get(form_text(form, "profile"))
         if profile is not None:
             query, requirement, _ = from_profile(profile)
             title = _title(profile, lang_of(request))
         else:
             query, requirement, _ = compose(
-                template=_text(form, "template") or None,
+                template=form_text(form, "template") or None,
                 min_level=int(level) if level else None,
-                min_assurance=_text(form, "min_assurance") or None, accepted_issuers=issuers,
-                trusted_only=_text(form, "trusted_only") == "1")
-            tpl = TEMPLATES.get(_text(form, "template") or "achievement")
+                min_assurance=form_text(form, "min_assurance") or None, accepted_issuers=issuers,
+                trusted_only=form_text(form, "trusted_only") == "1")
+            tpl = TEMPLATES.get(form_text(form, "template") or "achievement")
             title = tpl.title(lang_of(request)) if tpl else "Request"
-        prefix = "redirect_uri" if (ctx.settings.dev and _text(form, "client_id_prefix")
+        prefix = "redirect_uri" if (ctx.settings.dev and form_text(form, "client_id_prefix")
                                     == "redirect_uri") else "decentralized_identifier"
         s = start_request(ctx, dcql_query=query, requirement=requirement, title=title,
                           client_id_prefix=prefix)
@@ -168,8 +166,9 @@ def scan_page(request: Request, ctx: Ctx) -> HTMLResponse:
 
 @router.post("/scan")
 async def scan_submit(request: Request, ctx: Ctx) -> Response:
-    form = await _form(request)
-    text = _text(form, "text", 256 * 1024)
+    form = await read_form(request)
+    check_csrf(request, form.get("csrf"))
+    text = form_text(form, "text", 256 * 1024)
     upload = form.get("image")
     if not text and upload is not None and not isinstance(upload, str):
         data = await upload.read(ctx.settings.max_upload_bytes + 1)
@@ -182,7 +181,7 @@ async def scan_submit(request: Request, ctx: Ctx) -> Response:
     if not text:
         raise PageError(422, Problem("share.empty", "nothing was scanned, uploaded or pasted",
                                      "er is niets gescand, geüpload of geplakt"))
-    level = _text(form, "min_level")
+    level = form_text(form, "min_level")
     requirement = {"min_level": int(level)} if level.isdigit() else None
     s = await run_in_threadpool(scan, ctx, text, requirement=requirement)
     return RedirectResponse(f"/results/{s.id}", status_code=303)

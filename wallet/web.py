@@ -9,7 +9,6 @@ double-submit token (cookie ``wallet_pre`` equals the hidden field).
 from __future__ import annotations
 
 import hmac
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from starlette.datastructures import UploadFile
 from rotonde.clock import Clock, format_datetime
 from rotonde.errors import RotondeError
 from rotonde.http import Fetcher
+from rotonde.web.accounts import pre_token as shared_pre_token
 from rotonde.web.crypto import SecretBox
 from rotonde.web.db import Database
 from rotonde.web.replay import OneTimeStore
@@ -119,11 +119,7 @@ def require_user(request: Request) -> SessionInfo:
 
 def pre_token(request: Request) -> str:
     """The double-submit token for logged-out forms (cookie set by :func:`render`)."""
-    token = getattr(request.state, "pre", None) or request.cookies.get(PRE_COOKIE)
-    if not token or len(token) > 64:
-        token = secrets.token_urlsafe(24)
-    request.state.pre = token
-    return str(token)
+    return shared_pre_token(request, PRE_COOKIE)
 
 
 def check_csrf(request: Request, submitted: str | None) -> None:
@@ -135,11 +131,6 @@ def check_csrf(request: Request, submitted: str | None) -> None:
         raise PageError(403, "error.csrf")
 
 
-def safe_next(value: str | None) -> str:
-    """Only same-site paths are allowed as a ``next`` target (no open redirects)."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return "/"
-    return value
 
 
 def redirect(url: str) -> RedirectResponse:

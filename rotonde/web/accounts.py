@@ -23,11 +23,15 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from starlette.requests import Request
 
 from rotonde.clock import Clock
 from rotonde.errors import PolicyError, ValidationError
 
-__all__ = ["AccountModels", "Accounts", "SessionInfo", "check_new", "hash_password"]
+__all__ = [
+    "AccountModels", "Accounts", "SessionInfo", "check_new", "hash_password", "pre_token",
+    "safe_next",
+]
 
 _HASHER = PasswordHasher()
 _USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-@")
@@ -80,6 +84,24 @@ def check_new(username: str, password: str) -> str:
 
 def hash_password(password: str) -> str:
     return _HASHER.hash(password)
+
+
+def pre_token(request: Request, cookie: str) -> str:
+    """The double-submit CSRF token of forms shown before sign-in: the ``cookie`` value, or a
+    fresh one (the caller sets the cookie on its response)."""
+    token = getattr(request.state, "pre", None) or request.cookies.get(cookie)
+    if not token or len(token) > 64:
+        token = secrets.token_urlsafe(24)
+    request.state.pre = token
+    return str(token)
+
+
+def safe_next(value: object) -> str:
+    """Only same-site paths are allowed as a ``next`` target (no open redirects)."""
+    if (not isinstance(value, str) or not value.startswith("/") or value.startswith("//")
+            or "\\" in value):
+        return "/"
+    return value[:2000]
 
 
 class Accounts:

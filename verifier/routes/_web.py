@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from rotonde.errors import Problem
+from rotonde.web.accounts import pre_token, safe_next
 from verifier.flows.context import VerifierContext
 from verifier.flows.staff import STAFF, SessionInfo
 from verifier.i18n import LANGS, translator
@@ -103,13 +103,6 @@ def require_staff(request: Request) -> SessionInfo | None:
     return staff
 
 
-def pre_token(request: Request) -> str:
-    """The double-submit token of the sign-in form (cookie set by :func:`render`)."""
-    token = getattr(request.state, "pre", None) or request.cookies.get(PRE_COOKIE)
-    if not token or len(token) > 64:
-        token = secrets.token_urlsafe(24)
-        request.state.pre = token
-    return str(token)
 
 
 def check_csrf(request: Request, submitted: object) -> None:
@@ -139,11 +132,6 @@ def form_text(form: Any, name: str, limit: int = 2000) -> str:
     return value.strip()[:limit] if isinstance(value, str) else ""
 
 
-def safe_next(value: object) -> str:
-    """A local path to go to after signing in (never another site)."""
-    if isinstance(value, str) and value.startswith("/") and not value.startswith(("//", "/\\")):
-        return value[:2000]
-    return "/"
 
 
 def lang_of(request: Request) -> str:
@@ -182,9 +170,10 @@ def render(request: Request, name: str, context: dict[str, Any], *,
     staff = getattr(request.state, "staff", None)
     ctx = {"request": request, "lang": lang, "t": translator(lang),
            "other_lang": "en" if lang == "nl" else "nl", "staff": staff,
-           "csrf": staff.csrf if staff is not None else pre_token(request), **context}
+           "csrf": staff.csrf if staff is not None else pre_token(request, PRE_COOKIE),
+           **context}
     resp = TEMPLATES.TemplateResponse(request, name, ctx, status_code=status, headers=headers)
-    if staff is None and getattr(request.state, "pre", None):
+    if staff is None:
         resp.set_cookie(PRE_COOKIE, str(ctx["csrf"]), httponly=True, samesite="lax",
                         secure=get_ctx(request).settings.secure_cookies, path="/")
     if request.query_params.get("lang") in LANGS:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from rotonde.errors import RotondeError
+from rotonde.web.accounts import safe_next
 from wallet.flows import accounts
 from wallet.web import (
     SESSION_COOKIE,
@@ -18,7 +19,6 @@ from wallet.web import (
     redirect,
     render,
     require_user,
-    safe_next,
     set_lang_cookie,
 )
 

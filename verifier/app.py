@@ -45,6 +45,14 @@ def secret_box(settings: VerifierSettings) -> SecretBox:
                            explicit=settings.kek)
 
 
+def open_database(settings: VerifierSettings) -> Database:
+    """The verifier's database, migrated to this code's schema (creates the data directory)."""
+    settings.ensure_data_dir()
+    db = Database(settings.effective_database_url, schema=settings.db_schema)
+    migrate(db, HERE / "migrations", version_table=VERSION_TABLE)
+    return db
+
+
 def create_app(
     settings: VerifierSettings,
     *,
@@ -57,9 +65,7 @@ def create_app(
     """Build the verifier app; ``clock``, ``fetcher``, ``resolver``, ``status_resolver`` and
     ``trust_list`` are injectable (tests)."""
     settings = settings.validate()
-    settings.ensure_data_dir()
-    db = Database(settings.effective_database_url, schema=settings.db_schema)
-    migrate(db, HERE / "migrations", version_table=VERSION_TABLE)
+    db = open_database(settings)
     clk = clock or SystemClock()
     box = secret_box(settings)
     policy = URLPolicy(allow_http=settings.dev, allow_private=settings.dev)

@@ -41,31 +41,27 @@ def _serve(args: argparse.Namespace) -> int:
 def _rekey(args: argparse.Namespace) -> int:
     from rotonde.cli._io import print_json
     from verifier.flows.rekey import rekey_verifier
-    from verifier.settings import load_settings
 
-    overrides: dict[str, Any] = {"data_dir": args.data_dir}
-    if args.dev:
-        overrides["dev"] = True
-    print_json({"rekeyed": rekey_verifier(load_settings(**overrides))})
+    print_json({"rekeyed": rekey_verifier(_settings(args))})
     return 0
 
 
 def _staff_context(args: argparse.Namespace) -> Any:
     """Database and clock of the configured verifier (migrated), for the staff commands."""
     from rotonde.clock import SystemClock
-    from rotonde.web import Database, migrate
-    from verifier.app import HERE, VERSION_TABLE
+    from verifier.app import open_database
+
+    return open_database(_settings(args)), SystemClock()
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    """Settings from the environment with ``--data-dir`` and ``--dev`` applied."""
     from verifier.settings import load_settings
 
     overrides: dict[str, Any] = {"data_dir": args.data_dir}
     if args.dev:
         overrides["dev"] = True
-    settings = load_settings(**overrides)
-    if not settings.database_url:
-        settings.ensure_data_dir()
-    db = Database(settings.effective_database_url, schema=settings.db_schema)
-    migrate(db, HERE / "migrations", version_table=VERSION_TABLE)
-    return db, SystemClock()
+    return load_settings(**overrides)
 
 
 def _read_password(args: argparse.Namespace) -> str:

@@ -53,6 +53,16 @@ def secret_box(settings: WalletSettings) -> SecretBox:
                            explicit=settings.kek)
 
 
+def open_database(settings: WalletSettings) -> Database:
+    """The wallet's database, migrated to this code's schema (creates the data directory
+    when it holds the database or the development KEK)."""
+    if not settings.database_url or settings.dev:
+        settings.ensure_data_dir()
+    db = Database(settings.effective_database_url, schema=settings.db_schema)
+    migrate(db, HERE / "migrations")
+    return db
+
+
 def create_app(
     settings: WalletSettings,
     *,
@@ -62,10 +72,7 @@ def create_app(
 ) -> FastAPI:
     """Build the wallet app. ``clock`` and ``fetcher`` are injectable for tests."""
     settings = settings.validate()
-    if not settings.database_url or settings.dev:
-        settings.ensure_data_dir()
-    db = Database(settings.effective_database_url, schema=settings.db_schema)
-    migrate(db, HERE / "migrations")
+    db = open_database(settings)
     box = secret_box(settings)
     clk = clock or SystemClock()
     policy = URLPolicy(allow_http=settings.dev, allow_private=settings.dev)

@@ -11,7 +11,6 @@ to each ``_sd`` array (§4.2.5). Salts are 128 random bits (§4.2.1, §9.3) from
 from __future__ import annotations
 
 import os
-from binascii import b2a_base64
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -117,7 +116,6 @@ def _compile(disclosable: Iterable[ClaimPath]) -> _Plan:
 
 
 _SALT_BATCH = 16
-_URLSAFE = bytes.maketrans(b"+/", b"-_")
 _NO_TREES: list[_Tree] = []  # shared and never mutated: no disclosable paths below
 
 
@@ -141,18 +139,12 @@ class _Builder:
             self._salts = [text[i:i + 24] for i in range(0, 24 * _SALT_BATCH, 24)]
         return self._salts.pop()
 
-    # _disclose pops self._salts directly (filled only for the system CSPRNG) and calls
-    # _salt() when it is empty.
-
     def _disclose(self, name: str | None, value: Any) -> str:
         """Add a Disclosure (§4.2.1/§4.2.2) and return its digest (§4.2.3). ``name`` has
         already been checked against the reserved names by :meth:`build`."""
-        salt = self._salts.pop() if self._salts else self._salt()
-        encoded = b2a_base64(disclosure_text(salt, name, value).encode(), newline=False)
-        encoded = encoded.translate(_URLSAFE, b"=")  # base64url without padding, as b64u
-        self.disclosures.append(encoded.decode())
-        digest = b2a_base64(self.hasher(encoded).digest(), newline=False)
-        return digest.translate(_URLSAFE, b"=").decode()
+        encoded = b64u(disclosure_text(self._salt(), name, value).encode())
+        self.disclosures.append(encoded)
+        return b64u(self.hasher(encoded.encode("ascii")).digest())
 
     def build(self, node: Any, trees: list[_Tree], everything: bool, top: bool = False) -> Any:
         if not trees and not everything:

@@ -18,7 +18,6 @@ import dataclasses
 import os
 import socket
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from rotonde.errors import ConfigurationError
@@ -41,9 +40,7 @@ def settings_environment(settings: ServiceSettings, prefix: str) -> dict[str, st
             text = "1" if value else "0"
         elif isinstance(value, tuple):
             text = ",".join(str(v) for v in value)
-        elif isinstance(value, Path):
-            text = str(value)
-        else:
+        else:  # str, int, Path
             text = str(value)
         out[prefix + field.name.upper()] = text
     return out

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from rotonde.web import Database, migrate
 from rotonde.web.rekey import SealedColumn, rekey
-from verifier.app import HERE, VERSION_TABLE, secret_box
+from verifier.app import open_database, secret_box
 from verifier.models import SigningKey, VerificationSession
 from verifier.settings import VerifierSettings
 
@@ -22,10 +21,8 @@ SEALED = (
 
 def rekey_verifier(settings: VerifierSettings) -> dict[str, int]:
     """Re-seal every verifier secret not under the current KEK; counts per column."""
-    settings = settings.validate()
-    db = Database(settings.effective_database_url, schema=settings.db_schema)
+    db = open_database(settings.validate())
     try:
-        migrate(db, HERE / "migrations", version_table=VERSION_TABLE)
         return rekey(db, secret_box(settings), SEALED)
     finally:
         db.dispose()

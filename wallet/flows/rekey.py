@@ -7,9 +7,8 @@ data keys is the whole rotation.
 
 from __future__ import annotations
 
-from rotonde.web import Database, migrate
 from rotonde.web.rekey import SealedColumn, rekey
-from wallet.app import HERE, secret_box
+from wallet.app import open_database, secret_box
 from wallet.models import Account
 from wallet.settings import WalletSettings
 from wallet.vault import account_aad
@@ -21,10 +20,8 @@ SEALED = (SealedColumn(Account.__table__, "data_key", lambda row: account_aad(ro
 
 def rekey_wallet(settings: WalletSettings) -> dict[str, int]:
     """Re-seal every data key not under the current KEK; counts per column."""
-    settings = settings.validate()
-    db = Database(settings.effective_database_url, schema=settings.db_schema)
+    db = open_database(settings.validate())
     try:
-        migrate(db, HERE / "migrations")
         return rekey(db, secret_box(settings), SEALED)
     finally:
         db.dispose()

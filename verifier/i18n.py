@@ -44,6 +44,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "request.open_web_wallet": ("Open in de webwallet", "Open in the web wallet"),
     "request.refresh": ("Vernieuwen", "Refresh"),
     "request.expires": ("Verloopt om", "Expires at"),
+    "request.attempt": ("Dit antwoord bewijst niet dat het bij dit verzoek hoort en sluit het "
+                        "daarom niet af: de wallet kan opnieuw antwoorden tot het verzoek "
+                        "verloopt.",
+                        "This answer does not prove it belongs to this request, so it does not "
+                        "close it: the wallet may answer again until the request expires."),
     "status.pending": ("Wacht op de wallet…", "Waiting for the wallet…"),
     "status.retrieved": ("De wallet heeft het verzoek geopend…",
                          "The wallet opened the request…"),

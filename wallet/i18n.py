@@ -146,6 +146,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                           "share anything.",
                           "Staat niet op de vertrouwenslijst: controleer of je deze partij "
                           "kent voordat je iets deelt."),
+    "present.claimed_name": ("The request calls this verifier (not proven)",
+                             "Het verzoek noemt deze controleur (niet bewezen)"),
     "present.signed": ("The request is signed and the signature checks out.",
                        "Het verzoek is ondertekend en de handtekening klopt."),
     "present.unsigned": ("The request is not signed: its sender is not proven.",

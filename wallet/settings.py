@@ -36,7 +36,9 @@ class WalletSettings(ServiceSettings):
     #: Failed logins per account (or client address) in ``login_window`` before refusing.
     login_max_failures: int = 5
     login_window: int = 900
-    #: Verifier client ids the wallet shows as trusted; comma separated in the environment.
+    #: Verifiers the wallet shows as trusted, comma separated in the environment: DIDs (matched
+    #: when that DID signed the request), full client ids, or origins (``https://host[:port]``,
+    #: matched for ``redirect_uri:`` requests answering there). Bare host names are refused.
     trusted_verifiers: tuple[str, ...] = ()
     #: Path of an issuer trust list (``schemas/trust-list.schema.json``, unsigned JSON); the
     #: ``trust`` check of every verification uses it. Empty: the trust check is skipped.
@@ -60,6 +62,7 @@ class WalletSettings(ServiceSettings):
                 "session_ttl must be between 60 seconds and 30 days",
                 message_nl="session_ttl moet tussen 60 seconden en 30 dagen liggen",
             )
+        self._check_trusted_verifiers()
         if self.login_max_failures < 1:
             raise ConfigurationError(
                 "config.invalid_login_max_failures",
@@ -67,6 +70,24 @@ class WalletSettings(ServiceSettings):
                 message_nl="login_max_failures moet minstens 1 zijn",
             )
         return self
+
+    def _check_trusted_verifiers(self) -> None:
+        """Each entry must be something a request can prove (OpenID4VP 1.0 §5.9.3): a DID, a
+        full ``decentralized_identifier:`` / ``redirect_uri:`` client id, or an https origin
+        (http only in development). A bare host name proves nothing and is refused here rather
+        than silently never matching."""
+        from rotonde.errors import RotondeError
+        from rotonde.oid4vp import trust_entry
+
+        for entry in self.trusted_verifiers:
+            try:
+                trust_entry(entry, allow_http=self.dev)
+            except RotondeError as exc:
+                raise ConfigurationError(
+                    "config.invalid_trusted_verifiers",
+                    f"trusted_verifiers: {exc.message}",
+                    message_nl=f"trusted_verifiers: {exc.problems[0].message_nl}",
+                ) from None
 
     @property
     def secure_cookies(self) -> bool:

@@ -105,7 +105,10 @@ def run_up(args: argparse.Namespace, *, out: Any = None) -> int:
         wset = wallet_settings(**common, data_dir=data_dir / "wallet", port=ports["wallet"],
                                public_url=urls["wallet"], trust_list=str(trust_path),
                                pathways_dir=dirs["pathways"],
-                               trusted_verifiers=(vset.validate().client_id_did,))
+                               # the demo verifier: its DID (signed requests) and, for
+                               # the dev-only redirect_uri: requests, its origin
+                               trusted_verifiers=(vset.validate().client_id_did,
+                                                  urls["verifier"]))
         wapp = wallet_app(wset)
         seed.seed_learner(wapp.state.wallet, state)
         seed.write_state(state_path, state)  # secrets kept before anything else can fail

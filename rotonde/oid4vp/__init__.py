@@ -1,9 +1,18 @@
 """OpenID for Verifiable Presentations 1.0: DCQL, requests, request objects and responses.
 
 The pure protocol core used by the verifier service (building requests, checking responses)
-and by the wallet (parsing invocations, verifying request objects, building ``direct_post``).
+and by the wallet (parsing invocations, verifying request objects, the client id prefix rules
+and what a request proves about its sender, building ``direct_post``).
 """
 
+from rotonde.oid4vp.client import (
+    SIGNED_PREFIXES,
+    check_client_id,
+    check_response_uri,
+    proven_identities,
+    trust_entry,
+    trusted_match,
+)
 from rotonde.oid4vp.dcql import (
     ClaimPath,
     ClaimsQuery,
@@ -58,6 +67,7 @@ __all__ = [
     "REDIRECT_URI_PREFIX",
     "REQUEST_OBJECT_TYP",
     "SELF_ISSUED_AUDIENCE",
+    "SIGNED_PREFIXES",
     "AuthorizationRequest",
     "AuthorizationResponse",
     "ClaimPath",
@@ -69,7 +79,9 @@ __all__ = [
     "DcqlQuery",
     "Invocation",
     "build_request",
+    "check_client_id",
     "check_request",
+    "check_response_uri",
     "decrypt_response",
     "direct_post_form",
     "encrypt_response",
@@ -85,9 +97,12 @@ __all__ = [
     "parse_invocation",
     "parse_path",
     "parse_vp_token",
+    "proven_identities",
     "response_encryption_key",
     "select_path",
     "sign_request_object",
     "split_client_id",
+    "trust_entry",
+    "trusted_match",
     "verify_request_object",
 ]

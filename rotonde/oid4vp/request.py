@@ -3,9 +3,11 @@
 * §5.1 parameters: ``client_id``, ``response_type=vp_token``, ``response_mode``
   (``direct_post`` §8.2; ``direct_post.jwt`` §8.3), ``response_uri``, ``nonce``, ``state``,
   ``dcql_query``, ``client_metadata``.
-* §5.9 Client Identifier Prefixes: ``decentralized_identifier:`` (the request MUST be a signed
-  request object whose ``kid`` is a DID URL of that DID) and ``redirect_uri:`` (the request
-  MUST NOT be signed, and with ``direct_post`` the ``response_uri`` MUST equal the value).
+* §5.9 Client Identifier Prefixes (rules in :mod:`rotonde.oid4vp.client`):
+  ``decentralized_identifier:`` (the request MUST be a signed request object whose ``kid`` is a
+  DID URL of that DID; for a ``did:web`` the ``response_uri`` lies on the DID's host) and
+  ``redirect_uri:`` (the request MUST NOT be signed, and with ``direct_post`` the
+  ``response_uri`` MUST equal the value).
 * §5.10 ``request_uri`` / ``request_uri_method`` (``get`` or ``post``; with ``post`` the wallet
   may send ``wallet_nonce``, which the signed request object then echoes).
 * Request objects are JWTs (RFC 9101) of ``typ`` ``oauth-authz-req+jwt``; ``aud`` is
@@ -28,6 +30,12 @@ from rotonde.clock import Clock, SystemClock
 from rotonde.jws import sign_compact
 from rotonde.keys import Signer
 from rotonde.oid4vp._errors import invalid
+from rotonde.oid4vp.client import (
+    DID_PREFIX,
+    REDIRECT_URI_PREFIX,
+    check_response_uri,
+    split_client_id,
+)
 from rotonde.oid4vp.dcql import parse_dcql
 
 __all__ = [
@@ -43,8 +51,6 @@ __all__ = [
     "split_client_id",
 ]
 
-DID_PREFIX = "decentralized_identifier:"
-REDIRECT_URI_PREFIX = "redirect_uri:"
 REQUEST_OBJECT_TYP = "oauth-authz-req+jwt"
 SELF_ISSUED_AUDIENCE = "https://self-issued.me/v2"
 RESPONSE_MODES = ("direct_post", "direct_post.jwt")
@@ -53,15 +59,6 @@ RESPONSE_MODES = ("direct_post", "direct_post.jwt")
 def new_nonce(nbytes: int = 24) -> str:
     """A fresh random value for ``nonce`` / ``state`` (base64url, 192 bits by default)."""
     return secrets.token_urlsafe(nbytes)
-
-
-def split_client_id(client_id: str) -> tuple[str | None, str]:
-    """``(prefix, value)`` per §5.9; a client id without a known prefix gives ``(None, id)``."""
-    for prefix in (DID_PREFIX, REDIRECT_URI_PREFIX, "x509_san_dns:", "x509_hash:",
-                   "verifier_attestation:", "openid_federation:", "origin:"):
-        if client_id.startswith(prefix):
-            return prefix[:-1], client_id[len(prefix):]
-    return None, client_id
 
 
 @dataclass(frozen=True)
@@ -143,15 +140,7 @@ def build_request(
                       f"response_mode {response_mode!r} is not supported",
                       f"response_mode {response_mode!r} wordt niet ondersteund", "/response_mode")
     _check_uri(response_uri, allow_http=allow_http, pointer="/response_uri")
-    prefix, value = split_client_id(client_id)
-    if prefix == "redirect_uri" and value != response_uri:
-        raise invalid("oid4vp.client_id_mismatch",
-                      "with the redirect_uri prefix the client id must equal the response_uri",
-                      "met het redirect_uri-voorvoegsel moet de client-id gelijk zijn aan "
-                      "de response_uri", "/client_id")
-    if prefix == "decentralized_identifier" and not value.startswith("did:"):
-        raise invalid("oid4vp.invalid_client_id", "client id value must be a DID",
-                      "waarde van de client-id moet een DID zijn", "/client_id")
+    check_response_uri(client_id, response_uri)  # §5.9.3: redirect_uri equal, did:web host
     if not nonce or len(nonce) < 16:
         raise invalid("oid4vp.weak_nonce", "nonce must have at least 16 characters",
                       "nonce moet minstens 16 tekens hebben", "/nonce")

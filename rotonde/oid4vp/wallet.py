@@ -9,7 +9,10 @@
   (§5.10), ``exp``, ``aud``, ``wallet_nonce``, and then :func:`check_request`.
 * :func:`check_request` — the parameters themselves: ``response_type=vp_token``,
   ``response_mode`` direct_post(.jwt) with an https ``response_uri``, a ``nonce``, a valid
-  DCQL query, and the ``redirect_uri:`` rule (``response_uri`` equals the client id value).
+  DCQL query, and the client id prefix rules of :mod:`rotonde.oid4vp.client` (§5.9.3): an
+  unsigned request for a prefix that requires a signature is refused, ``redirect_uri:``
+  requests are never signed and answer to the client id's value, and a ``did:web`` client's
+  ``response_uri`` lies on the DID's host.
 """
 
 from __future__ import annotations
@@ -26,13 +29,13 @@ from rotonde.errors import RotondeError, SignatureError
 from rotonde.jws import parse_compact
 from rotonde.keys import PublicKey
 from rotonde.oid4vp._errors import invalid, malformed, refused
+from rotonde.oid4vp.client import check_client_id, check_response_uri, split_client_id
 from rotonde.oid4vp.dcql import parse_dcql
 from rotonde.oid4vp.request import (
     REQUEST_OBJECT_TYP,
     RESPONSE_MODES,
     SELF_ISSUED_AUDIENCE,
     AuthorizationRequest,
-    split_client_id,
 )
 
 __all__ = ["Invocation", "check_request", "parse_invocation", "verify_request_object"]
@@ -98,8 +101,16 @@ def _json_param(value: Any, name: str) -> Any:
     return value
 
 
-def check_request(claims: Mapping[str, Any], *, allow_http: bool = False) -> AuthorizationRequest:
-    """Validate request parameters (§5.1, §5.9, §6, §8.2) and return the request."""
+def check_request(
+    claims: Mapping[str, Any], *, allow_http: bool = False, signed: bool = False,
+) -> AuthorizationRequest:
+    """Validate request parameters (§5.1, §5.9, §6, §8.2) and return the request.
+
+    ``signed`` says the parameters come from a request object whose signature was verified
+    for the client id (:func:`verify_request_object` passes True); by default they are
+    unsigned, and a client id prefix that requires a signature is refused
+    (``oid4vp.signed_request_required``, :func:`rotonde.oid4vp.client.check_client_id`).
+    """
     def text(name: str, required: bool = True) -> str | None:
         value = claims.get(name)
         if value is None and not required:
@@ -148,12 +159,10 @@ def check_request(claims: Mapping[str, Any], *, allow_http: bool = False) -> Aut
     if metadata is not None and not isinstance(metadata, dict):
         raise invalid("oid4vp.invalid_request", "client_metadata must be a JSON object",
                       "client_metadata moet een JSON-object zijn", "/client_metadata")
-    prefix, value = split_client_id(client_id)
-    if prefix == "redirect_uri" and value != response_uri:
-        raise invalid("oid4vp.client_id_mismatch",
-                      "with a redirect_uri client id the response_uri must equal its value",
-                      "bij een redirect_uri-client-id moet de response_uri gelijk zijn aan "
-                      "de waarde", "/response_uri")
+    # §5.9.3: the prefix decides whether the request must (not) be signed and where the
+    # answer may go; an unsigned request never speaks for a DID (or X.509, ...) client.
+    check_client_id(client_id, signed=signed)
+    check_response_uri(client_id, response_uri)
     wallet_nonce = claims.get("wallet_nonce")
     extra = {k: v for k, v in claims.items()
              if k not in _KNOWN and k not in ("iss", "aud", "iat", "exp", "nbf", "jti")}
@@ -224,4 +233,4 @@ def verify_request_object(
     if wallet_nonce is not None and claims.get("wallet_nonce") != wallet_nonce:
         raise invalid("oid4vp.wallet_nonce_mismatch", "wallet_nonce does not match",
                       "wallet_nonce komt niet overeen", "/wallet_nonce")
-    return check_request(claims, allow_http=allow_http)
+    return check_request(claims, allow_http=allow_http, signed=True)

@@ -157,9 +157,9 @@ def test_kb_jwt_for_verifier_a_is_refused_by_verifier_b(
                            aud=req_a["client_id"])
         r = httpx.post(other.url + "/oid4vp/response",
                        data={"vp_token": vp, "state": req_b["state"]}, timeout=60)
-        assert r.status_code == 200
+        assert r.status_code == 400  # not bound to B: refused, and B stays open
         out = httpx.get(f"{other.url}/api/requests/{sid_b}", timeout=60).json()
-        assert out["verdict"] == "rejected", out
+        assert out["verdict"] == "rejected" and out["result"]["final"] is False, out
         binding = next(c for c in out["result"]["checks"] if c["name"] == "holder_binding")
         assert binding["outcome"] == "failed"
         assert any("aud" in p["code"] for p in binding["problems"]), binding

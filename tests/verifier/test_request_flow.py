@@ -85,9 +85,13 @@ def test_wrong_nonce_and_wrong_audience(client: TestClient, issuer: Any, holder:
         sid, req = _start(client)
         vp = wallet_answer(issuer.credential(holder), holder, nonce=nonce or req["nonce"],
                            aud=aud or req["client_id"])
-        assert client.post("/oid4vp/response", data={"vp_token": vp, "state": req["state"]}).status_code == 200
-        res = _result(client, sid)["result"]
-        assert res["verdict"] == "rejected"
+        r = client.post("/oid4vp/response", data={"vp_token": vp, "state": req["state"]})
+        assert r.status_code == 400 and "not bound" in r.json()["error_description"]
+        out = _result(client, sid)
+        res = out["result"]
+        # shown as rejected, but not bound to this request: it stays open (issue 19, item 11)
+        assert res["verdict"] == "rejected" and res["final"] is False
+        assert out["status"] == "retrieved"
         hb = _check(res, "holder_binding")
         assert hb["outcome"] == "failed"
         codes = " ".join(p["code"] for p in hb["problems"])
@@ -103,12 +107,13 @@ def test_replayed_response_and_presentation(client: TestClient, issuer: Any, hol
     assert again.status_code == 400 and again.json()["error"] == "invalid_request"
     assert "already answered" in again.json()["error_description"]
     assert _result(client, sid)["verdict"] == "accepted"  # the first answer stands
-    # the same presentation sent to a new request: refused as a replay
+    # the same presentation sent to a new request: bound to the first one's nonce, refused
     sid2, req2 = _start(client)
-    assert client.post("/oid4vp/response", data={"vp_token": vp, "state": req2["state"]}).status_code == 200
+    r = client.post("/oid4vp/response", data={"vp_token": vp, "state": req2["state"]})
+    assert r.status_code == 400
     res = _result(client, sid2)["result"]
-    assert res["verdict"] == "rejected"
-    assert "presentation.replayed" in _codes(res)
+    assert res["verdict"] == "rejected" and res["final"] is False
+    assert "sdjwt.kb_nonce_mismatch" in _codes(res), _codes(res)
 
 
 def test_unknown_and_expired_session(client: TestClient, clock: Any, issuer: Any, holder: Any) -> None:
@@ -139,7 +144,7 @@ def test_tampered_disclosure(client: TestClient, issuer: Any, holder: Any) -> No
             value["value"] = 8  # claim a higher level
             parts[i] = b64url_encode(json.dumps([salt, name, value]).encode())
     tampered = json.dumps({"achievement": ["~".join(parts)]})
-    assert client.post("/oid4vp/response", data={"vp_token": tampered, "state": req["state"]}).status_code == 200
+    assert client.post("/oid4vp/response", data={"vp_token": tampered, "state": req["state"]}).status_code == 400
     res = _result(client, sid)["result"]
     assert res["verdict"] == "rejected"
     failed = [c["name"] for c in res["checks"] if c["outcome"] == "failed"]
@@ -225,7 +230,7 @@ def test_garbage_responses_never_500(client: TestClient) -> None:
     for token in ('{"achievement": ["x~y~"]}', '{"achievement": [{"type": "nothing"}]}'):
         sid, req = _start(client)
         r = client.post("/oid4vp/response", data={"vp_token": token, "state": req["state"]})
-        assert r.status_code == 200
+        assert r.status_code == 400
         assert _result(client, sid)["verdict"] == "rejected"
 
 

@@ -26,10 +26,10 @@ def test_wallet_serve_is_a_rotonde_command(capsys: pytest.CaptureFixture[str]) -
 def test_settings_from_environment(tmp_path: Path) -> None:
     s = load_settings({"ROTONDE_WALLET_DEV": "1", "ROTONDE_WALLET_DATA_DIR": str(tmp_path),
                        "ROTONDE_WALLET_SHARE_TTL": "300",
-                       "ROTONDE_WALLET_TRUSTED_VERIFIERS": "a.example, b.example",
+                       "ROTONDE_WALLET_TRUSTED_VERIFIERS": "did:web:a.example, https://b.example",
                        "ROTONDE_WALLET_DATABASE_URL": "postgresql+psycopg://u@db/w"})
     assert s.port == 8002 and s.share_ttl == 300
-    assert s.trusted_verifiers == ("a.example", "b.example")
+    assert s.trusted_verifiers == ("did:web:a.example", "https://b.example")
     assert s.effective_database_url.startswith("postgresql+psycopg://")
     assert load_settings({"ROTONDE_WALLET_DEV": "1"}).effective_database_url.startswith(
         "sqlite:///")
@@ -40,6 +40,10 @@ def test_settings_from_environment(tmp_path: Path) -> None:
     {"ROTONDE_WALLET_PUBLIC_URL": "http://wallet.example"},  # http outside dev mode
     {"ROTONDE_WALLET_PORT": "seventy"},
     {"ROTONDE_WALLET_DATABASE_URL": "mysql://x", "ROTONDE_WALLET_DEV": "1"},
+    # a bare host name proves nothing about a request (OpenID4VP 1.0 §5.9.3): refused, not
+    # silently matched against a client id's host
+    {"ROTONDE_WALLET_TRUSTED_VERIFIERS": "verifier.example", "ROTONDE_WALLET_DEV": "1"},
+    {"ROTONDE_WALLET_TRUSTED_VERIFIERS": "https://verifier.example/cb", "ROTONDE_WALLET_DEV": "1"},
 ])
 def test_bad_settings_are_refused(env: dict[str, str]) -> None:
     with pytest.raises(ConfigurationError):

@@ -2,12 +2,23 @@
 
 With ``direct_post.jwt`` (§8.3) the ``response`` JWE is decrypted first with the session's
 ECDH-ES key, found by the JWE ``kid``; the ``state`` inside must be the session's. The session
-is then found by ``state``; it must be open and unexpired. The response is verified first and
-its result stored with one conditional UPDATE (:func:`~verifier.flows.sessions.finish`): of
-concurrent responses on any number of workers exactly one is recorded, and a worker that
-crashes mid-verification leaves the session open (still answerable), never half-answered.
-Malformed input gives an OAuth error and, when the session is known, a rejected
-result with the precise reason — never a 500.
+is then found by ``state``; it must be open and unexpired.
+
+``state`` is no secret: anyone who sees the request QR code can fetch the request object. So
+only a response that proves it was made for this session ends it (§14.1.2): a ``vp_token``
+whose every presentation passes holder binding against the session's ``nonce`` and client id
+(which implies its signatures verified). Its result is stored with one conditional UPDATE
+(:func:`~verifier.flows.sessions.take`) in the transaction that records its presentations
+as used: of concurrent responses on any number of workers exactly one is recorded, and a
+worker that crashes mid-verification leaves the session open, never half-answered.
+
+Everything else — a malformed body or ``vp_token``, a JWE that does not decrypt,
+presentations bound to another nonce or audience (say, a genuine one posted under another
+session's ``state``), and §8.5 error responses such as ``access_denied``, which carry no proof
+of their sender — is shown as the session's latest verdict (``rejected`` / ``declined``, with
+the precise reason, ``"final": false``; :func:`~verifier.flows.sessions.record_attempt`) but
+neither ends the session nor consumes a presentation: the wallet may answer again until the
+request expires. Malformed input gets an OAuth error (400), never a 500.
 """
 
 from __future__ import annotations
@@ -23,8 +34,8 @@ from verifier.flows.sessions import (
     OPEN,
     SessionView,
     encryption_key,
-    finish,
     get_session,
+    record_attempt,
     store_result,
     take,
 )
@@ -79,8 +90,7 @@ def receive_response(ctx: VerifierContext, form: Mapping[str, Any]) -> Received:
             result = failure_result(ctx, "rejected", Problem(
                 "oid4vp.response_undecryptable", why,
                 "het versleutelde antwoord kon niet worden gelezen"))
-            if not session.expired(ctx.clock.now()) and finish(ctx, session.id, result):
-                notify(ctx, session, result)
+            record_attempt(ctx, session.id, result)  # anyone can encrypt to the session key
             return Received(session, None, "invalid_request", why)
         form = params
     state = form.get("state")
@@ -100,21 +110,26 @@ def receive_response(ctx: VerifierContext, form: Mapping[str, Any]) -> Received:
         parsed = parse_direct_post(form)
     except RotondeError as exc:
         result = failure_result(ctx, "rejected", exc.problems[0])
-        if not finish(ctx, session.id, result):
+        if not record_attempt(ctx, session.id, result):
             return _answered(session)
-        notify(ctx, session, result)
         return Received(session, result, "invalid_request", exc.message)
     if parsed.is_error:
+        # §8.5: unauthenticated; a wallet's refusal is shown, but cannot end the session
         result = failure_result(ctx, "declined", Problem(
             f"wallet.{parsed.error}", parsed.error_description or str(parsed.error),
             parsed.error_description or str(parsed.error)))
-        if not finish(ctx, session.id, result):
+        if not record_attempt(ctx, session.id, result):
             return _answered(session)
-        notify(ctx, session, result)
         return Received(session, result)
     assert parsed.vp_token is not None
     reports = verify_presentations(ctx, parsed.vp_token, nonce=session.nonce,
                                    audience=session.client_id, check_replay=False)
+    if not _bound(reports):
+        result = build_result(ctx, reports, dcql_query=session.dcql_query,
+                              requirement=session.requirement)
+        if not record_attempt(ctx, session.id, result):
+            return _answered(session)
+        return Received(session, result, "invalid_request", _UNBOUND)
     # One transaction: take the session, record the presentations as used, store the result.
     final: dict[str, Any] | None = None
     with ctx.db.session() as s:
@@ -127,6 +142,18 @@ def receive_response(ctx: VerifierContext, form: Mapping[str, Any]) -> Received:
         return _answered(session)
     notify(ctx, session, final)
     return Received(session, final)
+
+
+_UNBOUND = ("the presentation is not bound to this request (its nonce and client id, "
+            "OpenID4VP 1.0 §14.1.2); nothing was accepted, and the request stays open")
+
+
+def _bound(reports: Mapping[str, list[Any]]) -> bool:
+    """Does every presentation prove it was made for this session? Holder binding passed
+    against the session's nonce and client id (the engine runs it only after the signatures
+    it depends on verified)."""
+    checks = [r.check("holder_binding") for items in reports.values() for r in items]
+    return bool(checks) and all(c is not None and c.outcome == "passed" for c in checks)
 
 
 def _answered(session: SessionView) -> Received:

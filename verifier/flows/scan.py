@@ -121,11 +121,13 @@ def parse_share_text(ctx: VerifierContext, text: str) -> dict[str, Any]:
 
 
 def scan(ctx: VerifierContext, text: str, *, requirement: dict[str, Any] | None = None,
-         title: str = "Scanned share") -> SessionView:
+         title: str = "Scanned share", api_client: str | None = None) -> SessionView:
     """Verify a scanned share and store the result as a ``share`` session (never raises
-    for bad input: the result says what was wrong)."""
+    for bad input: the result says what was wrong). ``api_client`` records which API key
+    asked, so only that key can read the result."""
     session = create_session(ctx, kind="share", title=title, dcql_query=None,
-                             requirement=requirement, client_id=None, with_state=False)
+                             requirement=requirement, client_id=None, with_state=False,
+                             api_client=api_client)
     try:
         env = parse_share_text(ctx, text)
         now = ctx.clock.now()

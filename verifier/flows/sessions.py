@@ -6,6 +6,8 @@ in the transaction that writes it, so a second
 response for the same ``state`` (a replay, or a race between workers) finds nothing to answer,
 and a crash before it leaves the session open. (:func:`claim`, which parks a session in
 ``processing``, is kept for callers that need an exclusive lease; a crash can strand it.)
+A response that does not prove it belongs to the session is only recorded for display
+(:func:`record_attempt`); it never ends the session.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ __all__ = [
     "finish",
     "get_session",
     "mark_retrieved",
+    "record_attempt",
     "store_result",
     "take",
 ]
@@ -177,6 +180,26 @@ def store_result(ctx: VerifierContext, s: Session, session_id: str, result: dict
     s.execute(update(VerificationSession).where(VerificationSession.id == session_id).values(
         status="completed", verdict=result.get("verdict"), result=json.dumps(result),
         completed_at=ctx.clock.now(), raw=blob))
+
+
+def record_attempt(ctx: VerifierContext, session_id: str, result: dict[str, Any]) -> bool:
+    """Show ``result`` as the open session's latest answer without ending it.
+
+    For a response that does not prove it was made for this session (OpenID4VP 1.0 §14.1.2:
+    no presentation bound to its nonce; §8.5 error responses carry no proof at all): anyone
+    who saw the request QR code knows its ``state``. The verdict and result (marked
+    ``"final": false``) are written with one conditional UPDATE on an open, unexpired session,
+    so a completed session is never overwritten and the wallet may still answer until the
+    request expires. False when the session was no longer open.
+    """
+    now = ctx.clock.now()
+    with ctx.db.session() as s:
+        res = s.execute(update(VerificationSession).where(
+            VerificationSession.id == session_id,
+            VerificationSession.status.in_(OPEN),
+            VerificationSession.expires_at > now,
+        ).values(verdict=result.get("verdict"), result=json.dumps({**result, "final": False})))
+        return bool(res.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def finish(ctx: VerifierContext, session_id: str, result: dict[str, Any],

@@ -6,11 +6,13 @@
 * ``GET /api/requests/{id}`` — status, verdict and the full result once ready.
 * ``POST /api/shares`` — verify a scanned share text (``{"text": ...}``).
 
-Without configured API keys the API is open only in development mode.
+Without configured API keys the API is open only in development mode. With keys, every
+session records which key created it (:func:`key_id`) and only that key can read it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from typing import Annotated, Any
 
@@ -32,6 +34,13 @@ router = APIRouter(prefix="/api")
 Ctx = Annotated[VerifierContext, Depends(get_ctx)]
 
 
+def key_id(key: str) -> str:
+    """The name a session records for the API key that created it: a fingerprint of the key
+    itself, so it survives adding, reordering or removing other keys (a position in the list
+    did not: after a rotation the next key inherited the removed one's results)."""
+    return "key:" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
 def api_client(request: Request, ctx: Ctx) -> str:
     keys = ctx.settings.api_keys
     if not keys:
@@ -42,9 +51,9 @@ def api_client(request: Request, ctx: Ctx) -> str:
     auth = request.headers.get("authorization", "")
     scheme, _, token = auth.partition(" ")
     if scheme.lower() == "bearer":
-        for i, key in enumerate(keys):
+        for key in keys:
             if hmac.compare_digest(token.strip().encode(), key.encode()):
-                return f"key{i + 1}"
+                return key_id(key)
     raise HttpProblem(401, "api.unauthorized", "a valid API key is required",
                       detail_nl="een geldige API-sleutel is vereist",
                       headers={"www-authenticate": "Bearer"})
@@ -124,7 +133,9 @@ def create_request(body: RequestIn, ctx: Ctx, client: Client) -> JSONResponse:
 @router.get("/requests/{session_id}")
 def read_request(session_id: str, ctx: Ctx, client: Client) -> JSONResponse:
     s = get_session(ctx, id=session_id)
-    if s is None or (ctx.settings.api_keys and s.api_client not in (client, None)):
+    # each key sees only what it created (requests and shares); sessions made on the staff
+    # pages belong to no key
+    if s is None or (ctx.settings.api_keys and s.api_client != client):
         raise HttpProblem(404, "session.unknown", "no such request",
                           detail_nl="verzoek bestaat niet")
     return JSONResponse(session_json(ctx, s))
@@ -135,5 +146,5 @@ def verify_share(body: ShareIn, ctx: Ctx, client: Client) -> JSONResponse:
     _, requirement, _ = compose(template="achievement", min_level=body.min_level,
                                 min_assurance=body.min_assurance,
                                 accepted_issuers=body.accepted_issuers)
-    s = scan(ctx, body.text, requirement=requirement or None)
+    s = scan(ctx, body.text, requirement=requirement or None, api_client=client)
     return JSONResponse(session_json(ctx, s), status_code=201)

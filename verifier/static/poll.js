@@ -16,6 +16,10 @@
           return;
         }
         if (s.status === "expired") { window.location.reload(); return; }
+        if ((s.verdict || "") !== (box.getAttribute("data-verdict") || "")) {
+          window.location.reload();  // a rejected or declined answer that left it open
+          return;
+        }
         if (statusEl && s.status && statusEl.className.indexOf("status-" + s.status) < 0) {
           window.location.reload();
           return;

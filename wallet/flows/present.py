@@ -6,9 +6,12 @@ Verifier-initiated (§5, §8.2):
    ``/authorize`` link or a decoded QR image); fetch the request object from ``request_uri``
    through the :class:`~rotonde.http.Fetcher` (GET, or POST for ``request_uri_method=post``);
    a request object of a ``decentralized_identifier:`` client is verified with the DID's key
-   (:func:`rotonde.oid4vp.verify_request_object`); an unsigned request is accepted but shown as
-   unsigned. Whether the verifier is on the wallet's trust list is reported, never hidden: an
-   untrusted verifier gets a warning and the learner decides.
+   (:func:`rotonde.oid4vp.verify_request_object`); an unsigned request is accepted only for a
+   ``redirect_uri:`` client (its answer goes to the client id's own URI) and shown as unsigned;
+   an unsigned request for a prefix that needs a signature is refused (§5.9.3). Whether the
+   verifier is on the wallet's trust list is decided on what the request proves (the signing
+   DID, or the ``redirect_uri`` origin), matched exactly against the list, and reported, never
+   hidden: an untrusted verifier gets a warning and the learner decides.
 2. :func:`candidates` — for each DCQL credential query, the learner's credentials that satisfy
    it (:func:`rotonde.oid4vp.match_credential` on the full claims of each credential), with the
    claims that would be disclosed.
@@ -30,9 +33,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from rotonde import oid4vp
-from rotonde._urls import split_url
 from rotonde.clock import Clock
-from rotonde.errors import FetchError, Problem, RotondeError, ValidationError
+from rotonde.encoding import loads_json
+from rotonde.errors import FetchError, PolicyError, Problem, RotondeError, ValidationError
 from rotonde.http import Fetcher
 from rotonde.keys import PrivateKey
 from wallet.flows._http import post, post_raw
@@ -57,7 +60,14 @@ _JWT_TYPES = ("application/oauth-authz-req+jwt", "application/jwt", "text/plain"
 
 @dataclass(frozen=True)
 class RequestView:
-    """A checked request, ready to show the learner."""
+    """A checked request, ready to show the learner.
+
+    ``trusted`` is True only when what the request proves about its sender (the DID whose key
+    signed it, or the origin a ``redirect_uri:`` answer goes to;
+    :func:`rotonde.oid4vp.proven_identities`) equals an entry of the wallet's trust list. The
+    ``client_name`` the request claims is shown as the verifier's name only when a trusted
+    DID signed it; otherwise the proven identity is the name and the claim is shown as such.
+    """
 
     request: dict[str, Any]
     signed: bool
@@ -68,10 +78,20 @@ class RequestView:
         return str(self.request["client_id"])
 
     @property
-    def verifier_name(self) -> str:
+    def claimed_name(self) -> str:
         meta = self.request.get("client_metadata") or {}
         name = meta.get("client_name") if isinstance(meta, dict) else None
-        return str(name) if name else oid4vp.split_client_id(self.client_id)[1]
+        return str(name)[:200] if isinstance(name, str) and name.strip() else ""
+
+    @property
+    def name_proven(self) -> bool:
+        return bool(self.signed and self.trusted and self.claimed_name)
+
+    @property
+    def verifier_name(self) -> str:
+        if self.name_proven:
+            return self.claimed_name
+        return oid4vp.split_client_id(self.client_id)[1]
 
     @property
     def purpose(self) -> str:
@@ -93,17 +113,17 @@ def _as_dict(req: oid4vp.AuthorizationRequest) -> dict[str, Any]:
     }
 
 
-def _is_trusted(client_id: str, trusted: Iterable[str]) -> bool:
-    value = oid4vp.split_client_id(client_id)[1]
-    listed = set(trusted)
-    return client_id in listed or value in listed or split_url(value).netloc in listed
-
-
 def read_request(
     text: str, *, fetcher: Fetcher, resolver: Any, clock: Clock, allow_http: bool,
     trusted: Iterable[str] = (),
 ) -> RequestView:
-    """Parse and check a request (see the module docstring). Raises :class:`RotondeError`."""
+    """Parse and check a request (see the module docstring). Raises :class:`RotondeError`.
+
+    The client id prefix decides how (OpenID4VP 1.0 §5.9.3): ``decentralized_identifier:``
+    requests must be request objects signed by the DID; unsigned ones (by value, or a JSON
+    object from the ``request_uri``) are refused by :func:`rotonde.oid4vp.check_request`, as
+    are prefixes this wallet cannot verify (X.509, attestation, federation) and ``origin:``.
+    """
     raw = (text or "").strip()
     if not raw:
         raise ValidationError("request.empty", "paste a request link first",
@@ -119,9 +139,7 @@ def read_request(
             data, _ = fetcher.get_bytes(inv.request_uri, max_bytes=64 * 1024, accept=_JWT_TYPES)
             body = data.decode("utf-8", "replace").strip()
         prefix, _ = oid4vp.split_client_id(inv.client_id)
-        if isinstance(body, str) and body.startswith("{"):
-            from rotonde.encoding import loads_json
-
+        if body.startswith("{"):  # an unsigned request object
             claims = loads_json(body, what="request object")
             if not isinstance(claims, dict) or claims.get("client_id") != inv.client_id:
                 raise ValidationError(
@@ -131,21 +149,23 @@ def read_request(
             req = oid4vp.check_request(claims, allow_http=allow_http)
         elif prefix == "decentralized_identifier":
             req = oid4vp.verify_request_object(
-                str(body), client_id=inv.client_id, resolver=resolver, clock=clock,
+                body, client_id=inv.client_id, resolver=resolver, clock=clock,
                 allow_http=allow_http, wallet_nonce=wallet_nonce)
             signed = True
         else:
-            raise ValidationError(
-                "oid4vp.request_unverifiable",
-                "the request is signed in a way this wallet cannot check "
-                f"(client id {inv.client_id!r})",
-                message_nl="het verzoek is ondertekend op een manier die deze wallet niet kan "
-                f"controleren (client-id {inv.client_id!r})")
+            oid4vp.check_client_id(inv.client_id, signed=True)  # redirect_uri:, origin:, none
+            raise PolicyError(
+                "oid4vp.client_id_prefix_unsupported",
+                f"this wallet cannot check requests signed for a {prefix}: client id",
+                message_nl="deze wallet kan verzoeken die ondertekend zijn voor een "
+                f"{prefix}:-client-id niet controleren", pointer="/client_id")
     else:
         params = dict(inv.params or {})
         params.setdefault("client_id", inv.client_id)
         req = oid4vp.check_request(params, allow_http=allow_http)
-    return RequestView(_as_dict(req), signed, _is_trusted(req.client_id, trusted))
+    match = oid4vp.trusted_match(req.client_id, signed=signed, trusted=trusted,
+                                 allow_http=allow_http)
+    return RequestView(_as_dict(req), signed, match is not None)
 
 
 def _post_request_uri(fetcher: Fetcher, url: str, wallet_nonce: str) -> str:

@@ -76,12 +76,18 @@ def test_wrong_challenge_or_domain(options: dict[str, Any], failed: dict[str, li
     assert _failed(report) == failed
 
 
-def test_unsigned_presentation_has_no_holder_binding() -> None:
+def test_unsigned_presentation_is_never_verified_unless_allowed() -> None:
+    """Issue 19 item 15: without a challenge an unsigned presentation used to be verified."""
     vp = build_presentation(credentials=[_vc()], holder=HOLDER_DID)
     report = verify(vp, VerifyOptions(clock=NOW))
-    assert report.verified  # nothing was asked, and the credential verifies
-    assert report.check("signature").outcome == "skipped"  # type: ignore[union-attr]
-    report = verify(vp, VerifyOptions(clock=NOW, challenge="c-1"))
+    assert not report.verified  # nothing was asked, but nobody signed it either
+    assert _failed(report) == {"signature": ["vp.unsigned"]}
+    assert [r.verified for r in report.credentials] == [True]  # the credential itself is fine
+    allowed = verify(vp, VerifyOptions(clock=NOW, allow_unsigned_presentation=True))
+    assert allowed.verified  # the caller said so explicitly
+    assert allowed.check("signature").outcome == "skipped"  # type: ignore[union-attr]
+    report = verify(vp, VerifyOptions(clock=NOW, challenge="c-1",
+                                      allow_unsigned_presentation=True))
     assert _failed(report) == {"holder_binding": ["holder_binding.missing"]}
 
 

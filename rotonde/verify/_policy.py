@@ -9,7 +9,9 @@ other credential only the issuer itself is looked up.
 
 With a trust list, ``trust`` is a fatal check (DESIGN §5: nothing from an unknown issuer is ever
 accepted): an issuer that is not on the list, not accredited for the kind or level, or that the
-signature did not establish (``trust.issuer_unknown``) makes the report not ``verified``.
+signature did not establish (``trust.issuer_unknown``; ``trust.issuer_unproven`` when the
+caller switched off the key-controller rule with ``options.extra["require_controller"]``)
+makes the report not ``verified``.
 Without a trust list it is skipped.
 """
 
@@ -67,6 +69,12 @@ def record_trust(builder: ReportBuilder, claims: Any, options: Any) -> None:
         builder.fail("trust", Problem(
             "trust.issuer_unknown", "the issuer is unknown, so it cannot be on the trust list",
             "de uitgever is onbekend en kan dus niet op de vertrouwenslijst staan"))
+        return
+    if options.extra.get("require_controller", True) is False:
+        builder.fail("trust", Problem(
+            "trust.issuer_unproven",
+            "the key was not required to belong to the issuer, so the issuer is not proven",
+            "de sleutel hoefde niet van de uitgever te zijn, dus de uitgever is niet bewezen"))
         return
     with builder.run("trust") as detail:
         kind, level = achievement_scope(claims)

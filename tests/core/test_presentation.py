@@ -91,6 +91,22 @@ def test_unsigned_presentation_is_never_verified_unless_allowed() -> None:
     assert _failed(report) == {"holder_binding": ["holder_binding.missing"]}
 
 
+def test_trust_needs_a_key_the_issuer_controls() -> None:
+    """With the controller rule switched off the document's issuer is not proven by the key,
+    so a trust list cannot vouch for it."""
+    from rotonde.trust import load_trust_list
+
+    issuer = ISSUER_VM.partition("#")[0]
+    trust = load_trust_list({"trust_list_version": "1.0", "id": "https://trust.example/l",
+                             "name": {"nl": "Lijst"}, "issuers": [
+                                 {"name": {"nl": "ROC"}, "identifiers": [issuer], "kinds": ["*"]}]},
+                            clock=NOW)
+    assert verify(_vc(), VerifyOptions(clock=NOW, trust_list=trust)).verified
+    loose = verify(_vc(), VerifyOptions(clock=NOW, trust_list=trust,
+                                        extra={"require_controller": False}))
+    assert _failed(loose) == {"trust": ["trust.issuer_unproven"]} and not loose.verified
+
+
 def test_presentation_signed_by_a_key_the_holder_does_not_control() -> None:
     vp = build_presentation(credentials=[_vc()], holder=HOLDER_DID)
     stranger = generate("EdDSA")

@@ -17,7 +17,8 @@ Everything the product fetches — ``did:web`` documents, status lists, ``reques
 Errors are :class:`~rotonde.errors.FetchError` with the codes ``fetch.url_refused``,
 ``fetch.too_large``, ``fetch.timeout``, ``fetch.http_status``, ``fetch.content_type``,
 ``fetch.failed``. :class:`TTLCache` is a small expiring cache with an injectable clock that
-honours ``Cache-Control: max-age`` / ``no-store`` (RFC 9111 §5.2.2).
+honours ``Cache-Control: max-age`` / ``no-store`` (RFC 9111 §5.2.2), bounded by entries and,
+optionally, by bytes.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import threading
 import time
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import httpx
@@ -279,7 +280,12 @@ V = TypeVar("V")
 
 
 class TTLCache(Generic[K, V]):
-    """A bounded LRU cache whose entries expire; the clock is injected."""
+    """A bounded LRU cache whose entries expire; the clock is injected.
+
+    ``max_bytes`` also bounds the total ``weigh(value)`` of the entries (default ``len``, for
+    caches of raw response bodies): the least recently used go first, and a value heavier than
+    the whole budget is not kept at all.
+    """
 
     def __init__(
         self,
@@ -287,14 +293,29 @@ class TTLCache(Generic[K, V]):
         ttl: float = 300.0,
         max_ttl: float = 86400.0,
         max_entries: int = 1024,
+        max_bytes: int | None = None,
+        weigh: Callable[[V], int] | None = None,
         clock: Clock | None = None,
     ) -> None:
         self.ttl = ttl
         self.max_ttl = max_ttl
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._weigh: Callable[[Any], int] = weigh or len
         self.clock: Clock = clock or SystemClock()
-        self._data: OrderedDict[K, tuple[float, V]] = OrderedDict()
+        self._data: OrderedDict[K, tuple[float, V, int]] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
+
+    @property
+    def size(self) -> int:
+        """The total weight of the entries (0 without ``max_bytes``)."""
+        return self._bytes
+
+    def _drop(self, key: K) -> None:
+        item = self._data.pop(key, None)
+        if item is not None:
+            self._bytes -= item[2]
 
     def get(self, key: K) -> V | None:
         with self._lock:
@@ -302,7 +323,7 @@ class TTLCache(Generic[K, V]):
             if item is None:
                 return None
             if item[0] <= self.clock.now():
-                del self._data[key]
+                self._drop(key)
                 return None
             self._data.move_to_end(key)
             return item[1]
@@ -327,18 +348,21 @@ class TTLCache(Generic[K, V]):
             if age is not None:
                 life = age
         life = min(life, self.max_ttl)
+        weight = self._weigh(value) if self.max_bytes is not None else 0
         with self._lock:
-            if life <= 0:
-                self._data.pop(key, None)
+            self._drop(key)
+            if life <= 0 or (self.max_bytes is not None and weight > self.max_bytes):
                 return
-            self._data[key] = (self.clock.now() + life, value)
-            self._data.move_to_end(key)
-            while len(self._data) > self.max_entries:
-                self._data.popitem(last=False)
+            self._data[key] = (self.clock.now() + life, value, weight)
+            self._bytes += weight
+            while len(self._data) > self.max_entries or (
+                    self.max_bytes is not None and self._bytes > self.max_bytes):
+                self._drop(next(iter(self._data)))
 
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._data)

@@ -7,22 +7,34 @@ Rules (SD-JWT VC draft §3.5 "Issuer Verification Key", JWT VC Issuer Metadata �
   (``key.not_authorised`` otherwise); the method must be in ``assertionMethod``.
 * ``iss`` a DID and ``kid`` a bare fragment (``#key-1`` or ``key-1``): ``iss#fragment``.
 * ``iss`` a DID without ``kid``: its single ``assertionMethod`` key (``did:jwk``: ``#0``).
+* No ``iss`` and ``kid`` a DID URL: the issuer is that DID — the subject of the document that
+  authorises the key (SD-JWT VC "Registered JWT Claims": ``iss`` is OPTIONAL when the issuer
+  is conveyed by other means; "Issuer Signature Mechanisms": a key that cannot be tied to the
+  issuer means the credential is rejected).
+* Every DID method's ``controller`` must be the issuer's DID (``key.not_authorised``), as a
+  Data Integrity proof's method must be controlled by the issuer (VCDM 2.0 §4.7 ``issuer``,
+  VC Data Integrity 1.0 §4.4).
 * ``iss`` an ``https`` URL: JWT VC Issuer Metadata at ``https://host/.well-known/jwt-vc-issuer``
   + the issuer's path; its ``issuer`` must equal ``iss``; ``jwks`` inline or ``jwks_uri``; the key
   is chosen by ``kid`` (or the single key when there is no ``kid``).
 * A ``jwk`` header on its own is never trusted (``key.untrusted_header_key``); ``x5c`` is not
   supported.
+
+:func:`find_issuer_key` returns the key with the issuer it proves; :func:`resolve_issuer_key`
+only the key.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rotonde._urls import split_url
 from rotonde.errors import FetchError, KeyFormatError, RotondeError, SignatureError
 from rotonde.keys import PublicKey, public_key_from_jwk
 
-__all__ = ["issuer_metadata_url", "resolve_issuer_key", "resolver_for"]
+__all__ = ["ResolvedIssuer", "find_issuer_key", "issuer_metadata_url", "resolve_issuer_key",
+           "resolver_for"]
 
 _META_TYPES = ("application/json",)
 _JWKS_TYPES = ("application/jwk-set+json", "application/json")
@@ -54,16 +66,35 @@ def issuer_metadata_url(iss: str) -> str:
     return f"https://{parts.netloc}/.well-known/jwt-vc-issuer{path}"
 
 
+@dataclass(frozen=True)
+class ResolvedIssuer:
+    """The key that must have signed a token, and the issuer that key proves.
+
+    ``issuer`` is ``iss``, or — without ``iss`` — the DID whose document authorises ``kid``;
+    ``None`` only when the caller pinned the key (``options.issuer_key``) and the token names
+    no issuer."""
+
+    key: PublicKey
+    issuer: str | None
+
+
 def resolve_issuer_key(iss: str | None, header: dict[str, Any], options: Any) -> PublicKey:
     """The public key that must have signed a token from ``iss`` with this JOSE ``header``."""
+    return find_issuer_key(iss, header, options).key
+
+
+def find_issuer_key(iss: str | None, header: dict[str, Any], options: Any) -> ResolvedIssuer:
+    """The issuer's key for a token from ``iss`` with this JOSE ``header``, and the issuer
+    it proves (see the module docstring)."""
+    iss = iss if isinstance(iss, str) else None
     given = getattr(options, "issuer_key", None)
     if isinstance(given, PublicKey):
-        return given
+        return ResolvedIssuer(given, iss)
     kid = header.get("kid")
     if kid is not None and not isinstance(kid, str):
         raise _unresolvable("kid header is not a string", "kid-header is geen tekst")
-    if isinstance(iss, str) and iss.startswith("did:"):
-        return _from_did(iss, kid, options)
+    if iss is not None and iss.startswith("did:"):
+        return ResolvedIssuer(_from_did(iss, kid, options), iss)
     if kid is not None and kid.startswith("did:"):
         if iss is not None:
             raise SignatureError(
@@ -71,9 +102,10 @@ def resolve_issuer_key(iss: str | None, header: dict[str, Any], options: Any) ->
                 f"key {kid!r} is not controlled by issuer {iss!r}",
                 message_nl=f"sleutel {kid!r} is niet van uitgever {iss!r}",
             )
-        return _vm_key(kid, options)
-    if isinstance(iss, str) and iss.startswith("https://"):
-        return _from_metadata(iss, kid, options)
+        did = kid.partition("#")[0]
+        return ResolvedIssuer(_vm_key(kid, did, options), did)
+    if iss is not None and iss.startswith("https://"):
+        return ResolvedIssuer(_from_metadata(iss, kid, options), iss)
     if "jwk" in header:
         raise KeyFormatError(
             "key.untrusted_header_key",
@@ -86,8 +118,15 @@ def resolve_issuer_key(iss: str | None, header: dict[str, Any], options: Any) ->
     )
 
 
-def _vm_key(did_url: str, options: Any) -> PublicKey:
+def _vm_key(did_url: str, owner: str, options: Any) -> PublicKey:
     vm = resolver_for(options).resolve_key(did_url, purpose="assertionMethod")
+    if vm.controller != owner:
+        raise SignatureError(
+            "key.not_authorised",
+            f"key {vm.id!r} is controlled by {vm.controller!r}, not by issuer {owner!r}",
+            message_nl=f"sleutel {vm.id!r} valt onder {vm.controller!r}, niet onder uitgever "
+            f"{owner!r}",
+        )
     key = vm.public_key
     if not isinstance(key, PublicKey):
         raise _unresolvable(
@@ -99,7 +138,7 @@ def _vm_key(did_url: str, options: Any) -> PublicKey:
 def _from_did(iss: str, kid: str | None, options: Any) -> PublicKey:
     base = iss.partition("#")[0]
     if kid is None:
-        return _vm_key(base, options)
+        return _vm_key(base, base, options)
     if kid.startswith("did:"):
         if kid.partition("#")[0] != base:
             raise SignatureError(
@@ -107,8 +146,8 @@ def _from_did(iss: str, kid: str | None, options: Any) -> PublicKey:
                 f"key {kid!r} does not belong to issuer {base!r}",
                 message_nl=f"sleutel {kid!r} hoort niet bij uitgever {base!r}",
             )
-        return _vm_key(kid, options)
-    return _vm_key(base + "#" + kid.removeprefix("#"), options)
+        return _vm_key(kid, base, options)
+    return _vm_key(base + "#" + kid.removeprefix("#"), base, options)
 
 
 def _from_metadata(iss: str, kid: str | None, options: Any) -> PublicKey:

@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from rotonde.clock import Clock, SystemClock
 from rotonde.did import Resolver
 from rotonde.http import Fetcher, URLPolicy
+from rotonde.status.resolver import StatusListResolver
 from rotonde.web.app import base_app
 from rotonde.web.crypto import SecretBox, load_secret_box
 from rotonde.web.db import Database, migrate
@@ -28,7 +29,6 @@ from rotonde.web.problem import HttpProblem
 from rotonde.web.replay import OneTimeStore
 from verifier.flows.context import VerifierContext
 from verifier.flows.keys import did_document, load_or_create_key
-from verifier.flows.status_cache import CachingStatusResolver
 from verifier.flows.trust import load_trust
 from verifier.settings import ENV_PREFIX, VerifierSettings
 
@@ -81,7 +81,7 @@ def create_app(
     ctx = VerifierContext(
         settings=settings, db=db, box=box, clock=clk, fetcher=fetch,
         one_time=OneTimeStore(db, clock=clk), key=key, did_document=doc, resolver=res,
-        status_resolver=status_resolver or CachingStatusResolver(fetch, clk),
+        status_resolver=status_resolver or StatusListResolver(fetch, clock=clk),
         trust_list=trust, trust_info=trust_info,
     )
     ctx.one_time.purge_expired(grace=3600)  # old single-use records of earlier runs

@@ -25,6 +25,7 @@ from rotonde.web.crypto import SecretBox, load_secret_box
 from rotonde.web.db import Database, migrate
 from rotonde.web.replay import OneTimeStore
 from rotonde.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from rotonde.web.templating import neutralise_bidi
 from wallet.flows._http import DevFetcher
 from wallet.i18n import problem_text, translator
 from wallet.settings import ENV_PREFIX, WalletSettings
@@ -77,6 +78,7 @@ def create_app(
     clk = clock or SystemClock()
     policy = URLPolicy(allow_http=settings.dev, allow_private=settings.dev)
     templates = Jinja2Templates(directory=str(TEMPLATES))
+    neutralise_bidi(templates.env)  # no directional override from a credential reaches a page
     context = WalletContext(
         settings=settings,
         db=db,

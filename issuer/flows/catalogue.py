@@ -3,7 +3,11 @@
 A template is an achievement record (``schemas/achievement-record.schema.json``) without the
 per-learner members (``learner``, ``award_date``); it is validated as a full record with a
 placeholder learner so field errors carry the template's own JSON pointers. The awarding body
-is the tenant (filled in from the tenant's names and registry ids if absent).
+is the tenant (filled in from the tenant's names and registry ids if absent): an
+``awarding_body.id`` other than the tenant's own identifier is refused
+(``achievement.awarding_body_not_tenant``, :func:`check_awarding_body`), here, when a learner's
+record is completed and again when a credential is signed, so no tenant can issue in the name of
+another school.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from rotonde.web import HttpProblem
 
 __all__ = [
     "PER_LEARNER",
+    "check_awarding_body",
     "complete_record",
     "create_achievement",
     "delete_achievement",
@@ -48,6 +53,21 @@ def _with_awarding_body(ctx: IssuerContext, tenant: Tenant, template: dict[str, 
         template["awarding_body"] = body
 
 
+def check_awarding_body(tenant: Tenant, record: dict[str, Any]) -> None:
+    """Refuse a record whose awarding body is not the tenant itself (its ``id`` must be the
+    tenant's DID, the issuer identifier its credentials are signed under)."""
+    body = record.get("awarding_body")
+    body_id = body.get("id") if isinstance(body, dict) else None
+    if body_id != tenant.did:
+        raise ValidationError(
+            "achievement.awarding_body_not_tenant",
+            f"awarding_body.id must be this issuer's own identifier {tenant.did}",
+            message_nl=f"awarding_body.id moet de eigen identificatie van deze uitgever zijn: "
+            f"{tenant.did}",
+            pointer="/awarding_body/id",
+        )
+
+
 def validate_template(ctx: IssuerContext, tenant: Tenant, data: Any) -> dict[str, Any]:
     """Check a template; raises :class:`ValidationError` with every field problem."""
     if not isinstance(data, dict):
@@ -66,6 +86,7 @@ def validate_template(ctx: IssuerContext, tenant: Tenant, data: Any) -> dict[str
     problems = record_problems({**template, **_PLACEHOLDER})
     if problems:
         raise ValidationError(problems=problems)
+    check_awarding_body(tenant, template)
     return template
 
 

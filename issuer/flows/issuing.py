@@ -18,7 +18,7 @@ from sqlalchemy import and_, delete, func, insert, or_, select, update
 
 from issuer import models
 from issuer.context import IssuerContext, dumps, new_id
-from issuer.flows.catalogue import complete_record, get_achievement
+from issuer.flows.catalogue import check_awarding_body, complete_record, get_achievement
 from issuer.flows.render import all_configurations, configurations_for
 from issuer.flows.status import allocate_index
 from issuer.flows.tenants import Tenant
@@ -102,6 +102,7 @@ def issue_to_learner(
     template = get_achievement(ctx, tenant, achievement_id)["template"]
     record = complete_record(template, learner, award_date or _today(ctx), extra,
                              achievement_id=achievement_id)
+    check_awarding_body(tenant, record)  # also when ``extra`` or an older template set it
     available = all_configurations()
     wanted = configurations or configurations_for(record)
     unknown = [c for c in wanted if c not in available]

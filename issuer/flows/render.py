@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from issuer.context import IssuerContext
+from issuer.flows.catalogue import check_awarding_body
 from issuer.flows.status import list_urls
 from issuer.flows.tenants import Tenant, signer_for
 from rotonde.keys import PublicKey
@@ -174,7 +175,9 @@ def render_credential(
     holder_key: PublicKey,
     holder_kid: str | None = None,
 ) -> Rendered:
-    """Render and sign one credential for the holder key proven in the request."""
+    """Render and sign one credential for the holder key proven in the request; never one
+    whose awarding body is another institution (:func:`check_awarding_body`)."""
+    check_awarding_body(tenant, record)
     urls = list_urls(ctx, tenant, list_number)
     if configuration_id.endswith("_sd_jwt"):
         from rotonde.learning.sdjwt_vc import build

@@ -4,7 +4,10 @@
 controller documents (Controlled Identifiers 1.0, e.g. an Open Badges issuer profile URL) through
 the one :class:`rotonde.http.Fetcher`, and any identifier registered as a static document first
 (tests, offline verification, an issuer's own documents). Fetched documents are cached in a
-:class:`rotonde.http.TTLCache` honouring ``Cache-Control: max-age``.
+:class:`rotonde.http.TTLCache` honouring ``Cache-Control: max-age``, as the bytes received
+(bounded by their total size, :data:`CACHE_MAX_BYTES`) and parsed again when used: a parsed
+document can take twenty times its size in memory, and anyone can make a verifier resolve a
+``did:web`` of their choosing.
 
 :meth:`Resolver.resolve_key` dereferences a verification method and checks it is authorised for
 the proof purpose (a verification relationship, DID Core §5.3): a key that is only listed for
@@ -19,12 +22,15 @@ from typing import Any
 from rotonde.did.document import DidDocument, VerificationMethod, parse_did, split_did_url
 from rotonde.did.jwk import did_jwk_document
 from rotonde.did.key import did_key_document
-from rotonde.did.web import fetch_did_web
+from rotonde.did.web import fetch_did_web_bytes, parse_did_web
 from rotonde.encoding import loads_json
 from rotonde.errors import FetchError, KeyFormatError, ParseError, SignatureError
 from rotonde.http import TTLCache
 
-__all__ = ["Resolver"]
+__all__ = ["CACHE_MAX_BYTES", "Resolver"]
+
+#: Default budget of the document cache: the total size of the bodies it keeps.
+CACHE_MAX_BYTES = 4 * 1024 * 1024
 
 _CONTROLLER_TYPES = (
     "application/did+json",
@@ -45,11 +51,12 @@ class Resolver:
     def __init__(
         self,
         fetcher: Any = None,
-        cache: TTLCache[str, DidDocument] | None = None,
+        cache: TTLCache[str, bytes] | None = None,
         documents: Mapping[str, Mapping[str, Any] | DidDocument] | None = None,
     ) -> None:
         self.fetcher = fetcher
-        self.cache: TTLCache[str, DidDocument] = cache if cache is not None else TTLCache(ttl=300)
+        self.cache: TTLCache[str, bytes] = cache if cache is not None else TTLCache(
+            ttl=300, max_bytes=CACHE_MAX_BYTES)
         self._static: dict[str, DidDocument] = {}
         for ident, doc in (documents or {}).items():
             self.register(ident, doc)
@@ -89,7 +96,7 @@ class Resolver:
             )
         cached = self.cache.get(base)
         if cached is not None:
-            return cached
+            return self._parse(base, cached)
         if self.fetcher is None:
             raise FetchError(
                 "fetch.disabled",
@@ -97,14 +104,20 @@ class Resolver:
                 message_nl=f"{base} kan niet worden opgezocht: geen netwerktoegang ingesteld",
             )
         if base.startswith("did:"):
-            doc, headers = fetch_did_web(base, self.fetcher)
+            body, headers = fetch_did_web_bytes(base, self.fetcher)
         else:
             body, headers = self.fetcher.get_bytes(base, accept=_CONTROLLER_TYPES)
-            doc = DidDocument.from_json(
-                loads_json(body, what=f"controller document {base}"), expected_id=base
-            )
-        self.cache.set(base, doc, headers=headers)
+        doc = self._parse(base, bytes(body))  # only a document that parses is kept
+        self.cache.set(base, bytes(body), headers=headers)
         return doc
+
+    @staticmethod
+    def _parse(base: str, body: bytes) -> DidDocument:
+        if base.startswith("did:"):
+            return parse_did_web(base, body)
+        return DidDocument.from_json(
+            loads_json(body, what=f"controller document {base}"), expected_id=base
+        )
 
     def resolve_key(self, did_url: str, *, purpose: str | None = None) -> VerificationMethod:
         """The :class:`VerificationMethod` named by ``did_url``, authorised for ``purpose``.

@@ -16,7 +16,8 @@ from rotonde.did.document import DidDocument, parse_did
 from rotonde.encoding import loads_json
 from rotonde.errors import ParseError
 
-__all__ = ["did_web_from_url", "did_web_to_url", "fetch_did_web"]
+__all__ = ["did_web_from_url", "did_web_to_url", "fetch_did_web", "fetch_did_web_bytes",
+           "parse_did_web"]
 
 _DID_JSON_TYPES = (
     "application/did+json",
@@ -71,9 +72,19 @@ def did_web_from_url(url: str) -> str:
     return ":".join(["did:web", host, *(quote(unquote(s), safe="") for s in segments)])
 
 
+def fetch_did_web_bytes(did: str, fetcher: Any) -> tuple[bytes, Any]:
+    """The ``did:web`` document as fetched (the body bytes) and the response headers."""
+    body, headers = fetcher.get_bytes(did_web_to_url(did), accept=_DID_JSON_TYPES)
+    return bytes(body), headers
+
+
+def parse_did_web(did: str, body: bytes) -> DidDocument:
+    """Parse a fetched ``did:web`` document; its ``id`` must be ``did``."""
+    what = f"DID document {did_web_to_url(did)}"
+    return DidDocument.from_json(loads_json(body, what=what), expected_id=did)
+
+
 def fetch_did_web(did: str, fetcher: Any) -> tuple[DidDocument, Any]:
     """Fetch and parse a ``did:web`` document; returns it with the response headers."""
-    url = did_web_to_url(did)
-    body, headers = fetcher.get_bytes(url, accept=_DID_JSON_TYPES)
-    doc = DidDocument.from_json(loads_json(body, what=f"DID document {url}"), expected_id=did)
-    return doc, headers
+    body, headers = fetch_did_web_bytes(did, fetcher)
+    return parse_did_web(did, body), headers

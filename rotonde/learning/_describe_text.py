@@ -49,6 +49,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "learner.identifier": ("Learner number", "Nummer lerende"),
     "learner.id": ("Learner identifier", "Identificatie lerende"),
     "awarding_body": ("Awarding body", "Uitgevende instelling"),
+    "awarding_body.unconfirmed": ("not confirmed: the credential was not signed by the "
+                                  "institution it names",
+                                  "niet bevestigd: het bewijs is niet ondertekend door de "
+                                  "instelling die het noemt"),
     "award_date": ("Awarded on", "Toegekend op"),
     "validity": ("Valid", "Geldig"),
     "qualification": ("Qualification", "Kwalificatie"),

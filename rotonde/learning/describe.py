@@ -16,6 +16,13 @@ aangegeven door de instelling", "Zekerheid: Beoordeeld (assessed)", "Studielast:
   JWT registered claims (RFC 7519 §4.1: ``iss``, ``iat``, ``nbf``, ``exp``, ``sub``) and
   ``vct`` (SD-JWT VC §3.2.2.1.1) in words; anything else falls back to a generic listing.
 
+Every row's text goes through :func:`rotonde.text.display_text` (directional formatting
+characters removed), so no claim can reorder what a reader sees. With ``issuer`` (the identifier
+the signature proved) an awarding body is named only when its ``id`` *is* that issuer; a body
+that names another institution — or a credential whose issuer is unknown — gets "not
+confirmed" instead of the claimed name (DESIGN §5: a claimed name is shown only when it matches
+what the signature proves).
+
 Levels (EQF/NLQF and their source), assurances and the EU micro-credential elements follow
 DESIGN §1 and Council Recommendation 2022/C 243/02, Annex I. Skills are named with their ESCO
 label (:func:`rotonde.learning.esco.label`) when known, else their URI.
@@ -25,12 +32,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import EllipsisType
 from typing import Any
 
 from rotonde.learning import _describe_fields as _f
 from rotonde.learning._describe_text import datetime_text, json_text, say, timestamp_text, word
+from rotonde.text import display_text
 
-__all__ = ["RECORD_FIELDS", "Row", "describe", "describe_claims", "rows_for_path"]
+__all__ = [
+    "RECORD_FIELDS",
+    "Row",
+    "awarding_body_proven",
+    "describe",
+    "describe_claims",
+    "rows_for_path",
+]
+
+#: "Any issuer": describe a record without a verification behind it (previews, the CLI).
+Issuer = str | None | EllipsisType
 
 #: Record fields in the order they are listed (``record_version`` is not shown).
 RECORD_FIELDS = (
@@ -62,14 +81,35 @@ class Row:
     value_text: str
     detail: str | None = None
 
+    def __post_init__(self) -> None:
+        for name in ("label", "value_text", "detail"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, display_text(value))
+
 
 def _lang(lang: str) -> str:
     return "en" if lang == "en" else "nl"
 
 
-def describe(record: Mapping[str, Any], *, lang: str = "nl") -> list[Row]:
+def awarding_body_proven(record: Mapping[str, Any], issuer: str | None) -> bool:
+    """Is the record's awarding body the proven ``issuer`` (its ``id`` is that identifier)?"""
+    body = record.get("awarding_body") if isinstance(record, Mapping) else None
+    return (isinstance(issuer, str) and bool(issuer) and isinstance(body, Mapping)
+            and body.get("id") == issuer)
+
+
+def _unconfirmed_body(record: Mapping[str, Any], lang: str) -> Row:
+    body = record.get("awarding_body")
+    claimed = body.get("id") if isinstance(body, Mapping) else None
+    return Row("awarding_body", say("awarding_body", lang), say("awarding_body.unconfirmed", lang),
+               json_text(claimed) if claimed is not None else None)
+
+
+def describe(record: Mapping[str, Any], *, lang: str = "nl", issuer: Issuer = ...) -> list[Row]:
     """The fields of a (possibly partial) achievement record as rows, in :data:`RECORD_FIELDS`
-    order. Never raises for a mapping; anything else gives no rows."""
+    order. ``issuer``: the identifier the signature proved (``None``: none was), see the module
+    docstring. Never raises for a mapping; anything else gives no rows."""
     if not isinstance(record, Mapping):
         return []
     lang = _lang(lang)
@@ -79,6 +119,10 @@ def describe(record: Mapping[str, Any], *, lang: str = "nl") -> list[Row]:
             continue
         if name == "equivalent_levels" and isinstance(record.get("level"), Mapping):
             continue  # shown with the main level
+        if name == "awarding_body" and not isinstance(issuer, EllipsisType) \
+                and not awarding_body_proven(record, issuer):
+            rows.append(_unconfirmed_body(record, lang))
+            continue
         for key, label, value, detail in _f.field(name, record, lang):
             rows.append(Row(key, label, value, detail or None))
     return rows[:_MAX_ROWS]
@@ -167,19 +211,20 @@ def _read_record(claims: Mapping[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def describe_claims(claims: Mapping[str, Any], *, lang: str = "nl") -> list[Row]:
-    """The claims of any credential in words (see the module docstring). Never raises for a
-    mapping; anything else gives no rows."""
+def describe_claims(claims: Mapping[str, Any], *, lang: str = "nl",
+                    issuer: Issuer = ...) -> list[Row]:
+    """The claims of any credential in words (see the module docstring; ``issuer`` as for
+    :func:`describe`). Never raises for a mapping; anything else gives no rows."""
     if not isinstance(claims, Mapping):
         return []
     lang = _lang(lang)
     record = _read_record(claims)
     if record is not None:
-        return describe(record, lang=lang)
+        return describe(record, lang=lang, issuer=issuer)
     if any(isinstance(k, str) and k in RECORD_FIELDS for k in claims) and (
             "vct" in claims or "kind" in claims or "learning_outcomes" in claims
             or "awarding_body" in claims or "level" in claims):
-        rows = _envelope(claims, lang) + describe(claims, lang=lang)
+        rows = _envelope(claims, lang) + describe(claims, lang=lang, issuer=issuer)
         shown = frozenset(RECORD_FIELDS) | {"vct", "iss", "sub", *_TIMES}
         return (_reorder(rows) + _generic(claims, shown | _HIDDEN, lang))[:_MAX_ROWS]
     rows = _envelope(claims, lang)

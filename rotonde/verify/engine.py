@@ -28,11 +28,17 @@ class VerifyOptions:
     * ``nonce``/``audience`` (SD-JWT KB-JWT, vp+jwt) and ``challenge``/``domain`` (Data
       Integrity presentations): when given, holder binding is required and checked.
     * ``require_holder_binding``: fail when a presentation carries no key binding.
+    * ``allow_unsigned_presentation``: accept a Data Integrity presentation without a proof
+      (its ``signature`` check is then skipped); by default it fails ``vp.unsigned``, so a
+      presentation nobody signed is never ``verified``.
     * ``resolver``: a DID resolver (:class:`rotonde.did.Resolver`); ``fetcher``: the one
       outbound :class:`rotonde.http.Fetcher` (status lists, issuer metadata).
     * ``document_loader``: JSON-LD loader (:mod:`rotonde.jsonld`); default: shipped contexts.
-    * ``trust_list``: a :class:`rotonde.trust.TrustList`; ``None`` skips the trust check.
-    * ``check_status``: fetch and evaluate status lists when the credential has a status.
+    * ``trust_list``: a :class:`rotonde.trust.TrustList`; ``None`` skips the trust check. With
+      a list, ``trust`` is fatal: an issuer that is not on it is never ``verified``.
+    * ``check_status``: fetch and evaluate status lists when the credential has a status
+      (only once its signature verified; at most
+      :data:`rotonde.verify.status.MAX_STATUS_ENTRIES` entries per credential).
     * ``schema_validator``: optional ``(claims, format) -> list[Problem]``.
     """
 
@@ -42,6 +48,7 @@ class VerifyOptions:
     challenge: str | None = None
     domain: str | None = None
     require_holder_binding: bool = False
+    allow_unsigned_presentation: bool = False
     clock: Clock = field(default_factory=SystemClock)
     leeway: float = 60.0
     max_bytes: int = 64 * 1024

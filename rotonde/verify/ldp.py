@@ -6,15 +6,19 @@ Checks, in report order (see :mod:`rotonde.verify.report`):
   :mod:`rotonde.presentation`) and strict JSON-LD expansion (known contexts only, no undefined
   terms: VC Data Integrity 1.0 §4.4 step 1 and VCDM 2.0 §4.3, DESIGN §5).
 * ``signature``: every proof verifies (:func:`rotonde.proofs.verify_proof`), with a method the
-  issuer (credential) or holder (presentation) controls, authorised for the proof purpose.
+  issuer (credential) or holder (presentation) controls, authorised for the proof purpose. A
+  presentation without a proof fails ``vp.unsigned`` unless
+  ``options.allow_unsigned_presentation`` (then the check is skipped).
 * ``holder_binding`` (presentations): the ``authentication`` proof's ``challenge`` and
   ``domain`` equal the verifier's (§2.1); required when ``options.challenge``/``domain`` or
   ``require_holder_binding`` is set.
 * ``validity`` (``validFrom``/``validUntil`` with ``options.leeway``, VCDM 2.0 §4.9),
-  ``status`` (§4.10), ``trust``, ``schema``: see :func:`common_checks`.
+  ``status`` (§4.10), ``trust``, ``schema``: see :func:`common_checks`. Status lists are only
+  fetched once the signature verified: a document nobody signed costs no outbound request.
 
-Embedded credentials of a presentation are verified one by one into nested reports. Never a
-network request unless ``options.fetcher`` is set; never raises for bad input.
+Embedded credentials of a presentation are verified one by one into nested reports (their
+status lists only when the presentation's own signature holds). Never a network request
+unless ``options.fetcher`` is set; never raises for bad input.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from typing import Any
 from rotonde.clock import parse_datetime
 from rotonde.encoding import json_depth
 from rotonde.errors import ParseError, Problem, RotondeError, SignatureError, ValidationError
-from rotonde.verify._advisory import record_trust_and_schema
+from rotonde.verify._policy import record_trust_and_schema
 from rotonde.verify.engine import VerifyOptions
 from rotonde.verify.report import ReportBuilder, VerificationReport
 
@@ -96,7 +100,12 @@ def _validity(builder: ReportBuilder, doc: dict[str, Any], options: VerifyOption
 
 
 def _status(builder: ReportBuilder, doc: dict[str, Any], options: VerifyOptions) -> None:
-    """VCDM 2.0 §4.10 through the shared status check (:mod:`rotonde.verify.status`)."""
+    """VCDM 2.0 §4.10 through the shared status check (:mod:`rotonde.verify.status`), only
+    for a credential whose signature verified."""
+    if builder.failed("signature"):
+        builder.skip("status", _problem("check.not_run", "not run because signature failed",
+                                        "niet uitgevoerd omdat signature faalde"))
+        return
     if "credentialStatus" not in doc:
         builder.skip("status", _problem("status.none", "credential has no status",
                                         "bewijs heeft geen status"))
@@ -235,6 +244,8 @@ def embedded_checks(builder: ReportBuilder, doc: dict[str, Any], options: Verify
 
     inner = replace(options, challenge=None, domain=None, nonce=None, audience=None,
                     require_holder_binding=False)
+    if builder.failed("signature"):  # nobody vouches for this presentation: fetch nothing
+        inner = replace(inner, check_status=False)
     for item in embedded_credentials(doc):
         types = item.get("type") if isinstance(item, dict) else None
         if (types == "EnvelopedVerifiableCredential"
@@ -272,11 +283,14 @@ def verify_ldp(data: Any, options: VerifyOptions) -> VerificationReport:
             holder = data.get("holder")
             holder_id = holder.get("id") if isinstance(holder, dict) else holder
             builder.holder = {"id": holder_id} if isinstance(holder_id, str) else None
+            unsigned = _problem("vp.unsigned", "presentation has no proof",
+                                "presentatie heeft geen proof", "/proof")
             if "proof" in data:
                 _signature(builder, data, options, "authentication", canonical)
+            elif options.allow_unsigned_presentation:
+                builder.skip("signature", unsigned)
             else:
-                builder.skip("signature", _problem("vp.unsigned", "presentation has no proof",
-                                                   "presentatie heeft geen proof", "/proof"))
+                builder.fail("signature", unsigned)
             _holder_binding(builder, data, options)
             common_checks(builder, data, options, "ldp_vp")
             embedded_checks(builder, data, options)

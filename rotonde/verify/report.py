@@ -5,7 +5,9 @@ exceptions. A report is an ordered list of named checks — ``parse``, ``signatu
 ``holder_binding``, ``validity``, ``status``, ``trust``, ``schema`` — each ``passed``,
 ``failed`` or ``skipped`` with its problems. Some checks are fatal; ``verified`` is true only
 when no check failed that is fatal (a fatal check that was skipped does not count against it,
-so callers must ask for the checks they need, e.g. a nonce for holder binding).
+so callers must ask for the checks they need, e.g. a nonce for holder binding). A verifier can
+make a check fatal for one report (:meth:`ReportBuilder.require`): ``trust`` is fatal whenever a
+trust list was given, so an issuer that is not on it is never ``verified``.
 
 The JSON form (:meth:`VerificationReport.to_dict`) is a public contract for HR systems; see
 ``docs/verification-report.md``.
@@ -41,8 +43,9 @@ CHECK_NAMES: tuple[str, ...] = (
     "trust",
     "schema",
 )
-#: A failure of one of these makes ``verified`` false. ``trust`` is advisory: an issuer that
-#: is not on the trust list is a visible warning, not a forgery.
+#: A failure of one of these makes ``verified`` false. ``trust`` is not among them: it runs
+#: only when a trust list is configured, and then the format verifiers make it fatal
+#: (:meth:`ReportBuilder.require`), so an untrusted issuer is never ``verified``.
 FATAL_CHECKS: frozenset[str] = frozenset(
     {"parse", "signature", "holder_binding", "validity", "status", "schema"}
 )
@@ -128,6 +131,7 @@ class ReportBuilder:
     def __init__(self, format: str) -> None:
         self.format = format
         self._checks: dict[str, Check] = {}
+        self._required: set[str] = set()
         self.claims: dict[str, Any] | None = None
         self.issuer: str | None = None
         self.holder: dict[str, Any] | None = None
@@ -145,9 +149,16 @@ class ReportBuilder:
             )
         self._checks[check.name] = check
 
-    @staticmethod
-    def _fatal(name: str) -> bool:
-        return name in FATAL_CHECKS
+    def _fatal(self, name: str) -> bool:
+        return name in FATAL_CHECKS or name in self._required
+
+    def require(self, name: str) -> None:
+        """Make check ``name`` fatal in this report (e.g. ``trust`` when a trust list is
+        configured), including an outcome already recorded."""
+        self._required.add(name)
+        prev = self._checks.get(name)
+        if prev is not None and not prev.fatal:
+            self._checks[name] = Check(name, prev.outcome, True, prev.problems, prev.detail)
 
     def passed(self, name: str, **detail: Any) -> None:
         self._add(Check(name, "passed", self._fatal(name), (), detail))

@@ -8,15 +8,17 @@ Checks, in report order (see :mod:`rotonde.verify.report`), using the steps of
   resolution (RFC 9901 §7.1 step 3-5) and the SD-JWT VC profile (``vct``; ``iss``, ``nbf``,
   ``exp``, ``cnf``, ``vct``, ``status`` never disclosed: draft-ietf-oauth-sd-jwt-vc §3.2.2).
 * ``signature``: the Issuer-signed JWT, with ``options.issuer_key`` or the key found from
-  ``iss`` and ``kid`` (:func:`rotonde.keyresolve.resolve_issuer_key`: DIDs, JWT VC Issuer
-  Metadata).
+  ``iss`` and ``kid`` (:func:`rotonde.keyresolve.find_issuer_key`: DIDs, JWT VC Issuer
+  Metadata). The issuer is ``iss`` or, without it, the DID that authorises ``kid``; a
+  credential whose issuer cannot be established fails (``sdjwt_vc.issuer_unknown``: SD-JWT VC
+  "Issuer Signature Mechanisms" — a key not tied to the issuer means rejection).
 * ``holder_binding``: the KB-JWT (RFC 9901 §7.3): ``cnf`` key, ``sd_hash``, ``iat`` window
   (``options.extra["kb_max_age"]``, default 300 s), ``nonce`` and ``aud``; required when
   ``options.nonce``/``audience`` or ``require_holder_binding`` is set, else skipped if absent.
 * ``validity``: ``exp``/``nbf``/``iat`` with ``options.leeway`` and the injected clock.
 * ``status``: :func:`rotonde.verify.status.record_status` when the credential has ``status``
   (``status.none`` skip otherwise; ``options.check_status=False`` skips it).
-* ``trust`` and ``schema``: :func:`rotonde.verify._advisory.record_trust_and_schema`
+* ``trust`` and ``schema``: :func:`rotonde.verify._policy.record_trust_and_schema`
   (``options.trust_list.evaluate(iss, kind=..., level=...)`` for learning credentials,
   ``options.schema_validator(claims, "dc+sd-jwt")``).
 
@@ -40,7 +42,7 @@ from rotonde.sdjwt.verify import (
     verify_issuer_signature,
     verify_key_binding,
 )
-from rotonde.verify._advisory import record_trust_and_schema
+from rotonde.verify._policy import record_trust_and_schema
 from rotonde.verify.engine import VerifyOptions
 from rotonde.verify.report import ReportBuilder, VerificationReport
 
@@ -73,16 +75,27 @@ def _unexpected(builder: ReportBuilder, name: str, exc: Exception) -> None:
     )
 
 
-def _issuer_key(options: VerifyOptions) -> Any:
-    if options.issuer_key is not None:
-        return options.issuer_key
-    from rotonde.keyresolve import resolve_issuer_key
+def _issuer_key(options: VerifyOptions, found: dict[str, str | None]) -> Any:
+    """A key callback that also records the issuer the resolved key proves."""
+    from rotonde.keyresolve import find_issuer_key
 
     def resolve(header: dict[str, Any], payload: dict[str, Any]) -> PublicKey:
         iss = payload.get("iss")
-        return resolve_issuer_key(iss if isinstance(iss, str) else None, header, options)
+        match = find_issuer_key(iss if isinstance(iss, str) else None, header, options)
+        found["issuer"] = match.issuer
+        return match.key
 
     return resolve
+
+
+def _issuer_unknown() -> Problem:
+    return _problem(
+        "sdjwt_vc.issuer_unknown",
+        "the credential does not say who issued it: no iss, and its key is not an issuer's DID",
+        "het bewijs zegt niet wie het heeft uitgegeven: geen iss, en de sleutel is geen DID "
+        "van een uitgever",
+        "iss",
+    )
 
 
 def _status(builder: ReportBuilder, claims: dict[str, Any], options: VerifyOptions) -> None:
@@ -162,18 +175,20 @@ def verify_sdjwt(data: Any, options: VerifyOptions) -> VerificationReport:
     if sd is None or processed is None or builder.failed("parse"):
         return _not_run(builder, "parse")
     claims = processed.claims
-    iss = sd.payload.get("iss")
-    builder.issuer = iss if isinstance(iss, str) else None
     builder.meta["disclosed"] = [".".join(p) for p, _, _ in processed.disclosed]
     builder.meta["vct"] = sd.payload.get("vct")
     builder.meta["typ"] = sd.header.get("typ")
     cnf = claims.get("cnf")
     if isinstance(cnf, dict) and isinstance(cnf.get("jwk"), dict):
         builder.holder = {"jwk": dict(cnf["jwk"])}
+    found: dict[str, str | None] = {}
     try:
         with builder.run("signature") as info:
-            key = verify_issuer_signature(sd, _issuer_key(options))
+            key = verify_issuer_signature(sd, _issuer_key(options, found))
             info["alg"] = key.alg
+            builder.issuer = found.get("issuer")
+            if not builder.issuer:
+                builder.fail("signature", _issuer_unknown())
     except Exception as exc:
         _unexpected(builder, "signature", exc)
     if builder.failed("signature"):

@@ -15,7 +15,10 @@ cannot be fetched, verified or read gives ``state="unknown"`` with precise probl
   the credential's issuer.
 
 Lists are obtained through ``options.status_resolver`` (``uri -> token | credential``, so services
-can inject caches or local lookups) or ``options.fetcher``.
+can inject caches or local lookups) or ``options.fetcher``. A credential may declare at most
+:data:`MAX_STATUS_ENTRIES` ``credentialStatus`` entries (one per status purpose of Bitstring
+Status List §2.1 is the common case); more fails ``status.too_many_entries`` before anything is
+fetched, so one credential cannot make the verifier fetch and parse hundreds of lists.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from typing import Any, Literal
 
 from rotonde.encoding import loads_json
 from rotonde.errors import FetchError, Problem, RotondeError, StatusError
-from rotonde.keyresolve import resolve_issuer_key
+from rotonde.keyresolve import find_issuer_key, resolve_issuer_key
 from rotonde.status.bitstring import parse_status_entry, read_status_list_credential
 from rotonde.status.token import (
     INVALID,
@@ -42,6 +45,7 @@ from rotonde.status.token import (
 from rotonde.verify.report import ReportBuilder, VerificationReport
 
 __all__ = [
+    "MAX_STATUS_ENTRIES",
     "StatusResult",
     "StatusState",
     "check_status",
@@ -49,6 +53,10 @@ __all__ = [
     "record_status",
     "verify_status_token",
 ]
+
+#: The most ``credentialStatus`` entries one credential may declare (revocation, suspension,
+#: refresh and message purposes twice over).
+MAX_STATUS_ENTRIES = 8
 
 StatusState = Literal["valid", "revoked", "suspended", "unknown"]
 _SEVERITY = {"revoked": 3, "suspended": 2, "unknown": 1, "valid": 0}
@@ -318,6 +326,19 @@ def _bitstring_result(entry: Any, pointer: str, options: Any, issuer: str | None
     return StatusResult(state, fresh_until=fresh, value=value, message=parsed.message_for(value), **base)
 
 
+def _too_many(count: int, options: Any) -> StatusResult:
+    return StatusResult(
+        "unknown", None, None, None, options.clock.now(), mechanism="bitstring",
+        problems=(Problem(
+            "status.too_many_entries",
+            f"the credential declares {count} status entries; at most {MAX_STATUS_ENTRIES} "
+            "are checked, so its status cannot be established",
+            f"het bewijs noemt {count} statusvermeldingen; er worden er hooguit "
+            f"{MAX_STATUS_ENTRIES} gecontroleerd, dus de status is niet vast te stellen",
+            "/credentialStatus", {"count": count, "max": MAX_STATUS_ENTRIES}),),
+    )
+
+
 def check_status_all(
     credential: dict[str, Any], options: Any, *, issuer: str | None = None
 ) -> list[StatusResult]:
@@ -330,7 +351,9 @@ def check_status_all(
     if token is not None:
         out.append(token)
     entries = credential.get("credentialStatus")
-    if isinstance(entries, dict):
+    if isinstance(entries, list) and len(entries) > MAX_STATUS_ENTRIES:
+        out.append(_too_many(len(entries), options))
+    elif isinstance(entries, dict):
         out.append(_bitstring_result(entries, "/credentialStatus", options, issuer))
     elif isinstance(entries, list):
         for i, entry in enumerate(entries):
@@ -419,17 +442,15 @@ def verify_status_token(data: Any, options: Any) -> VerificationReport:
     if token is None:
         return builder.build()
     builder.claims = dict(token.claims)
-    builder.issuer = token.issuer
     builder.meta.update({"sub": token.sub, "bits": token.status_list.bits, "size": token.status_list.size})
     with builder.run("signature"):
-        token.verify(resolve_issuer_key(token.issuer, token.jws.header, options))
+        found = find_issuer_key(token.issuer, token.jws.header, options)
+        token.verify(found.key)
+        builder.issuer = found.issuer  # ``iss``, or the DID whose key signed it
     with builder.run("validity"):
         token.check_time(options.clock, leeway=options.leeway)
-    trust_list = options.trust_list
-    if trust_list is not None and token.issuer is not None:
-        problems = trust_list.evaluate(token.issuer)
-        if problems:
-            builder.fail("trust", *problems)
-        else:
-            builder.passed("trust")
+    if options.trust_list is not None:
+        from rotonde.verify._policy import record_trust
+
+        record_trust(builder, builder.claims, options)
     return builder.build()

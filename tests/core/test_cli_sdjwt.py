@@ -130,7 +130,8 @@ def test_sd_paths_then_file_without_separator(capsys: pytest.CaptureFixture[str]
 
 def test_verify_reads_stdin_through_the_entry_point(files: dict[str, str]) -> None:
     issuer = keys.private_key_from_jwk(json.loads(Path(files["issuer"]).read_text()))
-    token = sdjwt.issue(CLAIMS, signer=issuer, vct="https://rotonde.example/vct/mc")
+    token = sdjwt.issue(CLAIMS, signer=issuer, vct="https://rotonde.example/vct/mc",
+                        iss="https://school.example")
     proc = _run("verify", "--issuer-key", files["issuer_pub"], "-", stdin=token + "\n")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["verified"] is True

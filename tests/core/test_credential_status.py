@@ -81,3 +81,58 @@ def test_unreachable_status_list_is_never_fetched_and_fails() -> None:
     signed = add_proof(_credential(7), signer=KEY, verification_method=VM, clock=NOW)
     outcome, codes = _status(verify(signed, VerifyOptions(clock=NOW)))
     assert outcome == "failed" and codes  # no fetcher: unknown status, never "valid"
+
+
+def _counting(revoked: set[int]) -> tuple[VerifyOptions, list[str]]:
+    status_list = _list(revoked)
+    asked: list[str] = []
+
+    def resolve(uri: str) -> Any:
+        asked.append(uri)
+        return status_list
+
+    return VerifyOptions(clock=NOW, status_resolver=resolve), asked
+
+
+def test_no_status_list_is_fetched_for_a_credential_nobody_signed() -> None:
+    """Issue 19 item 3: an unsigned (or forged) credential made the verifier fetch every list
+    it named before the signature was even looked at."""
+    options, asked = _counting(set())
+    report = verify(_credential(7), options)  # no proof at all
+    assert not report.verified and _status(report) == ("skipped", ["check.not_run"])
+    signed = add_proof(_credential(7), signer=KEY, verification_method=VM, clock=NOW)
+    forged = {**signed, "credentialSubject": {"id": "did:example:learner", "name": "Piet"}}
+    assert _status(verify(forged, options)) == ("skipped", ["check.not_run"])
+    token = sign_vc_jwt(_credential(3), signer=generate("EdDSA"), kid=VM)  # someone else's key
+    report = verify(token, options)
+    assert report.check("signature").outcome == "failed"  # type: ignore[union-attr]
+    assert _status(report) == ("skipped", ["check.not_run"])
+    assert asked == []
+    assert verify(signed, options).verified and asked == [LIST_URL]  # signed: checked
+
+
+def test_status_entries_per_credential_are_capped() -> None:
+    from rotonde.verify.status import MAX_STATUS_ENTRIES
+
+    options, asked = _counting(set())
+    many = _credential(1)
+    many["credentialStatus"] = [build_status_entry(list_credential=f"{LIST_URL}?n={i}", index=i)
+                                for i in range(MAX_STATUS_ENTRIES + 1)]
+    report = verify(add_proof(many, signer=KEY, verification_method=VM, clock=NOW), options)
+    assert not report.verified
+    assert _status(report) == ("failed", ["status.too_many_entries"])
+    assert asked == []  # refused before a single list was fetched
+    many["credentialStatus"] = many["credentialStatus"][:MAX_STATUS_ENTRIES]
+    verify(add_proof(many, signer=KEY, verification_method=VM, clock=NOW), options)
+    assert len(asked) == MAX_STATUS_ENTRIES
+
+
+def test_embedded_credentials_of_an_unsigned_presentation_fetch_nothing() -> None:
+    from rotonde.presentation import build_presentation
+
+    options, asked = _counting(set())
+    signed = add_proof(_credential(7), signer=KEY, verification_method=VM, clock=NOW)
+    report = verify(build_presentation(credentials=[signed], holder=ISSUER), options)
+    assert not report.verified
+    assert report.check("signature").problems[0].code == "vp.unsigned"  # type: ignore[union-attr]
+    assert asked == []

@@ -180,6 +180,28 @@ def test_did_web_resolution_through_fetcher_with_cache() -> None:
     assert len(calls) == 2
 
 
+def test_did_document_cache_keeps_bytes_within_its_budget() -> None:
+    """The cache holds each document as the bytes received, within a byte budget (a parsed
+    document can take twenty times its size; issue 19 item 3 for status lists)."""
+    from rotonde.did.resolver import CACHE_MAX_BYTES
+
+    key = generate("ES256").public_key
+    small, big = "did:web:school.example", "did:web:big.example"
+    heavy = DidDocument.for_key(big, key).to_json()
+    heavy["padding"] = [{}] * 200_000  # ~600 KB of JSON, some 15 MB once parsed
+    calls: list[str] = []
+    fetcher = _serve({"https://school.example/.well-known/did.json":
+                      DidDocument.for_key(small, key).to_json(),
+                      "https://big.example/.well-known/did.json": heavy}, calls)
+    resolver = Resolver(fetcher, cache=TTLCache(ttl=600, max_bytes=100_000))
+    assert resolver.resolve(small).id == small
+    assert isinstance(resolver.cache.get(small), bytes) and 0 < resolver.cache.size < 2_000
+    assert resolver.resolve(big).id == big and resolver.resolve(big).id == big
+    assert calls.count("https://big.example/.well-known/did.json") == 2  # too big to keep
+    assert resolver.resolve(small).id == small and len(calls) == 3
+    assert Resolver(fetcher).cache.max_bytes == CACHE_MAX_BYTES
+
+
 def test_did_web_document_id_must_match() -> None:
     key = generate("EdDSA").public_key
     doc = DidDocument.for_key("did:web:evil.example", key).to_json()

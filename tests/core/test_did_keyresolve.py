@@ -10,7 +10,7 @@ import pytest
 from rotonde.did import DidDocument, Resolver, did_jwk_from_public_key, did_key_from_public_key
 from rotonde.errors import FetchError, KeyFormatError, RotondeError, SignatureError
 from rotonde.http import Fetcher
-from rotonde.keyresolve import issuer_metadata_url, resolve_issuer_key
+from rotonde.keyresolve import find_issuer_key, issuer_metadata_url, resolve_issuer_key
 from rotonde.keys import generate
 from rotonde.verify import VerifyOptions
 
@@ -65,6 +65,34 @@ def test_did_web_issuer_through_resolver_and_purpose() -> None:
     with pytest.raises(SignatureError) as err:
         resolve_issuer_key(did, {"kid": "login"}, options)
     assert err.value.code == "key.not_authorised"
+
+
+def test_the_issuer_is_iss_or_the_did_that_authorises_the_key() -> None:
+    """Issue 19 item 2: without ``iss`` the issuer is the kid's DID, never "nobody"."""
+    key = generate("ES256").public_key
+    did = did_key_from_public_key(key)
+    kid = f"{did}#{did[8:]}"
+    assert find_issuer_key(did, {"kid": kid}, VerifyOptions()).issuer == did
+    found = find_issuer_key(None, {"kid": kid}, VerifyOptions())
+    assert (found.key, found.issuer) == (key, did)
+    pinned = find_issuer_key(None, {}, VerifyOptions(issuer_key=key))
+    assert (pinned.key, pinned.issuer) == (key, None)  # the caller vouched for a key, not a name
+    assert find_issuer_key("https://school.example", {}, VerifyOptions(issuer_key=key)).issuer \
+        == "https://school.example"
+
+
+def test_a_method_controlled_by_someone_else_is_not_the_issuers() -> None:
+    """A DID document may list a method whose controller is another DID; such a key does not
+    speak for the document's DID (VCDM 2.0 §4.7, VC Data Integrity 1.0 §4.4)."""
+    key = generate("EdDSA").public_key
+    did, school = "did:web:attacker.example", "did:web:metaalschool.example"
+    doc = DidDocument.for_key(did, key, fragments=["k"]).to_json()
+    doc["verificationMethod"][0]["controller"] = school
+    options = VerifyOptions(resolver=Resolver(documents={did: doc}))
+    for iss, header in ((did, {"kid": "k"}), (did, {}), (None, {"kid": f"{did}#k"})):
+        with pytest.raises(SignatureError) as err:
+            resolve_issuer_key(iss, header, options)
+        assert err.value.code == "key.not_authorised" and school in err.value.message
 
 
 def test_header_jwk_alone_is_not_trusted() -> None:

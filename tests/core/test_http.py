@@ -301,6 +301,30 @@ def test_ttl_cache_expiry_and_cache_control() -> None:
     assert len(cache) == 2 and cache.get("b") is None
 
 
+def test_ttl_cache_bounded_by_bytes() -> None:
+    """Issue 19 item 3: a cache of status lists was bounded by entries only (1,024 of any size)."""
+    cache: TTLCache[str, bytes] = TTLCache(ttl=60, clock=_Clock(), max_bytes=10)
+    cache.set("a", b"1234")
+    cache.set("b", b"1234")
+    assert cache.size == 8
+    cache.get("a")  # a is now the most recently used
+    cache.set("c", b"123")  # 11 bytes: the least recently used (b) goes
+    assert cache.get("b") is None and cache.get("a") == b"1234" and cache.get("c") == b"123"
+    assert cache.size == 7
+    cache.set("a", b"12")  # replacing an entry counts its new size only
+    assert cache.size == 5
+    cache.set("huge", b"x" * 11)  # heavier than the whole budget: not kept, nothing evicted
+    assert cache.get("huge") is None and cache.size == 5 and len(cache) == 2
+    cache.set("c", b"123", ttl=0)  # no-store drops it
+    assert cache.size == 2
+    cache.clear()
+    assert cache.size == 0 and len(cache) == 0
+    weighed: TTLCache[str, dict[str, int]] = TTLCache(max_bytes=3, weigh=lambda v: v["n"])
+    weighed.set("x", {"n": 2})
+    weighed.set("y", {"n": 2})
+    assert weighed.get("x") is None and weighed.size == 2
+
+
 def test_cache_max_age_parsing() -> None:
     assert cache_max_age({}) is None
     assert cache_max_age({"cache-control": "max-age=abc"}) is None

@@ -76,13 +76,35 @@ def test_wrong_challenge_or_domain(options: dict[str, Any], failed: dict[str, li
     assert _failed(report) == failed
 
 
-def test_unsigned_presentation_has_no_holder_binding() -> None:
+def test_unsigned_presentation_is_never_verified_unless_allowed() -> None:
+    """Issue 19 item 15: without a challenge an unsigned presentation used to be verified."""
     vp = build_presentation(credentials=[_vc()], holder=HOLDER_DID)
     report = verify(vp, VerifyOptions(clock=NOW))
-    assert report.verified  # nothing was asked, and the credential verifies
-    assert report.check("signature").outcome == "skipped"  # type: ignore[union-attr]
-    report = verify(vp, VerifyOptions(clock=NOW, challenge="c-1"))
+    assert not report.verified  # nothing was asked, but nobody signed it either
+    assert _failed(report) == {"signature": ["vp.unsigned"]}
+    assert [r.verified for r in report.credentials] == [True]  # the credential itself is fine
+    allowed = verify(vp, VerifyOptions(clock=NOW, allow_unsigned_presentation=True))
+    assert allowed.verified  # the caller said so explicitly
+    assert allowed.check("signature").outcome == "skipped"  # type: ignore[union-attr]
+    report = verify(vp, VerifyOptions(clock=NOW, challenge="c-1",
+                                      allow_unsigned_presentation=True))
     assert _failed(report) == {"holder_binding": ["holder_binding.missing"]}
+
+
+def test_trust_needs_a_key_the_issuer_controls() -> None:
+    """With the controller rule switched off the document's issuer is not proven by the key,
+    so a trust list cannot vouch for it."""
+    from rotonde.trust import load_trust_list
+
+    issuer = ISSUER_VM.partition("#")[0]
+    trust = load_trust_list({"trust_list_version": "1.0", "id": "https://trust.example/l",
+                             "name": {"nl": "Lijst"}, "issuers": [
+                                 {"name": {"nl": "ROC"}, "identifiers": [issuer], "kinds": ["*"]}]},
+                            clock=NOW)
+    assert verify(_vc(), VerifyOptions(clock=NOW, trust_list=trust)).verified
+    loose = verify(_vc(), VerifyOptions(clock=NOW, trust_list=trust,
+                                        extra={"require_controller": False}))
+    assert _failed(loose) == {"trust": ["trust.issuer_unproven"]} and not loose.verified
 
 
 def test_presentation_signed_by_a_key_the_holder_does_not_control() -> None:

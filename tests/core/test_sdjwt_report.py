@@ -9,7 +9,7 @@ import pytest
 
 from rotonde import keys, sdjwt
 from rotonde.clock import FixedClock
-from rotonde.did import did_jwk_from_public_key
+from rotonde.did import did_jwk_from_public_key, did_key_from_public_key
 from rotonde.errors import Problem
 from rotonde.status import StatusList, issue_status_list_token
 from rotonde.verify import VerifyOptions, verify
@@ -93,7 +93,7 @@ class _Trust:
         return [Problem("trust.issuer_unknown", "not trusted", "niet vertrouwd")]
 
 
-def test_trust_is_advisory() -> None:
+def test_trust_is_fatal_when_a_trust_list_is_given() -> None:
     issuer = keys.generate("ES256")
     trust = _Trust("https://school.example")
     ok = verify(_token(issuer, "https://school.example"),
@@ -105,8 +105,56 @@ def test_trust_is_advisory() -> None:
                      VerifyOptions(issuer_key=issuer.public_key, trust_list=trust,
                                    clock=FixedClock(NOW)))
     check = unknown.check("trust")
-    assert check is not None and check.outcome == "failed"
-    assert unknown.verified  # trust is not fatal
+    assert check is not None and check.outcome == "failed" and check.fatal
+    assert not unknown.verified  # an issuer that is not on the list is never verified
+    # without a trust list the check does not run and is not fatal
+    plain = verify(_token(issuer, "https://elsewhere.example"),
+                   VerifyOptions(issuer_key=issuer.public_key, clock=FixedClock(NOW)))
+    assert plain.verified and plain.check("trust").outcome == "skipped"  # type: ignore[union-attr]
+    assert not plain.check("trust").fatal  # type: ignore[union-attr]
+
+
+def _trust_list(*issuers: str) -> Any:
+    from rotonde.trust import load_trust_list
+
+    return load_trust_list({
+        "trust_list_version": "1.0", "id": "https://trust.example/mbo",
+        "name": {"nl": "Erkende instellingen"},
+        "issuers": [{"name": {"nl": "Metaalschool Oost"}, "identifiers": list(issuers),
+                     "kinds": ["*"]}]}, clock=FixedClock(NOW))
+
+
+def test_a_credential_without_iss_is_issued_by_its_keys_did() -> None:
+    """Issue 19 item 2: no ``iss``, signed with the attacker's own did:key and claiming a
+    trusted school as awarding body. The issuer is the key's DID, so the trust list refuses it;
+    before, the issuer was "unknown", the trust check was skipped and the report verified."""
+    school = did_jwk_from_public_key(keys.generate("ES256").public_key)
+    attacker = keys.generate("ES256")
+    did = did_key_from_public_key(attacker.public_key)
+    claims = {"title": "Lassen", "awarding_body": {"id": school, "name": "Metaalschool Oost"}}
+    token = sdjwt.issue(claims, signer=attacker.with_kid(f"{did}#{did[8:]}"), vct=VCT,
+                        iat=NOW, disclosable=["title", "awarding_body"])
+    report = verify(token, VerifyOptions(clock=FixedClock(NOW), trust_list=_trust_list(school)))
+    assert report.issuer == did
+    trust = report.check("trust")
+    assert trust is not None and trust.outcome == "failed" and trust.fatal
+    assert [p.code for p in trust.problems] == ["trust.issuer_unknown"]
+    assert not report.verified
+    # without a trust list it verifies, as what it is: a credential issued by that did:key
+    plain = verify(token, VerifyOptions(clock=FixedClock(NOW)))
+    assert plain.verified and plain.issuer == did
+
+
+def test_a_credential_whose_issuer_cannot_be_established_fails() -> None:
+    issuer = keys.generate("ES256")
+    token = sdjwt.issue({"grade": "goed"}, signer=issuer, vct=VCT, iat=NOW)  # no iss, no kid
+    for trust in (None, _trust_list("https://school.example")):
+        report = verify(token, VerifyOptions(issuer_key=issuer.public_key, trust_list=trust,
+                                             clock=FixedClock(NOW)))
+        check = report.check("signature")
+        assert check is not None and check.outcome == "failed"
+        assert [p.code for p in check.problems] == ["sdjwt_vc.issuer_unknown"]
+        assert not report.verified and report.issuer is None
 
 
 def test_schema_validator_sees_processed_claims() -> None:
@@ -141,7 +189,8 @@ def test_non_text_input_is_a_parse_failure() -> None:
 
 def test_legacy_vc_sd_jwt_typ_is_accepted() -> None:
     issuer = keys.generate("EdDSA")
-    token = sdjwt.issue({"a": 1}, signer=issuer, vct=VCT, typ="vc+sd-jwt", iat=NOW)
+    token = sdjwt.issue({"a": 1}, signer=issuer, vct=VCT, typ="vc+sd-jwt", iat=NOW,
+                        iss="https://school.example")
     report = verify(token, VerifyOptions(issuer_key=issuer.public_key, clock=FixedClock(NOW)))
     assert report.verified and report.meta["typ"] == "vc+sd-jwt"
 

@@ -318,8 +318,9 @@ def test_verify_status_token_trust() -> None:
     report = verify(
         _token({}, signer=other, issuer=other_did), VerifyOptions(clock=FixedClock(NOW), trust_list=trust)
     )
-    assert report.verified  # trust is advisory
+    assert not report.verified  # with a trust list, an issuer that is not on it is not verified
     assert report.check("trust").problems[0].code == "trust.issuer_unknown"  # type: ignore[union-attr]
+    assert report.check("trust").fatal  # type: ignore[union-attr]
 
 
 def test_bitstring_list_secured_with_data_integrity() -> None:

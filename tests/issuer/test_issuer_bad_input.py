@@ -184,3 +184,47 @@ def test_missing_or_wrong_api_key(live: LiveIssuer) -> None:
         assert api.get("/api/v1/achievements").status_code == 200
         r = api.post("/api/v1/achievements", json=template())
         assert r.status_code == 403 and r.json()["code"] == "auth.scope_missing"
+
+
+def test_awarding_body_must_be_the_tenant_itself(live: LiveIssuer) -> None:
+    """Issue 19 item 2: a tenant could name another school's DID as awarding body; wallets then
+    showed "Uitgegeven door: ROC Rijnvallei" for a credential the tenant signed."""
+    tenant, token = live.tenant("roc-claims")
+    other = {"id": "did:web:roc-rijnvallei.example", "name": {"nl": "ROC Rijnvallei"},
+             "country": "NL"}
+    before = (_count(live, models.achievements), _count(live, models.issued))
+    with live.client(token) as api:
+        r = api.post("/api/v1/achievements", json={**template(), "awarding_body": other})
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"][0]["code"] == "achievement.awarding_body_not_tenant"
+        assert r.json()["errors"][0]["pointer"] == "/awarding_body/id"
+        assert (_count(live, models.achievements), _count(live, models.issued)) == before
+        own = api.post("/api/v1/achievements", json={
+            **template(), "awarding_body": {**other, "id": tenant.did}})
+        assert own.status_code == 201, own.text
+        ach = api.post("/api/v1/achievements", json=template()).json()  # filled in: the tenant
+        assert ach["template"]["awarding_body"]["id"] == tenant.did
+        r = api.post("/api/v1/credentials", json={
+            "achievement_id": ach["id"], "learner": {"name": "Piet"},
+            "extra": {"awarding_body": other}})
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"][0]["code"] == "achievement.awarding_body_not_tenant"
+    assert _count(live, models.issued) == before[1]
+
+
+def test_nothing_is_signed_in_another_schools_name(live: LiveIssuer) -> None:
+    """The signing step refuses such a record too (e.g. one stored before the check existed)."""
+    import pytest
+
+    from issuer.flows.render import render_credential
+    from rotonde.errors import ValidationError
+
+    tenant, _ = live.tenant("roc-old")
+    record = {**template(), "learner": {"name": "Piet"}, "award_date": "2026-06-30",
+              "awarding_body": {"id": "did:web:roc-rijnvallei.example",
+                                "name": {"nl": "ROC Rijnvallei"}, "country": "NL"}}
+    for config in ("microcredential_sd_jwt", "open_badge_ldp_vc"):
+        with pytest.raises(ValidationError) as err:
+            render_credential(live.ctx, tenant, config, record, credential_id="c1",
+                              list_number=0, idx=1, holder_key=generate("ES256").public_key)
+        assert err.value.code == "achievement.awarding_body_not_tenant"

@@ -243,3 +243,40 @@ def test_any_subset_of_a_record_lists_exactly_that_subset(keep: set[str], lang: 
     partial = {k: copy.deepcopy(v) for k, v in rec.items() if k in keep}
     expected = keep - {"equivalent_levels"} if "level" in keep else keep
     assert _fields_shown(describe(partial, lang=lang)) == expected
+
+
+def test_awarding_body_is_named_only_for_the_proven_issuer() -> None:
+    """Issue 19 item 2: a claimed awarding body is shown by name only when its id is the
+    issuer the signature proved; otherwise the row says "not confirmed" (and gives the id)."""
+    rec = record("mc-mag-lassen")
+    body = rec["awarding_body"]["id"]
+    named = _by_key(describe(rec, lang="nl", issuer=body))["awarding_body"]
+    assert named.value_text == "Metaalschool Oost"
+    assert named == _by_key(describe(rec, lang="nl"))["awarding_body"]  # no verification: as is
+    for issuer in ("did:key:z6MkAttacker", None):
+        row = _by_key(describe(rec, lang="nl", issuer=issuer))["awarding_body"]
+        assert row.label == "Uitgevende instelling"
+        assert row.value_text.startswith("niet bevestigd") and row.detail == body
+        assert "Metaalschool" not in f"{row.value_text} {row.detail}"
+    claims = {"vct": sdjwt_vc.vct_for("microcredential"), "title": "Lassen",
+              "awarding_body": {"name": "ROC Midden"}}  # no id at all, no issuer: not confirmed
+    row = _by_key(describe_claims(claims, lang="en", issuer=None))["awarding_body"]
+    assert row.value_text.startswith("not confirmed") and row.detail is None
+    doc = ob3.build(rec, issuer_id="did:web:other.example")
+    assert _by_key(describe_claims(doc, lang="nl", issuer="did:web:other.example"))[
+        "awarding_body"].value_text.startswith("niet bevestigd")
+
+
+def test_rows_carry_no_directional_formatting_characters() -> None:
+    from rotonde.text import BIDI_CONTROLS, display_text
+
+    rec = record("mc-mag-lassen")
+    rec["title"] = {"nl": "Lassen \u202eesab\u202c", "en": "Welding"}
+    rec["awarding_body"]["name"] = {"nl": "\u2067Metaalschool\u2069 Oost\u200f"}
+    rows = describe(rec, lang="nl")
+    text = " ".join(f"{r.label} {r.value_text} {r.detail or ''}" for r in rows)
+    assert not BIDI_CONTROLS & set(text)
+    assert _by_key(rows)["title"].value_text == "Lassen esab"
+    assert _by_key(rows)["awarding_body"].value_text == "Metaalschool Oost"
+    assert Row("k", "a\u202d", "b\u061c", "c\u200e") == Row("k", "a", "b", "c")
+    assert display_text("plain text, ook met é en ∑") == "plain text, ook met é en ∑"

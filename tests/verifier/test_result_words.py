@@ -24,9 +24,11 @@ SHOWN = ("title", "level", "equivalent_levels", "awarding_body", "award_date",
          "learning_outcomes", "workload", "assessment", "quality_assurance")
 
 
-def _full_credential(issuer: Any, holder: Any) -> str:
+def _full_credential(issuer: Any, holder: Any, *, own_body: bool = False) -> str:
     record = json.loads((ROOT / "examples/records/mc-mag-lassen.json").read_text())
     record["workload"] = {"hours": 40, "ects": 1.5}
+    if own_body:  # the awarding body is the signer itself
+        record["awarding_body"]["id"] = issuer.did
     claims, paths, vct = sdjwt_vc.build(record)
     token: str = issue(claims, signer=issuer.signer, disclosable=paths,
                        holder_key=holder.public_key, vct=vct, iss=issuer.did)
@@ -67,7 +69,10 @@ def test_result_page_reads_in_dutch_and_english(client: TestClient, issuer: Any,
     assert _dd(nl, "award_date") == "14 maart 2025"
     assert _dd(nl, "learning_outcomes.0").startswith("MAG-lassen uitvoeren (ESCO)")
     assert _dd(nl, "assurance").startswith("Beoordeeld (assessed)")
-    assert "KvK 62345678" in _dd(nl, "awarding_body")
+    # the claimed awarding body (did:web:metaalschool-oost) did not sign it: no name, no KvK
+    assert _dd(nl, "awarding_body").startswith("niet bevestigd: het bewijs is niet ondertekend")
+    assert "did:web:metaalschool-oost.example" in _dd(nl, "awarding_body")
+    assert "KvK 62345678" not in _dd(nl, "awarding_body")
     # not disclosed, so not shown; the raw claims stay available
     assert 'data-claim="grade"' not in nl and 'data-claim="learner.name"' not in nl
     section = nl.split("Gedeelde gegevens", 1)[1]
@@ -77,6 +82,31 @@ def test_result_page_reads_in_dutch_and_english(client: TestClient, issuer: Any,
                                                     "accept-language": "en"}).text
     assert _dd(en, "level") == "NLQF 2 (≈ EQF 2), indicated by the institution"
     assert _dd(en, "workload") == "40 hours · 1.5 ECTS"
+
+
+def _result_page(client: TestClient, credential: str, holder: Any, lang: str = "nl") -> str:
+    from rotonde.jws import parse_compact
+
+    r = client.post("/api/requests", json={"dcql_query": _query()}).json()
+    p = request_params(r["invocation_uri"])
+    req = parse_compact(client.get(p["request_uri"].split("8003", 1)[1]).text).claims()
+    vp_token = wallet_answer(credential, holder, nonce=req["nonce"], aud=req["client_id"],
+                             disclose=SHOWN)
+    client.post("/oid4vp/response", data={"vp_token": vp_token, "state": req["state"]})
+    return client.get(f"/results/{r['id']}", headers={"accept": "text/html",
+                                                      "accept-language": lang}).text
+
+
+def test_awarding_body_named_only_when_it_signed(client: TestClient, issuer: Any,
+                                                 holder: Any) -> None:
+    own = _result_page(client, _full_credential(issuer, holder, own_body=True), holder)
+    assert "Uitgever: <strong>Metaalschool Oost</strong>" in own
+    assert _dd(own, "awarding_body").startswith("Metaalschool Oost")
+    assert "KvK 62345678" in _dd(own, "awarding_body")
+    other = _result_page(client, _full_credential(issuer, holder), holder, "en")
+    assert f"Issuer: <strong>{issuer.did}</strong>" in other
+    assert _dd(other, "awarding_body").startswith("not confirmed")
+    assert "Metaalschool Oost" not in other.split("<details", 1)[0]
 
 
 @pytest.mark.browser
@@ -111,3 +141,19 @@ def test_result_page_screenshot(live: Any, issuer: Any, holder: Any) -> None:
                             full_page=True)
         finally:
             browser.close()
+
+
+def test_directional_overrides_never_reach_the_result_page(client: TestClient, issuer: Any,
+                                                           holder: Any) -> None:
+    record = json.loads((ROOT / "examples/records/mc-mag-lassen.json").read_text())
+    record["title"] = {"nl": "Lassen \u202eesab\u202c MIG/MAG", "en": "Welding \u2067x\u2069"}
+    record["awarding_body"]["id"] = issuer.did
+    record["awarding_body"]["name"] = {"nl": "Metaal\u202dschool Oost", "en": "Metal school"}
+    claims, paths, vct = sdjwt_vc.build(record)
+    token = issue(claims, signer=issuer.signer, disclosable=paths, holder_key=holder.public_key,
+                  vct=vct, iss=issuer.did)
+    for lang in ("nl", "en"):
+        page = _result_page(client, token, holder, lang)
+        assert not any(c in page for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "<h3>Lassen esab MIG/MAG</h3>" in _result_page(client, token, holder, "nl")
+    assert "Uitgever: <strong>Metaalschool Oost</strong>" in _result_page(client, token, holder)

@@ -48,8 +48,9 @@ def test_trusted_and_untrusted_issuers(tmp_path: Path, app_factory: Any, issuer:
     path.write_text(json.dumps(_trust_doc("did:web:other-school.example")))
     client = TestClient(app_factory(trust_list=str(path)))
     res = _answer(client, issuer, holder)
-    assert res["verdict"] == "warning"  # a visible warning, not an error
-    assert any(p["code"].startswith("trust.") for p in res["reasons"])
+    assert res["verdict"] == "rejected"  # never accepted, not even "with a warning"
+    assert res["reasons"][0]["code"] == "trust.issuer_unknown"
+    assert res["credentials"][0]["trusted"] is False
 
 
 def test_signed_trust_list(tmp_path: Path, app_factory: Any, issuer: Any) -> None:
@@ -172,5 +173,63 @@ def test_trust_by_kind_and_level(tmp_path: Path, app_factory: Any, issuer: Any, 
         trust = next(c for c in res["checks"] if c["name"] == "trust")
         outcomes[name] = (res["verdict"], [p["code"] for p in trust["problems"]])
     assert outcomes["ok"] == ("accepted", [])
-    assert outcomes["kind"] == ("warning", ["trust.kind_not_accredited"])
-    assert outcomes["level"][0] == "warning" and outcomes["level"][1][0].startswith("trust.level")
+    assert outcomes["kind"] == ("rejected", ["trust.kind_not_accredited"])
+    assert outcomes["level"][0] == "rejected" and outcomes["level"][1][0].startswith("trust.level")
+
+
+def test_credential_without_iss_is_judged_by_its_keys_did(tmp_path: Path, app_factory: Any,
+                                                          issuer: Any, holder: Any) -> None:
+    """Issue 19 item 2: an SD-JWT VC without ``iss``, signed with the attacker's own did:key
+    and claiming a trusted school as awarding body, was accepted ("het bewijs is echt, geldig
+    en voldoet aan uw vraag") with the trust check skipped and the school's name on the page."""
+    from rotonde.did import did_key_from_public_key
+    from rotonde.sdjwt import issue
+
+    path = tmp_path / "trust.json"
+    path.write_text(json.dumps(_trust_doc(issuer.did)))  # the school is on the list
+    client = TestClient(app_factory(trust_list=str(path)))
+    attacker = generate("ES256")
+    did = did_key_from_public_key(attacker.public_key)
+    claims = {"title": "Lassen MIG/MAG", "assurance": "assessed",
+              "level": {"framework": "NLQF", "value": 4, "source": "institution"},
+              "awarding_body": {"id": issuer.did, "name": "Metaalschool Oost", "country": "NL"}}
+    forged = issue(claims, signer=attacker.with_kid(f"{did}#{did[8:]}"), holder_key=holder.public_key,
+                   disclosable=["title", "level", "assurance", "awarding_body"],
+                   vct="https://rotonde.example/credentials/microcredential/1.0")
+    r = client.post("/api/requests", json={"template": "level"}).json()
+    from rotonde.jws import parse_compact
+
+    p = request_params(r["invocation_uri"])
+    req = parse_compact(client.get(p["request_uri"].split("8003", 1)[1]).text).claims()
+    vp = wallet_answer(forged, holder, nonce=req["nonce"], aud=req["client_id"],
+                       disclose=("title", "level", "assurance", "awarding_body"))
+    client.post("/oid4vp/response", data={"vp_token": vp, "state": req["state"]})
+    res = client.get(f"/api/requests/{r['id']}").json()["result"]
+    assert res["verdict"] == "rejected"
+    assert res["credentials"][0]["issuer"] == did  # the key's DID, not "unknown"
+    trust = next(c for c in res["checks"] if c["name"] == "trust")
+    assert trust["outcome"] == "failed" and trust["fatal"]
+    assert [x["code"] for x in trust["problems"]] == ["trust.issuer_unknown"]
+    page = client.get(f"/results/{r['id']}", headers={"accept": "text/html",
+                                                      "accept-language": "nl"}).text
+    assert "Geaccepteerd" not in page and "Niet geaccepteerd" in page
+    shown = page.split("<details", 1)[0]  # the words, before the claims as received
+    assert "Metaalschool Oost" not in shown
+    assert "niet bevestigd" in shown and f"<strong>{did}</strong>" in shown
+
+
+def test_vc_api_needs_an_api_key_in_production(app_factory: Any, issuer: Any, holder: Any) -> None:
+    """Issue 19 item 3: the VC-API was open to anyone when no API keys were configured."""
+    cred = issuer.credential(holder)
+    body = {"verifiableCredential": cred}
+    closed = TestClient(app_factory(dev=False, public_url="https://verifier.example"))
+    for path in ("/vc-api/credentials/verify", "/vc-api/presentations/verify"):
+        r = closed.post(path, json=body)
+        assert r.status_code == 403 and r.json()["code"] == "api.disabled"
+    key = "k" * 32
+    keyed = TestClient(app_factory(dev=False, public_url="https://verifier.example",
+                                   api_keys=(key,)))
+    assert keyed.post("/vc-api/credentials/verify", json=body).status_code == 401
+    ok = keyed.post("/vc-api/credentials/verify", json=body,
+                    headers={"authorization": f"Bearer {key}"})
+    assert ok.status_code == 200 and ok.json()["verified"] is True

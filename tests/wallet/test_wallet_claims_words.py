@@ -58,3 +58,37 @@ def test_consent_page_shows_what_will_be_shared(holder: Learner,
     assert _dd(page, "awarding_body").startswith("Metaalschool Oost")
     # only what is asked: the workload and the learner's name are not shown for sharing
     assert 'data-claim="workload"' not in page and 'data-claim="learner.name"' not in page
+
+
+def test_a_claimed_school_is_not_shown_as_the_issuer(learner: Learner, issuer: MiniIssuer) -> None:
+    """Issue 19 item 2: a credential whose awarding body claims another school's DID was
+    listed as "Uitgegeven door: ROC Rijnvallei"; it is shown under its signer's DID."""
+    issuer.mode = "foreign_body"
+    r = learner.receive(issuer.new_offer(), issuer.pin)
+    assert r.status_code == 200, text_of(r.text)  # genuine: signed by its issuer's own key
+    learner.client.cookies.set("lang", "nl")
+    home = learner.client.get("/").text
+    assert "ROC Rijnvallei" not in home
+    assert f"Uitgegeven door: {issuer.did}" in home
+    page = _detail(learner, "nl")
+    assert "ROC Rijnvallei" not in page.split("<details", 1)[0]
+    assert f"Uitgegeven door: <strong>{issuer.did}</strong>" in page
+    assert _dd(page, "awarding_body").startswith("niet bevestigd")
+    assert "did:web:roc-rijnvallei.example" in _dd(page, "awarding_body")
+
+
+def test_own_school_is_named(holder: Learner, issuer: MiniIssuer) -> None:
+    page = _detail(holder, "nl")
+    assert "Uitgegeven door: <strong>Metaalschool Oost</strong>" in page
+    assert _dd(page, "awarding_body").startswith("Metaalschool Oost")
+
+
+def test_directional_overrides_never_reach_the_page(learner: Learner, issuer: MiniIssuer) -> None:
+    issuer.mode = "bidi"
+    r = learner.receive(issuer.new_offer(), issuer.pin)
+    assert r.status_code == 200, text_of(r.text)
+    home = learner.client.get("/").text
+    page = _detail(learner, "nl")
+    for text in (home, page, r.text):
+        assert not any(c in text for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "Lassen esab MIG/MAG" in home and _dd(page, "title") == "Lassen esab MIG/MAG"

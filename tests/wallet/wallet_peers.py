@@ -103,7 +103,9 @@ class MiniIssuer:
     ``mode``: ``ok``; ``garbage`` (every protocol endpoint answers non-JSON bytes);
     ``bad_signature`` (the credential is signed with a key that is not the issuer's);
     ``expired`` (the credential's validity ended in the past); ``error500`` (the credential
-    endpoint fails); ``small`` (a minimal record, small enough for a compact share QR)."""
+    endpoint fails); ``small`` (a minimal record, small enough for a compact share QR);
+    ``foreign_body`` (the awarding body names another school's DID); ``bidi`` (the title
+    carries a right-to-left override)."""
 
     def __init__(self) -> None:
         from rotonde.did.key import did_key_from_public_key
@@ -242,6 +244,11 @@ def mini_issuer_app(state: MiniIssuer) -> Any:
             record.pop("assessment", None)
             record["assurance"] = "attested"
         record["awarding_body"] = {**record["awarding_body"], "id": state.did}
+        if state.mode == "foreign_body":  # claims another school's identifier and name
+            record["awarding_body"] = {"id": "did:web:roc-rijnvallei.example",
+                                       "name": {"nl": "ROC Rijnvallei"}, "country": "NL"}
+        if state.mode == "bidi":  # a right-to-left override inside the title
+            record["title"] = {"nl": "Lassen \u202eesab\u202c MIG/MAG", "en": "Welding"}
         if state.mode == "expired":
             record["validity"] = {"valid_from": "2020-01-01T00:00:00Z",
                                   "valid_until": "2021-01-01T00:00:00Z"}

@@ -3,12 +3,14 @@
 Every presentation goes through :func:`rotonde.verify.verify` with the session's holder-binding
 values (OpenID4VP 1.0 Appendix B: SD-JWT VC KB-JWT ``aud`` = client id and ``nonce``; Data
 Integrity VP ``domain`` = client id and ``challenge`` = nonce), status lists through the
-caching resolver, the trust list, then the DCQL query (§6.4) and the requirement.
+caching resolver and the trust list (the engine's ``trust`` check, per credential with its kind
+and level), then the DCQL query (§6.4) and the requirement.
 
-Verdicts: ``accepted`` (everything holds), ``warning`` (genuine and meets the requirement,
-but the issuer is not on the trust list), ``rejected`` (a fatal check failed, the query or the
+Verdicts: ``accepted`` (everything holds), ``rejected`` (a fatal check failed — with a trust
+list configured that includes an issuer that is not on it or is unknown —, the query or the
 requirement is not met), ``inconclusive`` (genuine, but the status list could not be read:
-we never say "not revoked" when we do not know), ``declined`` (the wallet refused).
+we never say "not revoked" when we do not know), ``declined`` (the wallet refused). An issuer
+that is not on the trust list is never accepted, not even "with a warning" (DESIGN §5).
 """
 
 from __future__ import annotations
@@ -38,10 +40,6 @@ _REPLAY_TTL = 7 * 24 * 3600.0
 _SUMMARY: dict[str, tuple[str, str]] = {
     "accepted": ("Accepted: the evidence is genuine, valid and meets what you asked for.",
                  "Geaccepteerd: het bewijs is echt, geldig en voldoet aan uw vraag."),
-    "warning": ("Accepted with a warning: the evidence is genuine and meets what you asked for, "
-                "but the issuer is not on your list of accredited issuers.",
-                "Geaccepteerd met een waarschuwing: het bewijs is echt en voldoet aan uw vraag, "
-                "maar de uitgever staat niet op uw lijst van erkende uitgevers."),
     "rejected": ("Not accepted.", "Niet geaccepteerd."),
     "inconclusive": ("Not confirmed: we could not check whether the credential was revoked.",
                      "Niet bevestigd: we konden niet nagaan of het bewijs is ingetrokken."),
@@ -65,7 +63,7 @@ def _options(ctx: VerifierContext, *, nonce: str | None, audience: str | None) -
     return VerifyOptions(
         nonce=nonce, audience=audience, challenge=nonce, domain=audience,
         require_holder_binding=True, clock=ctx.clock, resolver=ctx.resolver,
-        fetcher=ctx.fetcher, trust_list=None, check_status=True,
+        fetcher=ctx.fetcher, trust_list=ctx.trust_list, check_status=True,
         status_resolver=ctx.status_resolver,
     )
 
@@ -97,8 +95,6 @@ def verify_presentations(
                     "verify.internal", "the presentation could not be verified (internal error)",
                     "de presentatie kon niet worden geverifieerd (interne fout)"))
                 report = builder.build()
-            if ctx.trust_list is not None:
-                report = _apply_trust(ctx, report)
             if check_replay and not ctx.one_time.remember(
                     "presentation", presentation_digest(item), ttl=_REPLAY_TTL):
                 report = _replayed(report)
@@ -133,63 +129,6 @@ def mark_replays(
             marked.append(report)
         out[qid] = marked
     return out
-
-
-_KINDS = ("microcredential", "qualification", "evc", "employer_attestation", "self_assessment")
-
-
-def _kind_and_level(claims: Mapping[str, Any]) -> tuple[str | None, Any]:
-    """The credential kind and level the trust list is checked against (the record's own
-    ``kind``/``level``; for OB3/ELM documents, read back into a record when possible)."""
-    kind = claims.get("kind")
-    level = claims.get("level")
-    if kind not in _KINDS:
-        try:
-            from rotonde.learning import read
-
-            record = read(dict(claims))
-            kind, level = record.get("kind"), record.get("level")
-        except Exception:  # not an achievement document: check the issuer only
-            kind = None
-    good = dict(level) if isinstance(level, Mapping) and level.get("framework") in (
-        "EQF", "NLQF") else None
-    return (kind if kind in _KINDS else None), good
-
-
-def _trust_check(ctx: VerifierContext, issuer: str | None, claims: Mapping[str, Any]) -> Any:
-    from rotonde.verify.report import Check
-
-    if not issuer:
-        return Check("trust", "skipped", False, (Problem(
-            "trust.no_issuer", "the issuer is unknown", "de uitgever is onbekend"),))
-    kind, level = _kind_and_level(claims)
-    try:
-        problems = ctx.trust_list.evaluate(issuer, kind=kind, level=level)
-    except Exception:  # an odd level value: judge the issuer and kind alone
-        problems = ctx.trust_list.evaluate(issuer, kind=kind)
-    detail = {"issuer": issuer, "kind": kind, "level": level}
-    if problems:
-        return Check("trust", "failed", False, tuple(problems), detail)
-    return Check("trust", "passed", False, (), detail)
-
-
-def _apply_trust(ctx: VerifierContext, report: VerificationReport) -> VerificationReport:
-    """Evaluate the trust list per credential with its kind and level (the engine only knows
-    the format), replacing the report's ``trust`` check."""
-    from dataclasses import replace
-
-    def with_check(r: VerificationReport, check: Any) -> VerificationReport:
-        checks = [c for c in r.checks if c.name != "trust"]
-        order = [c.name for c in r.checks]
-        idx = order.index("trust") if "trust" in order else len(checks)
-        checks.insert(min(idx, len(checks)), check)
-        return replace(r, checks=tuple(checks))
-
-    if report.credentials:
-        inner = tuple(with_check(r, _trust_check(ctx, r.issuer, r.claims or {}))
-                      for r in report.credentials)
-        return replace(report, credentials=inner)
-    return with_check(report, _trust_check(ctx, report.issuer, report.claims or {}))
 
 
 def _with_problem(report: VerificationReport, name: str, problem: Problem) -> VerificationReport:
@@ -245,14 +184,12 @@ def build_result(
     creds: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     fatal: list[Problem] = []
-    trusted_all: list[bool | None] = []
     for qid, items in reports.items():
         for report in items:
             views = _credential_views(report)
             if report.verified:
                 presented.setdefault(qid, []).extend((f, c) for f, c, _ in views)
             trusted = _trusted(report)
-            trusted_all.append(trusted)
             for fmt, claims, issuer in views:
                 creds.append({"query_id": qid, "format": fmt, "claims": claims,
                               "issuer": issuer or report.issuer, "trusted": trusted,
@@ -270,8 +207,6 @@ def build_result(
         verdict = "inconclusive"
     elif fatal or (dcql_eval is not None and not dcql_eval["satisfied"]) or not req["met"]:
         verdict = "rejected"
-    elif any(t is False for t in trusted_all):
-        verdict = "warning"
     else:
         verdict = "accepted"
     reasons = [p.to_dict() for p in fatal]
@@ -279,9 +214,6 @@ def build_result(
         reasons.extend(dcql_eval["problems"])
     reasons.extend({"code": r["code"], "message": r["message"], "message_nl": r["message_nl"]}
                    for r in req["reasons"] if not r["met"])
-    if verdict == "warning":
-        reasons.extend(p.to_dict() for items in reports.values() for r in items
-                       for c in [r.check("trust")] if c is not None for p in c.problems)
     en, nl = _SUMMARY[verdict]
     if verdict == "rejected" and reasons:
         en = f"{en} {reasons[0]['message'][:1].upper()}{reasons[0]['message'][1:]}."

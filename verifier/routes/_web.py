@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from rotonde.errors import Problem
 from rotonde.web.accounts import pre_token, safe_next
+from rotonde.web.templating import neutralise_bidi
 from verifier.flows.context import VerifierContext
 from verifier.flows.staff import STAFF, SessionInfo
 from verifier.i18n import LANGS, translator
@@ -47,6 +48,7 @@ PRE_COOKIE = "verifier_pre"
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 TEMPLATES.env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=2, ensure_ascii=False)
+neutralise_bidi(TEMPLATES.env)  # no directional override from a credential reaches a page
 
 
 def _when(ts: Any) -> str:

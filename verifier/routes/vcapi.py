@@ -6,7 +6,10 @@
 
 Both answer 200 ``{"verified", "checks", "warnings", "errors", "report"}`` when verified and
 400 with the same body when not (as the VC-API test suites expect). Bad input is a 400 with
-a precise error, never a 500. Protected by the API key when keys are configured.
+a precise error, never a 500. Like the JSON API they need an API key (``Authorization: Bearer``;
+:func:`verifier.routes.api.api_client`): open without keys in development mode only, refused
+(403 ``api.disabled``) in production without keys — every verification may make the verifier
+resolve DIDs and fetch status lists, so it is not offered to anyone who asks.
 """
 
 from __future__ import annotations
@@ -28,10 +31,9 @@ Ctx = Annotated[VerifierContext, Depends(get_ctx)]
 
 
 def _auth(request: Request, ctx: Ctx) -> None:
-    if ctx.settings.api_keys:
-        from verifier.routes.api import api_client
+    from verifier.routes.api import api_client
 
-        api_client(request, ctx)
+    api_client(request, ctx)
 
 
 async def _body(request: Request) -> dict[str, Any]:

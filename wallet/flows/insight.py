@@ -36,19 +36,23 @@ def claim_rows(held: Held, lang: str, t: Any = None) -> list[Row]:
     """The claims of a held credential in the reader's language
     (:mod:`rotonde.learning.describe`, shared with the verifier): from the verified SD-JWT VC
     claims (issue date included), else the record read back on receipt, else whatever the
-    credential holds. ``t`` is accepted for compatibility and unused."""
+    credential holds; the awarding body is named only when the signature proved it. ``t`` is
+    accepted for compatibility and unused."""
     from rotonde.learning.describe import describe, describe_claims
 
-    claims = (held.meta.get("report") or {}).get("claims")
+    report = held.meta.get("report") or {}
+    claims = report.get("claims")
     claims = claims if isinstance(claims, dict) else {}
+    # the issuer the signature proved: an awarding body that names another one is "not confirmed"
+    issuer = report.get("issuer") if isinstance(report.get("issuer"), str) else None
     if held.format == "dc+sd-jwt" and claims:
-        rows = describe_claims(claims, lang=lang)
+        rows = describe_claims(claims, lang=lang, issuer=issuer)
     elif held.record:
-        rows = describe(held.record, lang=lang)
+        rows = describe(held.record, lang=lang, issuer=issuer)
     elif isinstance(held.credential, dict):
-        rows = describe_claims(held.credential, lang=lang)
+        rows = describe_claims(held.credential, lang=lang, issuer=issuer)
     else:
-        rows = describe_claims(claims, lang=lang)
+        rows = describe_claims(claims, lang=lang, issuer=issuer)
     return [r for r in rows if r.key not in _NOT_LISTED]
 
 

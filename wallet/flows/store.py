@@ -4,6 +4,12 @@ A credential is stored verbatim (the exact string or JSON document received), be
 summary: title, issuer, level, the achievement record read back with
 :func:`rotonde.learning.read` (when it can be read), the verification report and the status as
 of its last check. Rows are written in one transaction: nothing half-stored.
+
+The issuer is the one the signature proved (the report's ``issuer``). A record's awarding body
+names it only when the body's ``id`` is that issuer
+(:func:`rotonde.learning.describe.awarding_body_proven`): a credential that claims another
+school's identifier is shown under its signer's identifier, never under the school's name. Text
+is shown without directional formatting characters (:func:`rotonde.text.display_text`).
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from rotonde.errors import RotondeError
+from rotonde.learning.describe import awarding_body_proven
+from rotonde.text import display_text
 from wallet.models import CredentialRow, Disclosure
 from wallet.vault import Vault
 
@@ -48,16 +56,22 @@ class Held:
     def title(self, lang: str) -> str:
         t = self.meta.get("title") or {}
         if isinstance(t, dict):
-            return str(t.get(lang) or t.get("en") or t.get("nl") or next(iter(t.values()), "")
-                       or self.id)
-        return str(t) or self.id
+            return display_text(str(t.get(lang) or t.get("en") or t.get("nl")
+                                    or next(iter(t.values()), "") or self.id))
+        return display_text(str(t) or self.id)
 
     def issuer_name(self, lang: str) -> str:
-        name = (self.meta.get("issuer") or {}).get("name")
+        """The awarding body's name when the signature proved it, else the proven issuer."""
+        proven = (self.meta.get("report") or {}).get("issuer")
+        proven = proven if isinstance(proven, str) and proven else None
+        record = self.record
+        name: Any = None
+        if record is not None and awarding_body_proven(record, proven):
+            name = record["awarding_body"].get("name")
         if isinstance(name, dict):
-            return str(name.get(lang) or name.get("en") or name.get("nl")
-                       or next(iter(name.values()), ""))
-        return str(name or (self.meta.get("issuer") or {}).get("id") or "")
+            name = (name.get(lang) or name.get("en") or name.get("nl")
+                    or next(iter(name.values()), ""))
+        return display_text(str(name or proven or ""))
 
     @property
     def status(self) -> str:
@@ -111,7 +125,8 @@ def summarise(credential: Any, report: dict[str, Any], *, fmt: str,
     if record:
         title = record.get("title")
         body = record.get("awarding_body") or {}
-        issuer = {"id": report.get("issuer") or body.get("id"), "name": body.get("name")}
+        proven = awarding_body_proven(record, report.get("issuer"))
+        issuer = {"id": report.get("issuer"), "name": body.get("name") if proven else None}
         level = record.get("level")
     if not title:
         title = claims.get("name") or _vc_name(claims) or claims.get("vct") or fmt

@@ -172,8 +172,6 @@ def receive_accept(
                     "status_checked_at": now, "credential_issuer": info.issuer,
                     "config_id": item.config_id, "issuer_display": info.name(lang),
                 })
-                if not (meta["issuer"] or {}).get("name"):
-                    meta["issuer"]["name"] = info.name(lang)
                 result["id"] = store_credential(s, vault, fmt=item.format,
                                                 credential=item.credential, meta=meta,
                                                 received_at=now)

@@ -5,7 +5,7 @@ link-local, multicast, reserved, shared (CGNAT) or unspecified address, IPv4 or 
 IPv4 addresses embedded in IPv6 (IPv4-mapped ``::ffff:0:0/96``, 6to4 ``2002::/16``, NAT64
 ``64:ff9b::/96``, RFC 6052). The connection backend resolves the name itself, checks *every*
 answer and connects to a checked address, so a DNS answer cannot change between check and
-connect (DNS rebinding).
+connect (DNS rebinding). A host that is not a valid internationalised domain name is refused.
 """
 
 from __future__ import annotations
@@ -105,12 +105,20 @@ class URLPolicy:
         schemes = ("https", "http") if self.allow_http else ("https",)
         if parsed.scheme not in schemes:
             raise _refused(url, "only https URLs may be fetched", "alleen https-URL's zijn toegestaan")
-        if not parsed.host:
+        try:
+            host = parsed.host  # decodes "xn--" labels, which raises for one that is not IDNA
+        except ValueError:  # idna.IDNAError is a UnicodeError, hence a ValueError
+            raise _refused(
+                url,
+                "host is not a valid internationalised domain name (IDNA, RFC 5891)",
+                "host is geen geldige geïnternationaliseerde domeinnaam (IDNA, RFC 5891)",
+            ) from None
+        if not host:
             raise _refused(url, "URL has no host", "URL heeft geen host")
         if parsed.userinfo:
             raise _refused(url, "URL contains user info", "URL bevat gebruikersgegevens")
         try:
-            ip = ipaddress.ip_address(parsed.host)
+            ip = ipaddress.ip_address(host)
         except ValueError:
             return parsed
         self.check_ip(ip, url)

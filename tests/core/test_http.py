@@ -145,6 +145,8 @@ def test_non_public_addresses_refused_without_connecting(url: str) -> None:
         ("https://user:pw@example.com/", "user info"),
         ("https:///nohost", "host"),
         ("not a url at all", "https"),
+        ("https://xn--n3h.example.com/x", "IDNA"),  # U+2603 is not allowed in IDNA 2008
+        ("https://xn--zz-.example.com/x", "IDNA"),
     ],
 )
 def test_scheme_and_userinfo_refused(url: str, reason: str) -> None:

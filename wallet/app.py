@@ -27,6 +27,7 @@ from rotonde.web.replay import OneTimeStore
 from rotonde.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from wallet.flows._http import DevFetcher
 from wallet.i18n import problem_text, translator
+from wallet.outbound import OutboundLimit
 from wallet.settings import ENV_PREFIX, WalletSettings
 from wallet.web import TEMPLATES, LoginRequired, PageError, WalletContext, lang_of, redirect, render
 
@@ -77,6 +78,7 @@ def create_app(
     clk = clock or SystemClock()
     policy = URLPolicy(allow_http=settings.dev, allow_private=settings.dev)
     templates = Jinja2Templates(directory=str(TEMPLATES))
+    one_time = OneTimeStore(db, clock=clk)
     context = WalletContext(
         settings=settings,
         db=db,
@@ -84,7 +86,9 @@ def create_app(
         clock=clk,
         fetcher=fetcher or (DevFetcher(policy=policy) if settings.dev else Fetcher(policy=policy)),
         templates=templates,
-        one_time=OneTimeStore(db, clock=clk),
+        one_time=one_time,
+        outbound=OutboundLimit(one_time, concurrent=settings.fetch_concurrency,
+                               limit=settings.fetch_limit, window=settings.fetch_window),
         extra=dict(extra or {}),
     )
 

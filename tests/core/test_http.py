@@ -259,15 +259,17 @@ def test_timeout(server: ThreadingHTTPServer) -> None:
 
 
 def test_per_host_concurrency_cap(server: ThreadingHTTPServer) -> None:
+    from rotonde._deadline import Deadline
+
     fetcher = Fetcher(policy=DEV, per_host_limit=1, timeout=0.3)
-    sem = fetcher._semaphore("127.0.0.1")
-    assert sem.acquire(blocking=False)
+    held = fetcher.hosts.acquire(["127.0.0.1"], Deadline.after(1))
+    assert held is not None
     try:
         with pytest.raises(FetchError) as err:
             fetcher.get_json(_base(server) + "/json")
         assert err.value.code == "fetch.timeout"
     finally:
-        sem.release()
+        fetcher.hosts.release(held)
     assert fetcher.get_json(_base(server) + "/json") == {"hello": "wereld"}
 
 

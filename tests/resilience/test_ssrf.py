@@ -273,7 +273,7 @@ def test_service_fetchers_carry_the_caps(wallet: TestClient, verifier: TestClien
         assert fetcher.policy == URLPolicy(allow_http=False, allow_private=False)
         assert 0 < fetcher.max_bytes <= 1024 * 1024
         assert 0 < fetcher.timeout <= 30
-        assert 0 < fetcher._per_host_limit <= 8
+        assert 0 < fetcher.hosts.limit <= 8
         assert fetcher.max_redirects <= 5
 
 

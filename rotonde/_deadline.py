@@ -22,7 +22,6 @@ The scope also carries the addresses the Fetcher resolved and checked for the re
 
 from __future__ import annotations
 
-import concurrent.futures
 import socket
 import threading
 import time
@@ -36,7 +35,7 @@ import httpcore
 
 from rotonde.errors import FetchError
 
-__all__ = ["Deadline", "DeadlineStream", "clamp", "pinned", "resolve_within", "scope"]
+__all__ = ["MAX_LOOKUPS", "Deadline", "DeadlineStream", "clamp", "pinned", "resolve_within", "scope"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,33 +136,44 @@ class DeadlineStream(httpcore.NetworkStream):
         return self._inner.get_extra_info(info)
 
 
-_POOL_LOCK = threading.Lock()
-_POOL: concurrent.futures.ThreadPoolExecutor | None = None
-
-
-def _resolver_pool() -> concurrent.futures.ThreadPoolExecutor:
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = concurrent.futures.ThreadPoolExecutor(8, thread_name_prefix="rotonde-dns")
-        return _POOL
+#: Name lookups that may run at once (each on its own daemon thread). A lookup that outlives
+#: its request's deadline keeps its thread until the system resolver gives up; the cap bounds
+#: how many such threads a slow DNS server can make the process keep.
+MAX_LOOKUPS = 64
+_LOOKUPS = threading.BoundedSemaphore(MAX_LOOKUPS)
 
 
 def resolve_within(
     resolve: Callable[[str, int], list[str]], host: str, port: int, deadline: Deadline
 ) -> list[str]:
-    """``resolve(host, port)``, waiting at most until ``deadline`` (``fetch.timeout``)."""
-    left = deadline.remaining()
-    future = _resolver_pool().submit(resolve, host, port) if left > 0 else None
-    try:
-        if future is None:
-            raise concurrent.futures.TimeoutError
-        return future.result(timeout=left)
-    except concurrent.futures.TimeoutError:
-        if future is not None:
-            future.cancel()
+    """``resolve(host, port)``, waiting at most until ``deadline`` (``fetch.timeout``).
+
+    Each lookup gets its own thread, so one slow name never queues the lookups of others."""
+    if deadline.remaining() <= 0 or not _LOOKUPS.acquire(blocking=False):
         raise FetchError(
             "fetch.timeout",
             f"looking up {host!r} took too long",
             message_nl=f"opzoeken van {host!r} duurde te lang",
-        ) from None
+        )
+    outcome: list[Any] = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome.append(resolve(host, port))
+        except BaseException as exc:  # handed to the waiting request
+            outcome.append(exc)
+        finally:
+            _LOOKUPS.release()
+            done.set()
+
+    threading.Thread(target=run, name="rotonde-dns", daemon=True).start()
+    if not done.wait(max(deadline.remaining(), 0)):
+        raise FetchError(
+            "fetch.timeout",
+            f"looking up {host!r} took too long",
+            message_nl=f"opzoeken van {host!r} duurde te lang",
+        )
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return list(outcome[0])

@@ -59,14 +59,38 @@ class Dripper:
                 continue
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
+    @staticmethod
+    def _read_request(conn: socket.socket) -> None:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                       if line.lower().startswith(b"content-length:")), 0)
+        while len(body) < length:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            body += chunk
+
+    def _pause(self, conn: socket.socket) -> bool:
+        """Wait ``pause`` seconds; ``False`` as soon as the client hangs up."""
+        end = time.monotonic() + self.pause
+        while (left := end - time.monotonic()) > 0:
+            if select.select([conn], [], [], left)[0] and not conn.recv(4096):
+                return False
+        return True
+
     def _serve(self, conn: socket.socket) -> None:
         with self.lock:
             self.opened.append(time.monotonic())
             self.active += 1
-            self.peak = max(self.peak, self.active)
         try:
             conn.settimeout(5)
-            conn.recv(65536)  # the request (headers, and a small body with them)
+            self._read_request(conn)
             answer = _HEADERS + b" " * 64
             if self.what == "body":
                 conn.sendall(_HEADERS)
@@ -76,8 +100,7 @@ class Dripper:
                 if self._stop.is_set() or time.monotonic() - started > self.give_up:
                     break
                 conn.sendall(bytes([byte]))
-                # pause, but notice at once when the client hangs up (so "active" is exact)
-                if select.select([conn], [], [], self.pause)[0] and not conn.recv(1):
+                if not self._pause(conn):  # notice at once when the client hangs up
                     break
         except OSError:
             pass  # the client hung up: what we want
@@ -163,6 +186,53 @@ def test_hanging_name_resolution_is_under_the_deadline() -> None:
     took, err = _timed(lambda: fetcher.get_bytes("http://slow-dns.test/x"))
     assert err.code == "fetch.timeout"
     assert DEADLINE - 0.05 <= took <= DEADLINE + MARGIN, took
+
+
+def test_slow_lookups_do_not_queue_other_lookups() -> None:
+    """A DNS server that never answers for some names does not delay the lookup of others."""
+
+    class Quick(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+    srv = ThreadingHTTPServer(("127.0.0.2", 0), Quick)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+
+    def resolve(host: str, port: int) -> list[str]:
+        if host.startswith("slow"):
+            time.sleep(DEADLINE + 2)
+        return ["127.0.0.2"]
+
+    fetcher = Fetcher(policy=DEV, timeout=DEADLINE, resolve=resolve)
+    codes: list[str] = []
+
+    def hostile(i: int) -> None:
+        try:
+            fetcher.get_bytes(f"http://slow{i}.test/x")
+        except FetchError as exc:
+            codes.append(exc.code)
+
+    slow = [threading.Thread(target=hostile, args=(i,)) for i in range(16)]
+    try:
+        for t in slow:
+            t.start()
+        time.sleep(0.2)
+        started = time.monotonic()
+        assert fetcher.get_json(f"http://quick.test:{srv.server_address[1]}/ok") == {}
+        assert time.monotonic() - started < 1.0
+        for t in slow:
+            t.join(timeout=DEADLINE + MARGIN + 1)
+        assert codes == ["fetch.timeout"] * 16
+    finally:
+        srv.shutdown()
+        srv.server_close()
 
 
 class _Relay:

@@ -74,9 +74,11 @@ def _connections(listeners: list[Listener]) -> int:
 
 @pytest.fixture(scope="module")
 def wallet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    # one learner opens well over the default 30 fetching pages in 5 minutes here: the
+    # per-account limit (tests/wallet/test_wallet_outbound.py) is not what these tests are about
     settings = WalletSettings(dev=False, data_dir=tmp_path_factory.mktemp("wallet"),
                               kek=b64url_encode(secrets.token_bytes(32)),
-                              public_url="https://wallet.test")
+                              public_url="https://wallet.test", fetch_limit=10_000)
     app = wallet_app(settings)
     with TestClient(app, base_url="https://wallet.test") as client:
         assert Learner(client).signup().status_code == 200

@@ -3,9 +3,10 @@
 DESIGN.md §5: ``https`` only; the host must not be, or resolve to, a private, loopback,
 link-local, multicast, reserved, shared (CGNAT) or unspecified address, IPv4 or IPv6, including
 IPv4 addresses embedded in IPv6 (IPv4-mapped ``::ffff:0:0/96``, 6to4 ``2002::/16``, NAT64
-``64:ff9b::/96``, RFC 6052). The connection backend resolves the name itself, checks *every*
-answer and connects to a checked address, so a DNS answer cannot change between check and
-connect (DNS rebinding).
+``64:ff9b::/96``, RFC 6052). A host name is resolved once per request (by the Fetcher, under
+the request's deadline), *every* answer is checked, and the connection backend connects to one of
+exactly those checked addresses, so a DNS answer cannot change between check and connect (DNS
+rebinding). A host that is not a valid internationalised domain name is refused.
 """
 
 from __future__ import annotations
@@ -20,9 +21,15 @@ from typing import Any
 import httpcore
 import httpx
 
+from rotonde._deadline import DeadlineStream, clamp, pinned
 from rotonde.errors import FetchError
 
-__all__ = ["PinnedTransport", "Resolve", "URLPolicy", "system_resolve"]
+__all__ = ["MAX_CONNECTIONS", "PinnedTransport", "Resolve", "URLPolicy", "system_resolve"]
+
+#: Connections open at once through one transport. Not the limit that matters (the per-address
+#: slots of the Fetcher and the service's worker threads are): high enough that peers holding
+#: connections until their deadline cannot fill it for everyone else.
+MAX_CONNECTIONS = 128
 
 #: ``(host, port) -> [ip, ...]``: how names are resolved (injectable for tests).
 Resolve = Callable[[str, int], list[str]]
@@ -105,12 +112,20 @@ class URLPolicy:
         schemes = ("https", "http") if self.allow_http else ("https",)
         if parsed.scheme not in schemes:
             raise _refused(url, "only https URLs may be fetched", "alleen https-URL's zijn toegestaan")
-        if not parsed.host:
+        try:
+            host = parsed.host  # decodes "xn--" labels, which raises for one that is not IDNA
+        except ValueError:  # idna.IDNAError is a UnicodeError, hence a ValueError
+            raise _refused(
+                url,
+                "host is not a valid internationalised domain name (IDNA, RFC 5891)",
+                "host is geen geldige geïnternationaliseerde domeinnaam (IDNA, RFC 5891)",
+            ) from None
+        if not host:
             raise _refused(url, "URL has no host", "URL heeft geen host")
         if parsed.userinfo:
             raise _refused(url, "URL contains user info", "URL bevat gebruikersgegevens")
         try:
-            ip = ipaddress.ip_address(parsed.host)
+            ip = ipaddress.ip_address(host)
         except ValueError:
             return parsed
         self.check_ip(ip, url)
@@ -127,7 +142,10 @@ class URLPolicy:
 
 
 class _PinnedBackend(httpcore.SyncBackend):
-    """Resolves the host itself, checks every address, and connects to a checked one."""
+    """Checks every address of the host and connects to a checked one, under the request's
+    deadline (:mod:`rotonde._deadline`). The addresses come from the Fetcher, which resolved and
+    checked them for this request (:func:`~rotonde._deadline.pinned`); outside a Fetcher request
+    the backend resolves the name itself."""
 
     def __init__(self, policy: URLPolicy, resolve: Resolve) -> None:
         self._policy = policy
@@ -141,10 +159,14 @@ class _PinnedBackend(httpcore.SyncBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        try:
-            addresses = [str(ipaddress.ip_address(host))]
-        except ValueError:
-            addresses = self._resolve(host, port)
+        answers = pinned(host)
+        if answers is not None:
+            addresses = list(answers)
+        else:
+            try:
+                addresses = [str(ipaddress.ip_address(host))]
+            except ValueError:
+                addresses = self._resolve(host, port)
         if not addresses:
             raise FetchError(
                 "fetch.failed",
@@ -156,15 +178,24 @@ class _PinnedBackend(httpcore.SyncBackend):
         last: Exception | None = None
         for addr in addresses:
             try:
-                return super().connect_tcp(addr, port, timeout, local_address, socket_options)
+                stream = super().connect_tcp(
+                    addr, port, clamp(timeout, httpcore.ConnectTimeout), local_address,
+                    socket_options,
+                )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last = exc
+                continue
+            return DeadlineStream(stream)
         assert last is not None
         raise last
 
 
 class PinnedTransport(httpx.HTTPTransport):
     """httpx transport whose connections go through the checking, pinning backend.
+
+    Connections are not kept alive: each request gets its own connection to the addresses it
+    resolved and checked, so the per-address limits of the Fetcher count real connections and a
+    slow peer cannot hold pooled connections that other requests wait for.
 
     ``ssl_context`` replaces the default (system/certifi roots, hostname checked): pass one
     trusting a private CA for development; certificate verification is never switched off here.
@@ -176,8 +207,7 @@ class PinnedTransport(httpx.HTTPTransport):
         super().__init__(trust_env=False)
         self._pool = httpcore.ConnectionPool(
             ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
-            max_connections=20,
-            max_keepalive_connections=10,
-            keepalive_expiry=5.0,
+            max_connections=MAX_CONNECTIONS,
+            max_keepalive_connections=0,
             network_backend=_PinnedBackend(policy, resolve),
         )

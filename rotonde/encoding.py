@@ -13,6 +13,7 @@ from typing import Any
 from rotonde.errors import ParseError
 
 __all__ = [
+    "MAX_BASE58",
     "MAX_JSON_DEPTH",
     "b58decode",
     "b58encode",
@@ -71,6 +72,13 @@ def _b64_error(what: str) -> ParseError:
     )
 
 
+#: Longest base58btc text :func:`b58decode` accepts unless told otherwise. Every base58 value
+#: Rotonde reads is a key or a signature: a 64-byte Ed25519 signature is at most 88 characters,
+#: a Multikey 48 (Ed25519) or 49 (compressed P-256), a secret Multikey 48. Decoding is quadratic
+#: in the length (one big-integer multiplication per character: 62 KB took half a second, 1 MiB
+#: minutes), so the length is checked before any work is done.
+MAX_BASE58 = 128
+
 _B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {c: i for i, c in enumerate(_B58_ALPHABET)}
 
@@ -86,8 +94,23 @@ def b58encode(data: bytes) -> str:
     return "1" * zeros + "".join(reversed(out))
 
 
-def b58decode(text: str) -> bytes:
-    """Inverse of :func:`b58encode`; raises :class:`ParseError` on a foreign character."""
+def b58decode(text: str, *, max_length: int = MAX_BASE58) -> bytes:
+    """Inverse of :func:`b58encode`; raises :class:`ParseError` on a foreign character and
+    (``encoding.too_long``) on text longer than ``max_length`` characters, before decoding."""
+    if not isinstance(text, str):
+        raise ParseError(
+            "encoding.base58", "value is not valid base58btc",
+            message_nl="waarde is geen geldige base58btc",
+        )
+    if len(text) > max_length:
+        raise ParseError(
+            "encoding.too_long",
+            f"base58btc value is {len(text)} characters long, more than the {max_length} "
+            "any key or signature needs",
+            message_nl=f"base58btc-waarde is {len(text)} tekens lang, meer dan de {max_length} "
+            "die een sleutel of handtekening nodig heeft",
+            detail={"length": len(text), "max_length": max_length},
+        )
     num = 0
     try:
         for ch in text:
@@ -112,15 +135,16 @@ def multibase_encode(data: bytes, base: str = "base58btc") -> str:
     raise ValueError(f"unsupported multibase {base!r}")
 
 
-def multibase_decode(text: str) -> bytes:
-    """Decode a ``z`` (base58btc) or ``u`` (base64url) multibase string."""
+def multibase_decode(text: str, *, max_base58: int = MAX_BASE58) -> bytes:
+    """Decode a ``z`` (base58btc) or ``u`` (base64url) multibase string; base58btc text longer
+    than ``max_base58`` characters is refused before decoding (``encoding.too_long``)."""
     if not isinstance(text, str) or not text:
         raise ParseError(
             "encoding.multibase", "value is not a multibase string",
             message_nl="waarde is geen multibase-tekenreeks",
         )
     if text[0] == "z":
-        return b58decode(text[1:])
+        return b58decode(text[1:], max_length=max_base58)
     if text[0] == "u":
         return b64url_decode(text[1:], what="multibase value")
     raise ParseError(

@@ -1,18 +1,23 @@
 """The one outbound HTTP client of Rotonde, with a URL policy (DESIGN.md §5).
 
-Everything the product fetches — ``did:web`` documents, status lists, ``request_uri``,
-``credential_offer_uri``, issuer metadata, logos — goes through :class:`Fetcher`:
+Everything the product fetches or posts — ``did:web`` documents, status lists, ``request_uri``,
+``credential_offer_uri``, issuer metadata, token / nonce / credential requests, ``direct_post``
+responses, webhooks — goes through :class:`Fetcher`:
 
-* **URL policy** (:class:`URLPolicy`): ``https`` only; no user info; the host must not be,
-  or resolve to, a private, loopback, link-local, multicast, reserved or unspecified address
-  (IPv4 and IPv6, including IPv4-mapped and NAT64/6to4-embedded IPv4). Every address a name
-  resolves to is checked, and the connection is made to the address that was checked (the
-  resolver runs inside the connection backend, so DNS rebinding between check and connect is
+* **URL policy** (:class:`URLPolicy`): ``https`` only; no user info; valid IDNA host names; the
+  host must not be, or resolve to, a private, loopback, link-local, multicast, reserved or
+  unspecified address (IPv4 and IPv6, including IPv4-mapped and NAT64/6to4-embedded IPv4).
+  Every address a name resolves to is checked, and the connection is made to an address that
+  was checked (one lookup per request, so DNS rebinding between check and connect is
   impossible). ``allow_private`` / ``allow_http`` relax this for development only.
-* **Caps**: response size (default 1 MiB, streamed, aborted when exceeded, also after
-  content decoding), connect and total time, redirects (followed manually, each hop checked
-  again, at most 5), concurrent requests per host (a semaphore).
-* **Content types**: callers name the media types they accept.
+* **One deadline** (``timeout``, default 10 s) per call, wall clock, for name resolution,
+  connect, TLS, request body, response headers and body together, and every redirect hop: a
+  peer that drips bytes is cut off at the deadline (:mod:`rotonde._deadline`).
+* **Caps**: response size (default 1 MiB, streamed, aborted when exceeded, also after content
+  decoding), redirects (GET only, followed manually, each hop checked again, at most 5),
+  requests in flight per peer *address* (``per_host_limit``, keyed on the resolved IP so that
+  ``127.1``, ``0x7f000001`` and a name for ``127.0.0.1`` are one peer; :mod:`rotonde._hostlimit`).
+* **Content types**: callers of :meth:`Fetcher.get_bytes` name the media types they accept.
 
 Errors are :class:`~rotonde.errors.FetchError` with the codes ``fetch.url_refused``,
 ``fetch.too_large``, ``fetch.timeout``, ``fetch.http_status``, ``fetch.content_type``,
@@ -23,9 +28,9 @@ optionally, by bytes.
 
 from __future__ import annotations
 
+import ipaddress
 import ssl
 import threading
-import time
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -33,6 +38,8 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
+from rotonde._deadline import Deadline, resolve_within, scope
+from rotonde._hostlimit import HostLimit
 from rotonde._urlpolicy import PinnedTransport, Resolve, URLPolicy, system_resolve
 from rotonde.clock import Clock, SystemClock
 from rotonde.encoding import loads_json
@@ -49,6 +56,8 @@ __all__ = [
 
 #: Default response size cap (1 MiB).
 DEFAULT_MAX_BYTES = 1024 * 1024
+#: Addresses of one name a request may connect to (each answer is checked, the first ones used).
+MAX_ADDRESSES = 4
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _JSON_TYPES = (
     "application/json",
@@ -65,15 +74,26 @@ def _media_type(headers: Mapping[str, str]) -> str:
     return headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
-class Fetcher:
-    """Synchronous, policy-checked GET. Thread-safe; reuse one per process.
+def _timed_out(url: str) -> FetchError:
+    return FetchError(
+        "fetch.timeout",
+        f"fetching {url} took too long",
+        message_nl=f"ophalen van {url} duurde te lang",
+    )
 
-    ``resolve`` replaces DNS resolution (tests, split-horizon setups); the answers are checked
-    like real ones. An injected ``transport`` replaces the pinned connection backend: then only
-    the URL checks (scheme, literal addresses, every redirect hop) apply, so inject one only for
-    canned responses in tests or a transport that enforces the policy itself. ``ssl_context``
-    trusts other roots (a development CA); the certificate is always checked against the URL's
-    host name, also when the connection goes to a pinned address.
+
+class Fetcher:
+    """Synchronous, policy-checked GET and POST. Thread-safe; reuse one per process.
+
+    ``timeout`` is the one wall-clock deadline of a call (redirects included);
+    ``connect_timeout`` additionally bounds each TCP connect. ``resolve`` replaces DNS
+    resolution (tests, split-horizon setups); the answers are checked like real ones. An
+    injected ``transport`` replaces the pinned connection backend: then only the URL checks
+    (scheme, literal addresses, every redirect hop) apply and the per-peer limit keys on the
+    host name, so inject one only for canned responses in tests or a transport that enforces
+    the policy itself. ``ssl_context`` trusts other roots (a development CA); the certificate
+    is always checked against the URL's host name, also when the connection goes to a pinned
+    address.
     """
 
     def __init__(
@@ -93,12 +113,13 @@ class Fetcher:
         self.policy = policy or URLPolicy()
         self.max_bytes = max_bytes
         self.timeout = timeout
+        self.connect_timeout = connect_timeout
         self.max_redirects = max_redirects
-        self._per_host_limit = per_host_limit
-        self._hosts: dict[str, threading.BoundedSemaphore] = {}
-        self._lock = threading.Lock()
+        self.hosts = HostLimit(per_host_limit)
+        self._resolve = resolve or system_resolve
+        self._pinned = transport is None
         self._client = httpx.Client(
-            transport=transport or PinnedTransport(self.policy, resolve or system_resolve, ssl_context),
+            transport=transport or PinnedTransport(self.policy, self._resolve, ssl_context),
             timeout=httpx.Timeout(timeout, connect=connect_timeout),
             follow_redirects=False,
             trust_env=False,
@@ -114,13 +135,6 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def _semaphore(self, host: str) -> threading.BoundedSemaphore:
-        with self._lock:
-            sem = self._hosts.get(host)
-            if sem is None:
-                sem = self._hosts[host] = threading.BoundedSemaphore(self._per_host_limit)
-            return sem
-
     def get_json(self, url: str, *, max_bytes: int | None = None, accept: Sequence[str] = _JSON_TYPES) -> Any:
         """GET ``url`` and parse the body as JSON (depth-capped)."""
         body, _ = self.get_bytes(url, max_bytes=max_bytes, accept=accept)
@@ -135,79 +149,168 @@ class Fetcher:
     ) -> tuple[bytes, Mapping[str, str]]:
         """GET ``url``; returns the body and the (case-insensitive) response headers.
 
-        ``accept``: media types the caller can handle; any other ``Content-Type`` is refused.
+        ``accept``: media types the caller can handle; any other ``Content-Type`` is refused, as
+        is a status other than 2xx. Redirects are followed (each hop checked again).
         """
         cap = self.max_bytes if max_bytes is None else max_bytes
         types = [accept] if isinstance(accept, str) else list(accept or ())
-        deadline = time.monotonic() + self.timeout
+        deadline = Deadline.after(self.timeout)
+        headers = {"accept": ", ".join(types) if types else "*/*"}
         current = url
         for _hop in range(self.max_redirects + 1):
-            parsed = self.policy.check_url(current)
-            sem = self._semaphore(parsed.host)
-            if not sem.acquire(timeout=max(deadline - time.monotonic(), 0)):
-                raise FetchError(
-                    "fetch.timeout",
-                    f"too many concurrent requests to {parsed.host}",
-                    message_nl=f"te veel gelijktijdige verzoeken naar {parsed.host}",
-                )
-            try:
-                result = self._once(current, parsed, types, cap, deadline)
-            finally:
-                sem.release()
+            result = self._exchange("GET", current, deadline, cap, headers, types=types)
             if isinstance(result, str):
                 current = result
                 continue
-            return result
+            return result[1], result[2]
         raise FetchError(
             "fetch.failed",
             f"more than {self.max_redirects} redirects from {url}",
             message_nl=f"meer dan {self.max_redirects} omleidingen vanaf {url}",
         )
 
-    def _once(
+    def post(
         self,
         url: str,
-        parsed: httpx.URL,
-        types: list[str],
-        cap: int,
-        deadline: float,
-    ) -> tuple[bytes, Mapping[str, str]] | str:
-        headers = {"accept": ", ".join(types) if types else "*/*"}
+        *,
+        form: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        max_bytes: int | None = None,
+    ) -> tuple[int, bytes, Mapping[str, str]]:
+        """POST a form, a JSON body or raw ``content``; returns status, body and headers.
+
+        Same policy, deadline and caps as a GET; redirects are not followed and every status
+        is returned (protocol endpoints answer errors as JSON the caller reads).
+        """
+        cap = self.max_bytes if max_bytes is None else max_bytes
+        result = self._exchange(
+            "POST", url, Deadline.after(self.timeout), cap, dict(headers or {}),
+            send={"data": form, "json": json_body, "content": content},
+        )
+        assert not isinstance(result, str)  # POST never follows a redirect
+        return result
+
+    def _addresses(self, parsed: httpx.URL, url: str, deadline: Deadline) -> tuple[str, list[str]]:
+        """The host as the connection backend sees it, and the checked addresses to use."""
+        host = parsed.raw_host.decode("ascii")
         try:
-            with self._client.stream("GET", parsed, headers=headers) as resp:
-                if resp.status_code in _REDIRECTS and "location" in resp.headers:
-                    return str(parsed.join(resp.headers["location"]))
-                if not 200 <= resp.status_code < 300:
-                    raise FetchError(
-                        "fetch.http_status",
-                        f"{url} answered HTTP {resp.status_code}",
-                        message_nl=f"{url} antwoordde met HTTP {resp.status_code}",
-                        detail={"url": url, "status": resp.status_code},
-                    )
-                if types and _media_type(resp.headers) not in {t.lower() for t in types}:
-                    got = _media_type(resp.headers) or "none"
-                    raise FetchError(
-                        "fetch.content_type",
-                        f"{url} returned {got}, expected {', '.join(types)}",
-                        message_nl=f"{url} gaf {got}, verwacht {', '.join(types)}",
-                    )
-                declared = resp.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > cap:
-                    raise _too_large(url, cap)
-                body = _read_capped(resp, url, cap, deadline)
-                return body, resp.headers
-        except httpx.TimeoutException:
+            return host, [str(ipaddress.ip_address(host))]  # a literal: checked by check_url
+        except ValueError:
+            pass
+        if not self._pinned:
+            return host, [host]
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+        answers = resolve_within(self._resolve, host, port, deadline)
+        if not answers:
+            raise FetchError(
+                "fetch.failed",
+                f"host {host!r} has no address",
+                message_nl=f"host {host!r} heeft geen adres",
+            )
+        for addr in answers:  # every answer must pass, not just the ones we use
+            try:
+                self.policy.check_ip(addr, url)
+            except ValueError:
+                raise FetchError(
+                    "fetch.failed",
+                    f"host {host!r} resolved to something that is not an address",
+                    message_nl=f"host {host!r} gaf iets terug dat geen adres is",
+                ) from None
+        return host, answers[:MAX_ADDRESSES]
+
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        deadline: Deadline,
+        cap: int,
+        headers: Mapping[str, str],
+        *,
+        types: list[str] | None = None,
+        send: Mapping[str, Any] | None = None,
+    ) -> tuple[int, bytes, Mapping[str, str]] | str:
+        """One request under ``deadline``: a redirect target (GET) or status, body, headers."""
+        parsed = self.policy.check_url(url)
+        host, addresses = self._addresses(parsed, url, deadline)
+        slots = self.hosts.acquire(addresses, deadline)
+        if slots is None:
             raise FetchError(
                 "fetch.timeout",
-                f"fetching {url} timed out",
-                message_nl=f"ophalen van {url} duurde te lang",
-            ) from None
+                f"too many concurrent requests to {host}",
+                message_nl=f"te veel gelijktijdige verzoeken naar {host}",
+            )
+        try:
+            with scope(deadline, {host: addresses} if self._pinned else None):
+                return self._once(method, url, parsed, deadline, cap, headers, types, send or {})
+        except httpx.TimeoutException:
+            raise _timed_out(url) from None
         except httpx.HTTPError as exc:
+            if deadline.remaining() <= 0:
+                raise _timed_out(url) from None
             raise FetchError(
                 "fetch.failed",
                 f"fetching {url} failed: {exc}",
                 message_nl=f"ophalen van {url} mislukt: {exc}",
             ) from None
+        finally:
+            self.hosts.release(slots)
+
+    def _once(
+        self,
+        method: str,
+        url: str,
+        parsed: httpx.URL,
+        deadline: Deadline,
+        cap: int,
+        headers: Mapping[str, str],
+        types: list[str] | None,
+        send: Mapping[str, Any],
+    ) -> tuple[int, bytes, Mapping[str, str]] | str:
+        left = deadline.remaining()
+        if left <= 0:
+            raise _timed_out(url)
+        timeout = httpx.Timeout(left, connect=min(self.connect_timeout, left))
+        with self._client.stream(method, parsed, headers=headers, timeout=timeout, **send) as resp:
+            if types is not None:  # a GET: follow redirects, insist on 2xx and the media type
+                if resp.status_code in _REDIRECTS and "location" in resp.headers:
+                    return _redirect_target(parsed, resp.headers["location"], url)
+                _check_get(resp, url, types)
+            declared = resp.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > cap:
+                raise _too_large(url, cap)
+            body = _read_capped(resp, url, cap, deadline)
+            return resp.status_code, body, resp.headers
+
+
+def _redirect_target(parsed: httpx.URL, location: str, url: str) -> str:
+    try:
+        return str(parsed.join(location))
+    except (httpx.InvalidURL, TypeError, ValueError):
+        raise FetchError(
+            "fetch.url_refused",
+            f"{url} redirects to something that is not a URL",
+            message_nl=f"{url} verwijst door naar iets dat geen URL is",
+            detail={"url": url, "reason": "invalid redirect target"},
+        ) from None
+
+
+def _check_get(resp: httpx.Response, url: str, types: list[str]) -> None:
+    if not 200 <= resp.status_code < 300:
+        raise FetchError(
+            "fetch.http_status",
+            f"{url} answered HTTP {resp.status_code}",
+            message_nl=f"{url} antwoordde met HTTP {resp.status_code}",
+            detail={"url": url, "status": resp.status_code},
+        )
+    if types and _media_type(resp.headers) not in {t.lower() for t in types}:
+        got = _media_type(resp.headers) or "none"
+        raise FetchError(
+            "fetch.content_type",
+            f"{url} returned {got}, expected {', '.join(types)}",
+            message_nl=f"{url} gaf {got}, verwacht {', '.join(types)}",
+        )
 
 
 def _too_large(url: str, cap: int) -> FetchError:
@@ -219,7 +322,7 @@ def _too_large(url: str, cap: int) -> FetchError:
     )
 
 
-def _read_capped(resp: httpx.Response, url: str, cap: int, deadline: float) -> bytes:
+def _read_capped(resp: httpx.Response, url: str, cap: int, deadline: Deadline) -> bytes:
     encoding = resp.headers.get("content-encoding", "identity").strip().lower()
     if encoding not in ("identity", "", "gzip", "deflate"):
         raise FetchError(
@@ -239,12 +342,8 @@ def _read_capped(resp: httpx.Response, url: str, cap: int, deadline: float) -> b
         inflater = zlib.decompressobj()
     out = bytearray()
     for chunk in chunks:
-        if time.monotonic() > deadline:
-            raise FetchError(
-                "fetch.timeout",
-                f"fetching {url} took too long",
-                message_nl=f"ophalen van {url} duurde te lang",
-            )
+        if deadline.remaining() <= 0:
+            raise _timed_out(url)
         if inflater is None:
             out += chunk
         else:

@@ -6,6 +6,13 @@
   ``p256-pub`` 0x1200 with a compressed point, and the matching ``-priv`` codes).
 * A :class:`Signer` protocol, so private keys can live in an HSM or KMS: anything with
   ``alg``, ``kid``, ``public_key`` and ``sign(data)`` signs.
+* Ed25519 keys and signatures that OpenSSL would accept but RFC 8032 forbids are refused here,
+  the one place every key and every signature passes (:mod:`rotonde._ed25519`): a public key
+  must be a canonically encoded curve point of large order (``key.small_order``,
+  ``key.non_canonical``, ``key.invalid``), checked whenever a :class:`PublicKey` is made (JWK,
+  Multikey, did:key, did:jwk, DID documents); a signature needs ``S < L`` and a canonical ``R``
+  of large order (``signature.non_canonical``, ``signature.small_order``), checked in
+  :meth:`PublicKey.verify` (JWS, SD-JWT and KB-JWT, key proofs, Data Integrity).
 
 Only ``ES256`` and ``EdDSA`` are allowed (DESIGN.md §5). ES256 signatures use the JWS
 format (``r || s``, 64 bytes, RFC 7518 §3.4) everywhere in Rotonde.
@@ -25,6 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
+from rotonde._ed25519 import key_problem, signature_problem
 from rotonde.encoding import (
     b64url_decode,
     b64url_encode,
@@ -75,14 +83,32 @@ def _key_error(message: str, message_nl: str, code: str = "key.invalid") -> KeyF
 
 @dataclass(frozen=True, eq=False)
 class PublicKey:
-    """A public key with its algorithm. ``verify`` raises; it never returns ``False``."""
+    """A public key with its algorithm. ``verify`` raises; it never returns ``False``.
+
+    Making one checks an Ed25519 key (RFC 8032 §5.1.3: canonical, on the curve, not of small
+    order) and raises :class:`KeyFormatError` for a key that would accept forged signatures.
+    """
 
     alg: Algorithm
     key: ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
     _jwk: dict[str, str] = field(default_factory=dict, repr=False)
 
+    def __post_init__(self) -> None:
+        if self.alg == "EdDSA":
+            raw = self.key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+            problem = key_problem(raw)
+            if problem is not None:
+                raise KeyFormatError(problem[0], problem[1], message_nl=problem[2])
+
     def verify(self, signature: bytes, data: bytes) -> None:
-        """Verify a raw signature (``r || s`` for ES256); raise :class:`SignatureError`."""
+        """Verify a raw signature (``r || s`` for ES256); raise :class:`SignatureError`.
+
+        An Ed25519 signature is first checked as RFC 8032 §5.1.7 requires and OpenSSL does not
+        fully: ``S < L``, ``R`` canonical and not of small order."""
+        if self.alg == "EdDSA":
+            problem = signature_problem(signature)
+            if problem is not None:
+                raise SignatureError(problem[0], problem[1], message_nl=problem[2])
         try:
             if self.alg == "EdDSA":
                 self.key.verify(signature, data)  # type: ignore[call-arg]

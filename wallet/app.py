@@ -28,6 +28,7 @@ from rotonde.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from rotonde.web.templating import neutralise_bidi
 from wallet.flows._http import DevFetcher
 from wallet.i18n import problem_text, translator
+from wallet.outbound import OutboundLimit
 from wallet.settings import ENV_PREFIX, WalletSettings
 from wallet.web import TEMPLATES, LoginRequired, PageError, WalletContext, lang_of, redirect, render
 
@@ -79,6 +80,7 @@ def create_app(
     policy = URLPolicy(allow_http=settings.dev, allow_private=settings.dev)
     templates = Jinja2Templates(directory=str(TEMPLATES))
     neutralise_bidi(templates.env)  # no directional override from a credential reaches a page
+    one_time = OneTimeStore(db, clock=clk)
     context = WalletContext(
         settings=settings,
         db=db,
@@ -86,7 +88,9 @@ def create_app(
         clock=clk,
         fetcher=fetcher or (DevFetcher(policy=policy) if settings.dev else Fetcher(policy=policy)),
         templates=templates,
-        one_time=OneTimeStore(db, clock=clk),
+        one_time=one_time,
+        outbound=OutboundLimit(one_time, concurrent=settings.fetch_concurrency,
+                               limit=settings.fetch_limit, window=settings.fetch_window),
         extra=dict(extra or {}),
     )
 

@@ -1,8 +1,9 @@
 """Wallet settings (``ROTONDE_WALLET_*`` environment variables or keyword arguments).
 
 Extends :class:`rotonde.web.settings.ServiceSettings` with the wallet's own knobs: session
-lifetime, share lifetime (default 10 minutes), upload cap, login rate limit and the verifier
-trust list (client ids the wallet shows as trusted).
+lifetime, share lifetime (default 10 minutes), upload cap, login rate limit, the learners'
+outbound limits (:mod:`wallet.outbound`) and the verifier trust list (client ids the wallet
+shows as trusted).
 """
 
 from __future__ import annotations
@@ -47,6 +48,13 @@ class WalletSettings(ServiceSettings):
     kek: str = ""
     #: Directory with pathway JSON files (default: the shipped ``examples/pathways``).
     pathways_dir: Path | None = None
+    #: Requests that fetch from other servers (offer and request links, checks, pathway links)
+    #: one learner may have running at once, per worker process.
+    fetch_concurrency: int = 2
+    #: Such requests one learner may make per ``fetch_window`` seconds, across all workers.
+    fetch_limit: int = 30
+    #: Length of the ``fetch_limit`` window, seconds.
+    fetch_window: int = 300
 
     def validate(self) -> WalletSettings:
         super().validate()
@@ -63,6 +71,12 @@ class WalletSettings(ServiceSettings):
                 message_nl="session_ttl moet tussen 60 seconden en 30 dagen liggen",
             )
         self._check_trusted_verifiers()
+        if self.fetch_concurrency < 1 or self.fetch_limit < 1 or self.fetch_window < 1:
+            raise ConfigurationError(
+                "config.invalid_fetch_limit",
+                "fetch_concurrency, fetch_limit and fetch_window must be at least 1",
+                message_nl="fetch_concurrency, fetch_limit en fetch_window moeten minstens 1 zijn",
+            )
         if self.login_max_failures < 1:
             raise ConfigurationError(
                 "config.invalid_login_max_failures",

@@ -12,7 +12,7 @@ import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from fastapi import Request
@@ -30,6 +30,9 @@ from rotonde.web.replay import OneTimeStore
 from wallet.flows.accounts import SessionInfo, load_session
 from wallet.i18n import LANGS, claim_label, negotiate, problem_text, translator
 from wallet.settings import WalletSettings
+
+if TYPE_CHECKING:
+    from wallet.outbound import OutboundLimit
 
 __all__ = [
     "SESSION_COOKIE",
@@ -64,6 +67,8 @@ class WalletContext:
     fetcher: Fetcher
     templates: Jinja2Templates
     one_time: OneTimeStore
+    #: The learners' outbound slots (:mod:`wallet.outbound`).
+    outbound: OutboundLimit
     extra: dict[str, Any] = field(default_factory=dict)
 
 

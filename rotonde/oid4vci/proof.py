@@ -143,8 +143,8 @@ def validate_proof(
         raise
     except RotondeError as exc:
         raise _err(
-            "invalid_proof", f"key proof rejected: {exc.message}",
-            f"sleutelbewijs geweigerd: {exc.problems[0].message_nl or exc.message}",
+            "invalid_proof", f"key proof rejected ({exc.code}): {exc.message}",
+            f"sleutelbewijs geweigerd ({exc.code}): {exc.problems[0].message_nl or exc.message}",
         ) from None
     aud = claims.get("aud")
     if isinstance(aud, list) and len(aud) == 1:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rotonde.clock import Clock, parse_datetime
-from rotonde.encoding import multibase_decode
+from rotonde.encoding import MAX_BASE58, multibase_decode
 from rotonde.errors import ParseError, SignatureError
 
 __all__ = ["check_datetime", "check_options", "matching_proofs", "proof_list", "sig_error",
@@ -89,11 +89,20 @@ def check_options(
 
 
 def signature_bytes(proof: Mapping[str, Any]) -> bytes:
+    """The Ed25519 signature in ``proofValue`` (VC-DI-EdDSA §3.2.1: base58btc multibase, 64
+    bytes). The length is checked before decoding: base58 decoding is quadratic."""
+    value = proof["proofValue"]
+    if len(value) > 1 + MAX_BASE58:
+        raise sig_error("di.proof_value_malformed",
+                         f"proofValue is {len(value)} characters long; an Ed25519 signature in "
+                         "base58btc has at most 88",
+                         f"proofValue is {len(value)} tekens lang; een Ed25519-handtekening in "
+                         "base58btc heeft er hoogstens 88", "/proof/proofValue")
     try:
-        raw = multibase_decode(proof["proofValue"])
+        raw = multibase_decode(value)
     except ParseError:
         raw = b""
-    if not proof["proofValue"].startswith("z") or len(raw) != 64:
+    if not value.startswith("z") or len(raw) != 64:
         raise sig_error("di.proof_value_malformed",
                          "proofValue is not a base58btc multibase Ed25519 signature",
                          "proofValue is geen base58btc-multibase-Ed25519-handtekening",

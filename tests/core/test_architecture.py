@@ -60,3 +60,35 @@ def test_every_public_core_module_declares_its_api() -> None:
         if not declares and tree.body:
             missing.append(str(path.relative_to(ROOT)))
     assert missing == []
+
+
+#: The modules that may talk to the network: the Fetcher and its transport (DESIGN.md §5).
+FETCHER_MODULES = {CORE / "http.py", CORE / "_urlpolicy.py", CORE / "_deadline.py"}
+#: Libraries that make outbound requests (``socket`` alone is fine: servers bind sockets).
+HTTP_CLIENTS = {"httpx", "httpcore", "requests", "urllib3", "aiohttp", "http.client",
+                "urllib.request"}
+
+
+def _full_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return {n for n in names for client in HTTP_CLIENTS if n == client or n.startswith(client + ".")}
+
+
+def test_only_the_fetcher_makes_outbound_requests() -> None:
+    """Every outbound request (GET and POST, webhooks included) goes through rotonde.http.Fetcher:
+    no product module outside it imports an HTTP client."""
+    offenders = []
+    for package in ("rotonde", "issuer", "wallet", "verifier", "examples"):
+        for path in (ROOT / package).rglob("*.py"):
+            if path in FETCHER_MODULES:
+                continue
+            bad = _full_imports(path)
+            if bad:
+                offenders.append(f"{path.relative_to(ROOT)}: {sorted(bad)}")
+    assert offenders == []

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rotonde.encoding import (
+    MAX_BASE58,
     b58decode,
     b58encode,
     b64url_decode,
@@ -53,6 +54,26 @@ def test_base58_known_vector() -> None:
     assert b58encode(b"Hello World!") == "2NEpo7TZRRrLZSi2U"
     assert b58decode("11") == b"\0\0"
 
+
+
+def test_base58_length_is_checked_before_decoding() -> None:
+    """Base58 decoding is quadratic: 62 KB took half a second, 1 MiB minutes. Every value
+    Rotonde reads fits in MAX_BASE58 characters; a longer one is refused without decoding."""
+    import time
+
+    signature = b58encode(b"\xff" * 64)
+    assert len(signature) <= 88 <= MAX_BASE58
+    assert b58decode(signature) == b"\xff" * 64
+    assert multibase_decode("z" + b58encode(b"\xed\x01" + b"\xff" * 32)) == b"\xed\x01" + b"\xff" * 32
+    started = time.monotonic()
+    for text in ("2" * (MAX_BASE58 + 1), "z" * 62_000, "z" * (1024 * 1024)):
+        for decode in (b58decode, lambda t: multibase_decode("z" + t)):
+            with pytest.raises(ParseError) as err:
+                decode(text)
+            assert err.value.code == "encoding.too_long"
+            assert err.value.problems[0].detail["length"] >= len(text)
+    assert time.monotonic() - started < 1.0  # runaway detector: before the cap, minutes
+    assert b58decode("2" * 200, max_length=200)  # a caller that needs more can say so
 
 @given(st.binary(max_size=64), st.sampled_from(["base58btc", "base64url"]))
 def test_multibase_roundtrip(data: bytes, base: str) -> None:

@@ -145,6 +145,8 @@ def test_non_public_addresses_refused_without_connecting(url: str) -> None:
         ("https://user:pw@example.com/", "user info"),
         ("https:///nohost", "host"),
         ("not a url at all", "https"),
+        ("https://xn--n3h.example.com/x", "IDNA"),  # U+2603 is not allowed in IDNA 2008
+        ("https://xn--zz-.example.com/x", "IDNA"),
     ],
 )
 def test_scheme_and_userinfo_refused(url: str, reason: str) -> None:
@@ -257,15 +259,17 @@ def test_timeout(server: ThreadingHTTPServer) -> None:
 
 
 def test_per_host_concurrency_cap(server: ThreadingHTTPServer) -> None:
+    from rotonde._deadline import Deadline
+
     fetcher = Fetcher(policy=DEV, per_host_limit=1, timeout=0.3)
-    sem = fetcher._semaphore("127.0.0.1")
-    assert sem.acquire(blocking=False)
+    held = fetcher.hosts.acquire(["127.0.0.1"], Deadline.after(1))
+    assert held is not None
     try:
         with pytest.raises(FetchError) as err:
             fetcher.get_json(_base(server) + "/json")
         assert err.value.code == "fetch.timeout"
     finally:
-        sem.release()
+        fetcher.hosts.release(held)
     assert fetcher.get_json(_base(server) + "/json") == {"hello": "wereld"}
 
 

@@ -144,6 +144,39 @@ def test_bad_proofs_fail_precisely(changes: dict[str, Any], check: str, code: st
     assert _failed(report)[check][0] == code
 
 
+
+def test_oversized_proof_value_is_refused_before_decoding() -> None:
+    """A 62 KB base58 proofValue (decoding it took about a second): refused with
+    di.proof_value_malformed saying why, without decoding it."""
+    import time
+
+    doc = _mutated(proofValue="z" + "2" * 62_000)
+    started = time.monotonic()
+    with pytest.raises(SignatureError) as err:
+        verify_proof(doc)
+    assert err.value.code == "di.proof_value_malformed"
+    assert "62001 characters long" in err.value.message
+    assert "tekens lang" in err.value.problems[0].message_nl
+    assert _failed(verify(doc, VerifyOptions(clock=NOW))) == {
+        "signature": ["di.proof_value_malformed"]}
+    assert time.monotonic() - started < 0.5  # runaway detector; it took ~1 s per decode
+
+
+def test_oversized_public_key_multibase_in_a_did_document() -> None:
+    """publicKeyMultibase from a fetched did:web document (up to the 1 MiB body cap; minutes
+    to decode): refused before decoding, with the precise code."""
+    import time
+
+    started = time.monotonic()
+    for size in (200, 1024 * 1024 - 200):
+        doc = {"id": "did:web:school.example", "verificationMethod": [{
+            "id": "did:web:school.example#k", "type": "Multikey",
+            "controller": "did:web:school.example", "publicKeyMultibase": "z" + "2" * size}]}
+        with pytest.raises(RotondeError) as err:
+            DidDocument.from_json(doc)
+        assert err.value.code == "encoding.too_long", size
+    assert time.monotonic() - started < 1.0  # runaway detector: before the cap, minutes
+
 def test_tampered_document_fails() -> None:
     doc = copy.deepcopy(SIGNED)
     doc["credentialSubject"]["name"] = "Piet"

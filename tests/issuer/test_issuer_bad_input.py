@@ -107,6 +107,29 @@ def _access(live: LiveIssuer) -> tuple[Any, dict[str, Any], str, str]:
     return w, meta, access, offer.credential_issuer
 
 
+
+def test_key_proof_for_a_small_order_key_binds_nothing(live: LiveIssuer) -> None:
+    """A key proof whose header jwk is the Ed25519 identity point, "signed" R = identity, S = 0
+    without any private key (OpenSSL accepts that for every message): refused, no credential is
+    bound to that key."""
+    import json
+
+    from rotonde.encoding import b64url_encode
+
+    w, meta, access, iss = _access(live)
+    identity = b64url_encode(bytes.fromhex("01" + "00" * 31))
+    header = {"typ": oid4vci.PROOF_TYP, "alg": "EdDSA",
+              "jwk": {"kty": "OKP", "crv": "Ed25519", "x": identity}}
+    claims = {"aud": iss, "iat": int(time.time()), "nonce": w.nonce(meta)}
+    forged = ".".join([b64url_encode(json.dumps(header).encode()),
+                       b64url_encode(json.dumps(claims).encode()),
+                       b64url_encode(bytes.fromhex("01" + "00" * 63))])
+    r = w.credential(meta, access, "microcredential_sd_jwt", [forged])
+    assert r.status_code == 400, r.text
+    assert r.json()["error"] == "invalid_proof"
+    assert "key.small_order" in r.json()["error_description"]
+    assert "credentials" not in r.json() and "credential" not in r.json()
+
 def test_bad_proofs(live: LiveIssuer) -> None:
     w, meta, access, iss = _access(live)
 

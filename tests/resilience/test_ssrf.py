@@ -74,9 +74,11 @@ def _connections(listeners: list[Listener]) -> int:
 
 @pytest.fixture(scope="module")
 def wallet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    # one learner opens well over the default 30 fetching pages in 5 minutes here: the
+    # per-account limit (tests/wallet/test_wallet_outbound.py) is not what these tests are about
     settings = WalletSettings(dev=False, data_dir=tmp_path_factory.mktemp("wallet"),
                               kek=b64url_encode(secrets.token_bytes(32)),
-                              public_url="https://wallet.test")
+                              public_url="https://wallet.test", fetch_limit=10_000)
     app = wallet_app(settings)
     with TestClient(app, base_url="https://wallet.test") as client:
         assert Learner(client).signup().status_code == 200
@@ -208,6 +210,42 @@ def test_verifier_refuses_private_share_status_and_did_web_urls(
     assert _connections(listeners) == before
 
 
+#: Host names that are not valid IDNA 2008 (RFC 5891): A-labels decoding to a disallowed code
+#: point (U+2603, U+1F4A9), an empty A-label, one ending in a hyphen.
+HOSTILE_IDNA = ["xn--n3h.example.com", "xn--ls8h.example", "xn--.example.com",
+                "xn--zz-.example.com"]
+
+
+def test_hostile_idna_host_is_refused_not_a_crash(wallet: TestClient,
+                                                  verifier: TestClient) -> None:
+    """A host that is not a valid internationalised domain name gets ``fetch.url_refused`` —
+    in the wallet's pages (no 500, no reset connection) and in the verifier's report (not
+    ``verify.internal_error``)."""
+    learner = Learner(wallet)
+    for host in HOSTILE_IDNA:
+        base = f"https://{host}"
+        r = wallet.get("/offer", params={"credential_offer_uri": f"{base}/o"})
+        assert "IDNA" in _refused_page(r)
+        link = "openid-credential-offer://?credential_offer_uri=" + quote(f"{base}/o", safe="")
+        assert "IDNA" in _refused_page(learner.start_receive(link))
+        for method in ("get", "post"):
+            params = {"client_id": "decentralized_identifier:did:web:x.test",
+                      "request_uri": f"{base}/r", "request_uri_method": method}
+            assert "IDNA" in _refused_page(wallet.get("/authorize", params=params))
+        r = wallet.get("/progress", params={"url": f"{base}/pathway.json"})
+        assert r.status_code == 200 and "IDNA" in text_of(r.text), text_of(r.text)[:300]
+        # the verifier: a share URL, and a did:web issuer with a status list on that host
+        r = verifier.post("/api/shares", json={"text": f"{base}/share/{secrets.token_urlsafe(18)}"})
+        assert r.status_code == 201, r.text
+        reason = r.json()["result"]["reasons"][0]
+        assert reason["code"] == "fetch.url_refused", reason
+        token, holder = _did_web_credential(host, f"{base}/status/1")
+        out = verifier.post("/api/shares", json={"text": _share(token, holder)}).json()
+        assert out["verdict"] == "rejected"
+        codes = json.dumps(out["result"])
+        assert "fetch.url_refused" in codes and "internal_error" not in codes, out["result"]
+
+
 def test_redirect_to_a_private_address_is_refused_at_the_hop() -> None:
     """A public URL that redirects to a private address: the fetcher the services build
     (production policy) refuses the hop before requesting it. The public first hop is served
@@ -237,7 +275,7 @@ def test_service_fetchers_carry_the_caps(wallet: TestClient, verifier: TestClien
         assert fetcher.policy == URLPolicy(allow_http=False, allow_private=False)
         assert 0 < fetcher.max_bytes <= 1024 * 1024
         assert 0 < fetcher.timeout <= 30
-        assert 0 < fetcher._per_host_limit <= 8
+        assert 0 < fetcher.hosts.limit <= 8
         assert fetcher.max_redirects <= 5
 
 

@@ -284,6 +284,42 @@ def test_signed_webhook(app_factory: Any, issuer: Any, holder: Any) -> None:
     assert not verify_webhook("t" * 32, body, headers["x-rotonde-signature"], now=time.time())
 
 
+def test_webhook_is_posted_through_the_fetcher_under_its_deadline(
+    app_factory: Any, issuer: Any, holder: Any,
+) -> None:
+    """The webhook goes through the service's Fetcher (URL policy, one deadline): a receiver
+    that drips its answer byte by byte is cut off at the Fetcher's deadline and the delivery is
+    recorded as failed (status 0)."""
+    import time
+
+    from rotonde.http import Fetcher, URLPolicy
+    from tests.core.test_http_deadline import Dripper
+    from verifier.models import VerificationSession
+
+    receiver = Dripper("headers", pause=0.5)
+    try:
+        fetcher = Fetcher(policy=URLPolicy(allow_http=True, allow_private=True), timeout=1.5)
+        app = app_factory(webhook_url=f"http://127.0.0.1:{receiver.port}/hook",
+                          webhook_secret="s" * 32, fetcher=fetcher)
+        client = TestClient(app)
+        sid, req = _start(client)
+        vp = wallet_answer(issuer.credential(holder), holder, nonce=req["nonce"],
+                           aud=req["client_id"])
+        started = time.monotonic()
+        client.post("/oid4vp/response", data={"vp_token": vp, "state": req["state"]})
+        status = None
+        while status is None and time.monotonic() - started < 10:
+            time.sleep(0.05)
+            with app.state.verifier.db.session() as s:
+                status = s.get(VerificationSession, sid).webhook_status
+        took = time.monotonic() - started
+    finally:
+        receiver.close()
+    assert status == 0, status
+    assert len(receiver.opened) == 1
+    assert took < 1.5 + 1.5, took  # the deadline, plus verifying the presentation
+
+
 def test_organisation_name_reaches_the_wallet_as_client_name(app_factory: Any) -> None:
     """Wallets show who asks: client_metadata.client_name (RFC 7591 §2) when configured."""
     client = TestClient(app_factory(organisation_name="Van Dijk Staalbouw"))

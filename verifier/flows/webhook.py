@@ -4,7 +4,9 @@
 "verdict", "result_url", "api_client", "timestamp"}`` and the header
 ``X-Rotonde-Signature: t=<unix time>,v1=<hex HMAC-SHA256 over "<t>.<body>">`` keyed with
 ``webhook_secret`` (the receiver recomputes it and rejects stale timestamps). Delivery runs
-in a background thread; failures are logged and stored as the HTTP status, never raised.
+in a background thread, through the verifier's Fetcher (URL policy, deadline, size cap: the
+receiver must be reachable under the same policy as every outbound request); failures are
+logged and stored as the HTTP status (0: not delivered), never raised.
 """
 
 from __future__ import annotations
@@ -51,11 +53,8 @@ def _send(ctx: VerifierContext, session_id: str, body: bytes, headers: dict[str,
         if ctx.webhook_sender is not None:
             status = int(ctx.webhook_sender(ctx.settings.webhook_url, body, headers))
         else:
-            import httpx
-
-            with httpx.Client(timeout=10, follow_redirects=False, trust_env=False) as client:
-                status = client.post(ctx.settings.webhook_url, content=body,
-                                     headers=headers).status_code
+            status, _, _ = ctx.fetcher.post(ctx.settings.webhook_url, content=body,
+                                            headers=headers, max_bytes=64 * 1024)
     except Exception as exc:  # delivery problems must never break a verification
         log.warning("webhook delivery failed: %s", type(exc).__name__)
     with ctx.db.session() as s:

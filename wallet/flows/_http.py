@@ -1,17 +1,14 @@
-"""Outbound POSTs for the protocol flows, under the same URL policy as every GET.
+"""Outbound POSTs for the protocol flows, through the one Fetcher.
 
-:class:`rotonde.http.Fetcher` only GETs; token, nonce, credential and ``direct_post`` requests
-need POST. This helper checks the URL with the fetcher's :class:`~rotonde.http.URLPolicy`,
-sends through the fetcher's pinned transport (so the checked address is the one connected to),
-does not follow redirects and caps the response size.
+Token, nonce, credential and ``direct_post`` requests are POSTs: :meth:`rotonde.http.Fetcher.post`
+applies the same URL policy, pinned connection, wall-clock deadline, per-peer limit and size cap
+as every GET, and follows no redirect. These helpers add the JSON reading the flows need.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-
-import httpx
 
 from rotonde.encoding import loads_json
 from rotonde.errors import FetchError
@@ -58,30 +55,10 @@ def post_raw(
     max_bytes: int = MAX_RESPONSE,
 ) -> tuple[int, bytes]:
     """POST and return ``(status, body bytes)`` (see :func:`post`)."""
-    checked = fetcher.policy.check_url(url)
-    client: httpx.Client = fetcher._client
     hdrs = {"accept": "application/json"}
     hdrs.update(headers or {})
-    try:
-        with client.stream("POST", checked, data=form, json=json_body, headers=hdrs) as resp:
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in resp.iter_raw():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchError(
-                        "fetch.too_large", f"response from {url} is larger than {max_bytes} bytes",
-                        message_nl=f"antwoord van {url} is groter dan {max_bytes} bytes",
-                    )
-                chunks.append(chunk)
-            body = b"".join(chunks)
-            status = resp.status_code
-    except httpx.TimeoutException:
-        raise FetchError("fetch.timeout", f"{url} did not answer in time",
-                         message_nl=f"{url} antwoordde niet op tijd") from None
-    except httpx.HTTPError as exc:
-        raise FetchError("fetch.failed", f"{url} could not be reached: {exc}",
-                         message_nl=f"{url} is niet bereikbaar: {exc}") from None
+    status, body, _ = fetcher.post(url, form=form, json_body=json_body, headers=hdrs,
+                                   max_bytes=max_bytes)
     return status, body
 
 

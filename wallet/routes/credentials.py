@@ -21,6 +21,7 @@ from wallet.flows.store import (
     update_meta,
 )
 from wallet.i18n import problem_text, translator
+from wallet.outbound import fetches_for_learner
 from wallet.web import PageError, check_csrf, ctx, lang_of, redirect, render, require_user
 
 __all__ = ["router"]
@@ -72,7 +73,7 @@ def detail(request: Request, credential_id: str) -> Response:
     return _detail(request, credential_id)
 
 
-@router.post("/credentials/{credential_id}/recheck")
+@router.post("/credentials/{credential_id}/recheck", dependencies=[fetches_for_learner()])
 def recheck(request: Request, credential_id: str,
             csrf: Annotated[str, Form()] = "") -> Response:
     """Verify the stored credential again now (status list fetched afresh)."""
@@ -130,7 +131,7 @@ def passport_page(request: Request) -> Response:
                                              "titles": titles})
 
 
-@router.get("/progress")
+@router.get("/progress", dependencies=[fetches_for_learner("url")])
 def progress_page(request: Request, pathway: str = "", url: str = "") -> Response:
     from datetime import date
 

@@ -16,6 +16,7 @@ from wallet.flows.insight import disclosed_rows
 from wallet.flows.pending import drop_flow, load_flow, start_flow
 from wallet.flows.store import list_credentials, list_history, log_disclosure
 from wallet.i18n import claim_label, problem_text, translator
+from wallet.outbound import fetches_for_learner
 from wallet.web import (
     PageError,
     check_csrf,
@@ -101,7 +102,7 @@ def _prepare(request: Request, text: str) -> Response:
     })
 
 
-@router.get("/authorize")
+@router.get("/authorize", dependencies=[fetches_for_learner()])
 def authorize(request: Request) -> Response:
     """The wallet's https entry point for OpenID4VP requests (a phone camera opens it)."""
     require_user(request)
@@ -115,7 +116,7 @@ def present_page(request: Request) -> Response:
     return _page(request)
 
 
-@router.post("/present")
+@router.post("/present", dependencies=[fetches_for_learner()])
 async def present_submit(
     request: Request,
     csrf: Annotated[str, Form()] = "",
@@ -131,7 +132,7 @@ async def present_submit(
     return _prepare(request, text)
 
 
-@router.post("/present/{flow_id}")
+@router.post("/present/{flow_id}", dependencies=[fetches_for_learner()])
 async def present_answer(request: Request, flow_id: str) -> Response:
     user = require_user(request)
     form = await request.form()

@@ -14,6 +14,7 @@ from wallet.flows.accounts import holder_keys, vault_for
 from wallet.flows.pending import drop_flow, load_flow, start_flow, update_flow
 from wallet.flows.store import store_credential, summarise
 from wallet.i18n import problem_text
+from wallet.outbound import fetches_for_learner
 from wallet.web import (
     PageError,
     WalletContext,
@@ -76,7 +77,7 @@ def _prepare(request: Request, text: str) -> Response:
         })
 
 
-@router.get("/offer")
+@router.get("/offer", dependencies=[fetches_for_learner()])
 def offer_endpoint(request: Request) -> Response:
     """The wallet's https Credential Offer Endpoint (OpenID4VCI 1.0 §4.1): a phone camera opens
     the issuer's QR code here."""
@@ -93,7 +94,7 @@ def receive_page(request: Request) -> Response:
     return _page(request)
 
 
-@router.post("/receive")
+@router.post("/receive", dependencies=[fetches_for_learner()])
 async def receive_submit(
     request: Request,
     csrf: Annotated[str, Form()] = "",
@@ -109,7 +110,7 @@ async def receive_submit(
     return _prepare(request, text)
 
 
-@router.post("/receive/{flow_id}")
+@router.post("/receive/{flow_id}", dependencies=[fetches_for_learner()])
 def receive_accept(
     request: Request,
     flow_id: str,

@@ -94,7 +94,7 @@ def receive_page(request: Request) -> Response:
 
 
 @router.post("/receive")
-async def receive_submit(
+def receive_submit(
     request: Request,
     csrf: Annotated[str, Form()] = "",
     offer: Annotated[str, Form(max_length=16384)] = "",
@@ -103,7 +103,7 @@ async def receive_submit(
     require_user(request)
     check_csrf(request, csrf)
     try:
-        text = await link_or_qr(offer, image, ctx(request).settings.max_upload_bytes)
+        text = link_or_qr(offer, image, ctx(request).settings.max_upload_bytes)
     except RotondeError as exc:
         return _page(request, exc, status=400)
     return _prepare(request, text)

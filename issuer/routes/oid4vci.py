@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from issuer.flows.issuing import offer_document
-from issuer.flows.redeem import exchange_token, issue_credentials, new_nonce
+from issuer.flows.redeem import BATCH_SIZE, exchange_token, issue_credentials, new_nonce
 from issuer.flows.render import configuration_metadata
 from issuer.flows.tenants import jwt_vc_issuer_metadata
 from issuer.routes.deps import Ctx, TenantFromPath
@@ -71,6 +71,7 @@ def _issuer_metadata(ctx: Ctx, tenant: TenantFromPath) -> dict[str, Any]:
         display=display,
         credential_endpoint=base + "/credential",
         nonce_endpoint=base + "/nonce",
+        batch_size=BATCH_SIZE,
     )
 
 

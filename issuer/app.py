@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from issuer.context import IssuerContext, open_context
 from issuer.flows.batch import BatchWorker
@@ -48,7 +49,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
-            purge_expired_details(ctx)
+            await run_in_threadpool(purge_expired_details, ctx)
         except Exception:  # never block start-up on housekeeping
             log.exception("retention purge failed")
         worker = BatchWorker(ctx) if run_worker else None
@@ -59,7 +60,7 @@ def create_app(
             yield
         finally:
             if worker is not None:
-                worker.stop()
+                await run_in_threadpool(worker.stop)  # joins the thread
 
     app = base_app(
         settings, title="Rotonde issuer", description=DESCRIPTION, lifespan=lifespan,

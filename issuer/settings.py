@@ -36,6 +36,9 @@ class IssuerSettings(ServiceSettings):
     retention_days: int = 90
     batch_max_items: int = 10_000
     batch_max_bytes: int = 64 * 1024 * 1024
+    #: Largest single learner item of a batch request in bytes (413 above it); the batch body
+    #: is read item by item, so memory stays near this, not near the body size.
+    batch_item_max_bytes: int = 16 * 1024
 
     def validate(self) -> Self:
         super().validate()
@@ -54,6 +57,13 @@ class IssuerSettings(ServiceSettings):
                 "config.invalid_status_list_size",
                 "status_list_size must be a multiple of 8 and at least 131072",
                 message_nl="status_list_size moet een veelvoud van 8 en minstens 131072 zijn",
+            )
+        if not 1024 <= self.batch_item_max_bytes <= self.batch_max_bytes:
+            raise ConfigurationError(
+                "config.invalid_batch_item_max_bytes",
+                "batch_item_max_bytes must be at least 1024 and at most batch_max_bytes",
+                message_nl="batch_item_max_bytes moet minstens 1024 en hooguit batch_max_bytes "
+                           "zijn",
             )
         if not 4 <= self.tx_code_length <= 12 or self.tx_code_attempts < 1:
             raise ConfigurationError(

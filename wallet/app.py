@@ -118,15 +118,17 @@ def create_app(
         """Liveness probe for load balancers (no session, no database access)."""
         return {"status": "ok"}
 
+    # The handlers render pages (the signed-in learner is looked up in the database): plain
+    # ``def``, so Starlette runs them in the thread pool, not on the event loop.
     @app.exception_handler(LoginRequired)
-    async def on_login_required(request: Request, exc: Exception) -> Response:
+    def on_login_required(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, LoginRequired)
         from urllib.parse import quote
 
         return redirect("/login?next=" + quote(exc.next_url, safe=""))
 
     @app.exception_handler(PageError)
-    async def on_page_error(request: Request, exc: Exception) -> Response:
+    def on_page_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, PageError)
         lang = lang_of(request)
         if exc.error is not None:
@@ -138,14 +140,14 @@ def create_app(
                       status=exc.status)
 
     @app.exception_handler(RotondeError)
-    async def on_rotonde(request: Request, exc: Exception) -> Response:
+    def on_rotonde(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RotondeError)
         return render(request, "error.html",
                       {"message": problem_text(lang_of(request), exc), "code": exc.code},
                       status=400)
 
     @app.exception_handler(StarletteHTTPException)
-    async def on_http(request: Request, exc: Exception) -> Response:
+    def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         key = "error.not_found" if exc.status_code == 404 else "error.internal"
         if exc.status_code == 405:
@@ -155,7 +157,7 @@ def create_app(
                       status=exc.status_code)
 
     @app.exception_handler(Exception)
-    async def on_unexpected(request: Request, exc: Exception) -> Response:
+    def on_unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return render(request, "error.html",
                       {"message": translator(lang_of(request))("error.internal"), "code": ""},
@@ -164,7 +166,7 @@ def create_app(
     from fastapi.exceptions import RequestValidationError
 
     @app.exception_handler(RequestValidationError)
-    async def on_invalid(request: Request, exc: Exception) -> Response:
+    def on_invalid(request: Request, exc: Exception) -> Response:
         lang = lang_of(request)
         text = ("Het formulier is onvolledig of ongeldig." if lang == "nl"
                 else "The form is incomplete or invalid.")

@@ -12,13 +12,13 @@ import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from rotonde.clock import Clock, format_datetime
 from rotonde.errors import RotondeError
@@ -38,6 +38,7 @@ __all__ = [
     "SESSION_COOKIE",
     "LoginRequired",
     "PageError",
+    "PageForm",
     "WalletContext",
     "check_csrf",
     "ctx",
@@ -180,21 +181,32 @@ def set_lang_cookie(response: Response, lang: str, secure: bool) -> None:
                             secure=secure, httponly=True, path="/")
 
 
-async def read_upload(upload: UploadFile | str | None, limit: int) -> bytes | None:
-    """Read an uploaded file up to ``limit`` bytes; ``None`` when no file was chosen."""
+async def read_form(request: Request) -> FormData:
+    """The submitted form, for routes whose fields are not known in advance."""
+    return await request.form()
+
+
+#: The submitted form as a dependency: it is read on the event loop (awaiting the body), the
+#: ``def`` route that takes it runs in the thread pool (database, signing, outbound requests).
+PageForm = Annotated[FormData, Depends(read_form)]
+
+
+def read_upload(upload: UploadFile | str | None, limit: int) -> bytes | None:
+    """Read an uploaded file up to ``limit`` bytes; ``None`` when no file was chosen (call from
+    a ``def`` route: the spooled file is read synchronously, in the thread pool)."""
     if upload is None or isinstance(upload, str) or not upload.filename:
         return None
-    data = await upload.read(limit + 1)
+    data = upload.file.read(limit + 1)
     if len(data) > limit:
         raise PageError(413, "error.too_large")
     return data or None
 
 
-async def link_or_qr(text: str, image: UploadFile | str | None, limit: int) -> str:
+def link_or_qr(text: str, image: UploadFile | str | None, limit: int) -> str:
     """The pasted link, or the text of the QR code in an uploaded image when one was chosen.
 
     Raises :class:`~rotonde.errors.RotondeError` when the image holds no readable QR code."""
-    data = await read_upload(image, limit)
+    data = read_upload(image, limit)
     if data is None:
         return text.strip()
     from rotonde.qr import decode_qr

@@ -27,7 +27,9 @@ from rotonde.web import HttpProblem
 
 __all__ = [
     "PER_LEARNER",
+    "PER_LEARNER_EXTRA",
     "check_awarding_body",
+    "check_extra",
     "complete_record",
     "create_achievement",
     "delete_achievement",
@@ -38,6 +40,10 @@ __all__ = [
 ]
 
 PER_LEARNER = ("learner", "award_date")
+#: Record members an issuing call may add for one learner (``extra``); everything else — title,
+#: kind, level, qualification, learning outcomes, awarding body, the achievement id — comes
+#: from the catalogue entry, which only an ``achievements:write`` key can change.
+PER_LEARNER_EXTRA = ("grade",)
 _PLACEHOLDER = {"learner": {"name": "placeholder"}, "award_date": "2000-01-01"}
 
 
@@ -90,6 +96,34 @@ def validate_template(ctx: IssuerContext, tenant: Tenant, data: Any) -> dict[str
     return template
 
 
+def check_extra(extra: Any, *, pointer: str = "/extra") -> dict[str, Any]:
+    """The per-learner members of ``extra``; raises ``issue.extra_not_allowed`` naming every
+    member that belongs to the catalogue (nothing is stored then)."""
+    if extra is None:
+        return {}
+    if not isinstance(extra, dict):
+        raise ValidationError("issue.extra_not_object", "extra must be a JSON object",
+                              message_nl="extra moet een JSON-object zijn", pointer=pointer)
+    allowed = ", ".join(PER_LEARNER_EXTRA)
+    problems = [
+        Problem("issue.extra_not_allowed",
+                f"{k!r} cannot be given per learner (only {allowed}): it comes from the "
+                f"catalogue entry of the achievement",
+                f"{k!r} kan niet per lerende worden opgegeven (alleen {allowed}): het komt uit "
+                f"de catalogus bij het leerresultaat",
+                f"{pointer}/{_escape(str(k))}")
+        for k in extra if k not in PER_LEARNER_EXTRA
+    ]
+    if problems:
+        raise ValidationError(problems=problems)
+    return dict(extra)
+
+
+def _escape(token: str) -> str:
+    """A JSON pointer reference token (RFC 6901 §3)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
 def complete_record(
     template: dict[str, Any],
     learner: Any,
@@ -99,15 +133,17 @@ def complete_record(
     achievement_id: str | None = None,
 ) -> dict[str, Any]:
     """The learner's full record from a template; validated (pointers relative to the record).
+    ``extra`` may only hold :data:`PER_LEARNER_EXTRA` members (:func:`check_extra`).
 
     The record's ``id`` identifies the *achievement* (the catalogue entry), so every learner's
     credential for it, in every format, names the same achievement (Open Badges
     ``Achievement.id``, pathway requirements by achievement)."""
+    per_learner = check_extra(extra)
     record = copy.deepcopy(template)
     record.pop("id", None)
     if achievement_id:
         record["id"] = f"urn:uuid:{achievement_id}"
-    record.update(extra or {})
+    record.update(per_learner)
     record["learner"] = learner
     record["award_date"] = award_date
     problems = record_problems(record)

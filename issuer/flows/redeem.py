@@ -8,7 +8,15 @@
 * :func:`issue_credentials` — Credential Endpoint (§8): checks the access token, parses the
   request, validates each key proof (``aud`` = this issuer, fresh ``iat``, ``nonce``), consumes
   the nonce once (``invalid_nonce`` if unknown, expired or replayed), then renders and signs one
-  credential per proven key.
+  credential per proven key (up to :data:`BATCH_SIZE`, advertised as
+  ``batch_credential_issuance``, §12.2.4).
+
+An access token grants what the offer granted, once: each offered credential configuration
+can be obtained with it in one successful request (with up to :data:`BATCH_SIZE` key proofs,
+one copy per key); a second request for the same configuration is ``credential_request_denied``
+and once every offered configuration was issued the token is spent (``invalid_token``). §8
+lets an issuer stop accepting an access token ("Multiple Accesses to the Credential Endpoint");
+a wallet that wants more copies asks for them in the one batch request.
 """
 
 from __future__ import annotations
@@ -35,10 +43,17 @@ from rotonde.oid4vci import (
 )
 from rotonde.web import OAuthError
 
-__all__ = ["ACCESS_NS", "NONCE_NS", "exchange_token", "issue_credentials", "new_nonce"]
+__all__ = [
+    "ACCESS_NS", "ACCESS_USED_NS", "BATCH_SIZE", "NONCE_NS", "exchange_token",
+    "issue_credentials", "new_nonce",
+]
 
 ACCESS_NS = "access"
+#: ``<access token>|<configuration id>`` once that configuration was issued with the token.
+ACCESS_USED_NS = "access_used"
 NONCE_NS = "c_nonce"
+#: Most key proofs (so copies) in one Credential Request (``batch_size``, §12.2.4).
+BATCH_SIZE = 10
 
 
 def _oauth(exc: OID4VCIError) -> OAuthError:
@@ -81,6 +96,22 @@ def exchange_token(ctx: IssuerContext, tenant: Tenant, form: dict[str, Any]) -> 
     return token_response(token, expires_in=ttl)
 
 
+def _already_issued(conf_id: str) -> OAuthError:
+    return OAuthError("credential_request_denied",
+                      f"{conf_id!r} was already issued with this access token; ask for more "
+                      f"copies (up to {BATCH_SIZE} key proofs) in one request")
+
+
+def _spend(ctx: IssuerContext, token: str, conf_id: str, offered: list[str]) -> None:
+    """Record that ``conf_id`` was issued with ``token`` (insert-unique: of two concurrent
+    requests exactly one wins); once every offered configuration was, the token is used up."""
+    ttl = ctx.settings.access_token_ttl
+    if not ctx.once.remember(ACCESS_USED_NS, f"{token}|{conf_id}", ttl=ttl):
+        raise _already_issued(conf_id)
+    if all(ctx.once.peek(ACCESS_USED_NS, f"{token}|{c}") is not None for c in offered):
+        ctx.once.consume(ACCESS_NS, token)
+
+
 def new_nonce(ctx: IssuerContext, tenant: Tenant) -> str:
     nonce = secrets.token_urlsafe(24)
     ctx.once.issue(NONCE_NS, nonce, ttl=ctx.settings.nonce_ttl, data={"tenant_id": tenant.id})
@@ -101,10 +132,10 @@ def issue_credentials(
     token = _bearer(authorization)
     grant = ctx.once.peek(ACCESS_NS, token)
     if not grant or grant.get("tenant_id") != tenant.id:
-        raise OAuthError("invalid_token", "access token is unknown or expired", status=401,
-                         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        raise OAuthError("invalid_token", "access token is unknown, expired or used up",
+                         status=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     try:
-        req = parse_credential_request(body)
+        req = parse_credential_request(body, max_proofs=BATCH_SIZE)
     except OID4VCIError as exc:
         raise _oauth(exc) from None
     configs = configuration_metadata(tenant)
@@ -118,6 +149,8 @@ def issue_credentials(
     if conf_id not in grant["configuration_ids"]:
         raise OAuthError("invalid_credential_request",
                          f"the access token does not cover {conf_id!r}")
+    if ctx.once.peek(ACCESS_USED_NS, f"{token}|{conf_id}") is not None:
+        raise _already_issued(conf_id)
     if not req.jwt_proofs:
         raise OAuthError("invalid_proof", "proofs.jwt is required (holder binding)")
     algs = frozenset(configs[conf_id]["proof_types_supported"]["jwt"]
@@ -164,6 +197,7 @@ def issue_credentials(
         raise OAuthError("credential_request_denied",
                          f"the credential could not be rendered: {exc.message}",
                          status=500) from None
+    _spend(ctx, token, conf_id, grant["configuration_ids"])
     with ctx.db.session() as s:
         s.connection().execute(update(models.issued).where(models.issued.c.id == row.id).values(
             state="issued", redeemed_at=row.redeemed_at or ctx.now()))

@@ -13,12 +13,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from issuer.flows import batch as batch_flow
 from issuer.flows import catalogue, issuing
 from issuer.flows.apikeys import Principal
 from issuer.flows.idempotency import run_idempotent
 from issuer.flows.tenants import Tenant
+from issuer.routes._batch_upload import BatchUpload
 from issuer.routes.deps import Ctx, require_scope
 
 __all__ = ["router"]
@@ -88,7 +90,10 @@ class IssueRequest(BaseModel):
     learner_ref: str | None = Field(default=None, max_length=200)
     configurations: list[str] | None = Field(default=None, max_length=5)
     extra: dict[str, Any] | None = Field(
-        default=None, description="extra record members for this learner, e.g. grade")
+        default=None, description="per-learner record members: only `grade`; everything else "
+                                  "comes from the catalogue entry (422 "
+                                  "`issue.extra_not_allowed` otherwise)",
+        examples=[{"grade": {"value": "8,2", "scale": "1-10"}}])
 
 
 class Offer(BaseModel):
@@ -220,15 +225,34 @@ def issue(request: Request, ctx: Ctx, auth: Issue, payload: IssueRequest,
     return _respond(status, body, again)
 
 
+_BATCH_SCHEMA = {k: v for k, v in BatchRequest.model_json_schema(
+    ref_template="#/components/schemas/{model}").items() if k != "$defs"}
+
+
 @router.post("/batches", summary="Issue to many learners as a background job",
-             status_code=202, response_model=Job, responses=ERRORS)
-def create_batch(request: Request, ctx: Ctx, auth: Issue, payload: BatchRequest,
-                 idem: IdemKey = None) -> JSONResponse:
+             status_code=202, response_model=Job,
+             responses={413: {"description": "an item or the body is too large", **PROBLEM},
+                        **ERRORS},
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/json": {"schema": _BATCH_SCHEMA}}}})
+async def create_batch(request: Request, ctx: Ctx, auth: Issue,
+                       idem: IdemKey = None) -> JSONResponse:
+    """The body is read item by item (``_batch_upload``): an item over
+    ``batch_item_max_bytes`` or an invalid one refuses the batch at once."""
+    settings = ctx.settings
+    upload = BatchUpload(IssueRequest, max_items=settings.batch_max_items,
+                         max_item_bytes=settings.batch_item_max_bytes)
+    await upload.read(request)
+    return await run_in_threadpool(_create_batch, request, ctx, auth, upload, idem)
+
+
+def _create_batch(request: Request, ctx: Ctx, auth: Auth, upload: BatchUpload,
+                  idem: str | None) -> JSONResponse:
     principal, tenant = auth
-    items = [i.model_dump(exclude_none=True) for i in payload.items]
     status, body, again = run_idempotent(
-        ctx, tenant.id, idem, ["POST", request.url.path, items],
-        lambda: (202, batch_flow.create_job(ctx, tenant, items, actor=principal.actor)))
+        ctx, tenant.id, idem, ["POST", request.url.path, upload.digest],
+        lambda: (202, batch_flow.create_job_from_json(ctx, tenant, upload.items,
+                                                      actor=principal.actor)))
     worker = getattr(request.app.state, "batch_worker", None)
     if worker is not None:
         worker.wake()

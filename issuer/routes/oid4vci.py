@@ -18,9 +18,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from issuer.flows.issuing import offer_document
-from issuer.flows.redeem import exchange_token, issue_credentials, new_nonce
+from issuer.flows.redeem import BATCH_SIZE, exchange_token, issue_credentials, new_nonce
 from issuer.flows.render import configuration_metadata
 from issuer.flows.tenants import jwt_vc_issuer_metadata
 from issuer.routes.deps import Ctx, TenantFromPath
@@ -70,6 +71,7 @@ def _issuer_metadata(ctx: Ctx, tenant: TenantFromPath) -> dict[str, Any]:
         display=display,
         credential_endpoint=base + "/credential",
         nonce_endpoint=base + "/nonce",
+        batch_size=BATCH_SIZE,
     )
 
 
@@ -170,13 +172,14 @@ def credential_offer(ctx: Ctx, tenant: TenantFromPath, offer_id: str) -> JSONRes
             "required": ["grant_type", "pre-authorized_code"]}}}}},
 )
 async def token(request: Request, ctx: Ctx, tenant: TenantFromPath) -> JSONResponse:
-    _rate_limit(request, ctx, tenant, "token")
+    await run_in_threadpool(_rate_limit, request, ctx, tenant, "token")
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype != "application/x-www-form-urlencoded":
         raise OAuthError("invalid_request", "use application/x-www-form-urlencoded")
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
-    return JSONResponse(exchange_token(ctx, tenant, fields), headers=_NO_STORE)
+    return JSONResponse(await run_in_threadpool(exchange_token, ctx, tenant, fields),
+                        headers=_NO_STORE)
 
 
 @router.post(
@@ -207,10 +210,11 @@ async def credential(
     tenant: TenantFromPath,
     authorization: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
-    _rate_limit(request, ctx, tenant, "credential")
+    await run_in_threadpool(_rate_limit, request, ctx, tenant, "credential")
     raw = await request.body()
     try:
         body = loads_json(raw, what="credential request", max_depth=16)
     except ParseError as exc:
         raise OAuthError("invalid_credential_request", exc.message) from None
-    return JSONResponse(issue_credentials(ctx, tenant, authorization, body), headers=_NO_STORE)
+    issued = await run_in_threadpool(issue_credentials, ctx, tenant, authorization, body)
+    return JSONResponse(issued, headers=_NO_STORE)

@@ -18,9 +18,11 @@ def issuer_metadata(
     credential_endpoint: str | None = None,
     nonce_endpoint: str | None = None,
     authorization_servers: Sequence[str] = (),
+    batch_size: int | None = None,
 ) -> dict[str, Any]:
     """Credential Issuer Metadata (§12.2.4). Endpoints default to ``<issuer>/credential`` and
-    ``<issuer>/nonce``."""
+    ``<issuer>/nonce``; ``batch_size`` (2 or more) advertises ``batch_credential_issuance``:
+    the most key proofs one Credential Request may carry."""
     base = credential_issuer.rstrip("/")
     out: dict[str, Any] = {
         "credential_issuer": credential_issuer,
@@ -29,6 +31,10 @@ def issuer_metadata(
     }
     if authorization_servers:
         out["authorization_servers"] = list(authorization_servers)
+    if batch_size is not None:
+        if batch_size < 2:
+            raise ValueError("batch_size must be 2 or greater (OpenID4VCI 1.0 §12.2.4)")
+        out["batch_credential_issuance"] = {"batch_size": batch_size}
     if display:
         out["display"] = [dict(d) for d in display]
     out["credential_configurations_supported"] = {

@@ -4,9 +4,15 @@
   login when the parameters change. Unknown names cost as much time as wrong passwords.
 * A session is a server-side row keyed by SHA-256 of a random 256-bit cookie token, with its own
   CSRF token; logging out deletes the row.
-* Failed logins are counted per account name and per client address; after ``max_failures``
-  in ``window`` seconds further attempts are refused without checking the password (even a
-  correct one), so guessing is bounded.
+* Sign-in attempts are counted *before* the password is checked (:mod:`rotonde.web.throttle`):
+  per (name, address) or (name, known device), per address, and — from devices the account
+  was never used on — per name with a growing delay; over a limit the password is not checked
+  (even a correct one), so guessing is bounded and concurrency cannot overshoot it.
+* A successful sign-in makes the browser a *known device* of the account: a random 256-bit
+  cookie token whose SHA-256 (bound to the account id) the service stores for
+  :data:`DEVICE_TTL`; attackers elsewhere never lock the owner out of it.
+* At most :data:`rotonde.web.throttle.SIGN_IN_GATE` argon2 computations run at once per
+  process; more get ``account.busy`` ("try again in a few seconds") at once.
 
 Each service passes its own SQLAlchemy models (:class:`AccountModels`): the wallet's learner
 accounts and the verifier's staff accounts share this logic, not their tables.
@@ -21,16 +27,19 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from rotonde.clock import Clock
 from rotonde.errors import PolicyError, ValidationError
+from rotonde.web.db import Database
+from rotonde.web.replay import OneTimeStore
+from rotonde.web.throttle import SIGN_IN_GATE, Gate, LoginThrottle
 
 __all__ = [
-    "AccountModels", "Accounts", "SessionInfo", "check_new", "hash_password", "pre_token",
-    "safe_next",
+    "DEVICE_TTL", "THROTTLED", "AccountModels", "Accounts", "SessionInfo", "SignIn", "check_new",
+    "hash_password", "pre_token", "safe_next", "sign_in_status",
 ]
 
 _HASHER = PasswordHasher()
@@ -83,7 +92,9 @@ def check_new(username: str, password: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
+    """The argon2id hash of a new password (``account.busy`` when too many run at once)."""
+    with SIGN_IN_GATE.slot():
+        return _HASHER.hash(password)
 
 
 def pre_token(request: Request, cookie: str) -> str:
@@ -96,6 +107,22 @@ def pre_token(request: Request, cookie: str) -> str:
     return str(token)
 
 
+#: Codes of sign-ins refused before the password was checked.
+THROTTLED = frozenset({"account.busy", "account.rate_limited", "account.slowed_down"})
+
+
+def sign_in_status(exc: PolicyError) -> tuple[int, dict[str, str]]:
+    """HTTP status and headers for a refused sign-in: 429 (throttled) or 503 (busy) with
+    ``Retry-After`` (RFC 6585 §4, RFC 9110 §10.2.3), 401 for a wrong name or password."""
+    retry = exc.problems[0].detail.get("retry_after")
+    headers = {"Retry-After": str(retry)} if retry is not None else {}
+    if exc.code == "account.busy":
+        return 503, headers
+    if exc.code in THROTTLED:
+        return 429, headers
+    return 401, {}
+
+
 def safe_next(value: object) -> str:
     """Only same-site paths are allowed as a ``next`` target (no open redirects)."""
     if (not isinstance(value, str) or not value.startswith("/") or value.startswith("//")
@@ -104,57 +131,89 @@ def safe_next(value: object) -> str:
     return value[:2000]
 
 
+@dataclass(frozen=True, slots=True)
+class SignIn:
+    """A successful sign-in: the account and the device token to set as a cookie (the same one
+    when the browser was already a known device of the account)."""
+
+    account_id: str
+    device: str
+
+
+#: How long a browser stays a known device of an account after signing in there.
+DEVICE_TTL = 180 * 24 * 3600
+_DEVICE_NS = "login-device"
+
+
 class Accounts:
     """Login, sessions and throttling over one service's :class:`AccountModels`."""
 
-    def __init__(self, models: AccountModels) -> None:
+    def __init__(self, models: AccountModels, *, gate: Gate = SIGN_IN_GATE) -> None:
         self.m = models
+        self.gate = gate
 
-    def _failures(self, s: Session, key: str, since: float) -> int:
-        failure = self.m.failure
-        return int(s.scalar(select(func.count()).select_from(failure)
-                            .where(failure.key == key, failure.at > since)) or 0)
+    def _known_device(self, db: Database, clock: Clock, account_id: str,
+                      device: str | None) -> str | None:
+        """The hash of ``device`` when it is a known device of the account, else ``None``."""
+        if not device or len(device) > 64:
+            return None
+        value = f"{account_id}|{device}"
+        if OneTimeStore(db, clock=clock).peek(_DEVICE_NS, value) is None:
+            return None
+        return _token_hash(value)
 
     def authenticate(
-        self, s: Session, clock: Clock, username: str, password: str, client: str, *,
-        max_failures: int, window: float,
-    ) -> str:
-        """Check a login; returns the account id. Raises ``account.rate_limited`` or
+        self, db: Database, clock: Clock, username: str, password: str, client: str, *,
+        device: str | None = None, max_failures: int, window: float,
+    ) -> SignIn:
+        """Check a login (:mod:`rotonde.web.throttle`: the attempt is counted before the
+        password is checked). Raises ``account.rate_limited`` / ``account.slowed_down`` (not
+        checked), ``account.busy`` (too many sign-ins at once; nothing done) or
         ``account.login_failed`` (the same message for unknown names and wrong passwords)."""
+        with self.gate.slot():  # before any work: excess sign-ins cost nothing
+            return self._authenticate(db, clock, username, password, client, device,
+                                      max_failures, window)
+
+    def _authenticate(self, db: Database, clock: Clock, username: str, password: str,
+                      client: str, device: str | None, max_failures: int,
+                      window: float) -> SignIn:
         name = username.strip().lower()[:64]
-        now = clock.now()
-        keys = (f"user:{name}", f"addr:{client}")
-        if any(self._failures(s, k, now - window) >= max_failures for k in keys):
-            raise PolicyError(
-                "account.rate_limited",
-                "too many failed attempts; wait a quarter of an hour and try again",
-                message_nl="te veel mislukte pogingen; wacht een kwartier en probeer het opnieuw",
-            )
-        account = s.scalar(select(self.m.account).where(self.m.account.username == name))
-        ok = False
+        with db.session() as s:
+            account = s.execute(select(self.m.account.id, self.m.account.password_hash)
+                                .where(self.m.account.username == name)).first()
+        known = self._known_device(db, clock, account.id, device) if account else None
+        throttle = LoginThrottle(self.m.failure, max_failures=max_failures, window=window)
+        attempt = throttle.reserve(db, clock, name=name, client=client, device=known)
+        ok: bool
         try:
             ok = _HASHER.verify(account.password_hash if account else _DUMMY_HASH, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
         if not ok or account is None:
+            throttle.failed(db, clock)
             raise PolicyError(
                 "account.login_failed",
                 "name or password is not right",
                 message_nl="naam of wachtwoord klopt niet",
             )
-        if _HASHER.check_needs_rehash(account.password_hash):
-            account.password_hash = _HASHER.hash(password)
-        s.execute(delete(self.m.failure).where(self.m.failure.key == keys[0]))
-        return str(account.id)
+        token = device if known and device else secrets.token_urlsafe(32)
+        with db.session() as s:
+            if _HASHER.check_needs_rehash(account.password_hash):
+                s.execute(update(self.m.account).where(self.m.account.id == account.id)
+                          .values(password_hash=_HASHER.hash(password)))
+            throttle.succeeded(s, attempt)
+        if not known:
+            self.remember_device(db, clock, str(account.id), token)
+        return SignIn(str(account.id), token)
 
-    def record_failure(
-        self, s: Session, clock: Clock, username: str, client: str, window: float
-    ) -> None:
-        """Count a failed login (call in its own transaction: the failed one is rolled back)."""
-        now = clock.now()
-        for key in (f"user:{username.strip().lower()[:64]}", f"addr:{client}"):
-            s.add(self.m.failure(key=key, at=now))
-        s.execute(delete(self.m.failure).where(self.m.failure.at < now - 2 * window))
+    def remember_device(self, db: Database, clock: Clock, account_id: str,
+                        token: str | None = None) -> str:
+        """Make a browser a known device of the account (after a sign-in or sign-up); returns
+        the token for its cookie. Only the SHA-256 of (account id, token) is stored."""
+        token = token or secrets.token_urlsafe(32)
+        OneTimeStore(db, clock=clock).remember(_DEVICE_NS, f"{account_id}|{token}",
+                                               ttl=DEVICE_TTL)
+        return token
 
     def create_session(
         self, s: Session, clock: Clock, account_id: str, ttl: float

@@ -38,6 +38,18 @@ def test_conformance_offers_parse(conformance: Path) -> None:
         oid4vci.parse_issuer_metadata(meta, expected_issuer="https://evil.example")
 
 
+def test_batch_size_is_advertised_like_the_spec_example(conformance: Path) -> None:
+    example = load_json(conformance / "oid4vci-1.0" / "credential_issuer_metadata_sd_jwt_long.json")
+    meta = oid4vci.issuer_metadata(credential_issuer=ISSUER, credential_configurations={},
+                                   batch_size=10)
+    assert meta["batch_credential_issuance"] == example["batch_credential_issuance"]
+    assert "batch_credential_issuance" not in oid4vci.issuer_metadata(
+        credential_issuer=ISSUER, credential_configurations={})
+    with pytest.raises(ValueError, match="2 or greater"):  # §12.2.4
+        oid4vci.issuer_metadata(credential_issuer=ISSUER, credential_configurations={},
+                                batch_size=1)
+
+
 def test_conformance_credential_response(conformance: Path) -> None:
     text = (conformance / "oid4vci-1.0" / "credential_response_sd_jwt_vc.txt").read_text()
     # The spec example wraps the long credential string over several lines; unwrap it.

@@ -71,8 +71,8 @@ def test_sd_jwt_vc_end_to_end(live: LiveIssuer) -> None:
     # The code is single-use: a second redemption fails with invalid_grant.
     again = w.token(issuer, offer.pre_authorized_code, offer_info["tx_code"])
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
-    # The nonce is single-use as well.
-    replay = w.credential(meta, access, "microcredential_sd_jwt", [w.proof(issuer, nonce)])
+    # The nonce is single-use as well (asked with another configuration the token covers).
+    replay = w.credential(meta, access, "open_badge_jwt_vc_json", [w.proof(issuer, nonce)])
     assert replay.status_code == 400 and replay.json()["error"] == "invalid_nonce"
 
     with live.client(token) as api:

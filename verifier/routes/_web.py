@@ -11,9 +11,9 @@ from __future__ import annotations
 import hmac
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
@@ -29,6 +29,7 @@ __all__ = [
     "SESSION_COOKIE",
     "LoginRequired",
     "PageError",
+    "PageForm",
     "check_csrf",
     "current_staff",
     "form_text",
@@ -127,6 +128,11 @@ async def read_form(request: Request) -> Any:
     except Exception:
         raise PageError(400, Problem("request.malformed", "the form could not be read",
                                      "het formulier kon niet worden gelezen")) from None
+
+
+#: The submitted form as a dependency: it is read on the event loop (awaiting the body), the
+#: ``def`` route that takes it runs in the thread pool (database, argon2, signing).
+PageForm = Annotated[Any, Depends(read_form)]
 
 
 def form_text(form: Any, name: str, limit: int = 2000) -> str:

@@ -13,18 +13,19 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from rotonde.errors import PolicyError
+from rotonde.web.accounts import DEVICE_TTL, sign_in_status
 from rotonde.web.ratelimit import client_key
 from verifier.flows.context import VerifierContext
 from verifier.flows.staff import STAFF
 from verifier.routes._web import (
     PRE_COOKIE,
     SESSION_COOKIE,
+    PageForm,
     check_csrf,
     current_staff,
     form_text,
     get_ctx,
     lang_of,
-    read_form,
     render,
     require_staff,
     safe_next,
@@ -33,6 +34,8 @@ from verifier.routes._web import (
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+#: Marks a browser a staff member signed in on before (:mod:`rotonde.web.throttle`).
+DEVICE_COOKIE = "verifier_device"
 Ctx = Annotated[VerifierContext, Depends(get_ctx)]
 
 
@@ -44,8 +47,7 @@ def login_page(request: Request, ctx: Ctx, next: str = "/") -> Response:
 
 
 @router.post("/login")
-async def login(request: Request, ctx: Ctx) -> Response:
-    form = await read_form(request)
+def login(request: Request, ctx: Ctx, form: PageForm) -> Response:
     check_csrf(request, form.get("csrf"))
     username, password = form_text(form, "username", 64), form.get("password")
     next_url = safe_next(form.get("next"))
@@ -54,31 +56,32 @@ async def login(request: Request, ctx: Ctx) -> Response:
     client = client_key(request)
     settings = ctx.settings
     try:
+        signed_in = STAFF.authenticate(ctx.db, ctx.clock, username, password, client,
+                                       device=request.cookies.get(DEVICE_COOKIE),
+                                       max_failures=settings.login_max_failures,
+                                       window=settings.login_window)
         with ctx.db.session() as s:
-            staff_id = STAFF.authenticate(s, ctx.clock, username, password, client,
-                                          max_failures=settings.login_max_failures,
-                                          window=settings.login_window)
-            token, _ = STAFF.create_session(s, ctx.clock, staff_id, settings.session_ttl)
+            token, _ = STAFF.create_session(s, ctx.clock, signed_in.account_id,
+                                            settings.session_ttl)
     except PolicyError as exc:
-        if exc.code == "account.login_failed":
-            with ctx.db.session() as s:
-                STAFF.record_failure(s, ctx.clock, username, client, settings.login_window)
         problem = exc.problems[0]
         message = (problem.message_nl if lang_of(request) == "nl" and problem.message_nl
                    else problem.message)
-        status = 429 if exc.code == "account.rate_limited" else 401
+        status, headers = sign_in_status(exc)
         return render(request, "login.html",
-                      {"next": next_url, "error": message, "username": username}, status=status)
+                      {"next": next_url, "error": message, "username": username},
+                      status=status, headers=headers)
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(SESSION_COOKIE, token, max_age=settings.session_ttl, httponly=True,
+                        samesite="lax", secure=settings.secure_cookies, path="/")
+    response.set_cookie(DEVICE_COOKIE, signed_in.device, max_age=DEVICE_TTL, httponly=True,
                         samesite="lax", secure=settings.secure_cookies, path="/")
     response.delete_cookie(PRE_COOKIE, path="/")
     return response
 
 
 @router.post("/logout", dependencies=[Depends(require_staff)])
-async def logout(request: Request, ctx: Ctx) -> Response:
-    form = await read_form(request)
+def logout(request: Request, ctx: Ctx, form: PageForm) -> Response:
     check_csrf(request, form.get("csrf"))
     with ctx.db.session() as s:
         STAFF.end_session(s, request.cookies.get(SESSION_COOKIE, ""))

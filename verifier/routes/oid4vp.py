@@ -15,6 +15,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from rotonde.web.problem import OAuthError
 from verifier.flows.ask import request_object
@@ -88,21 +89,20 @@ def get_request_object(session_id: str, ctx: Ctx) -> Response:
 @router.post("/oid4vp/request/{session_id}", include_in_schema=False)
 async def post_request_object(session_id: str, request: Request, ctx: Ctx) -> Response:
     form = await _form(request, allow_empty=True)
-    return _serve_request(ctx, session_id, form.get("wallet_nonce"))
+    return await run_in_threadpool(_serve_request, ctx, session_id, form.get("wallet_nonce"))
 
 
 @router.post("/oid4vp/response", include_in_schema=False)
 async def direct_post(request: Request, ctx: Ctx) -> JSONResponse:
     from rotonde.web.ratelimit import client_key, count_request
 
-    decision = count_request(ctx.one_time, "response", client_key(request),
-                             limit=ctx.settings.rate_limit, window=ctx.settings.rate_window)
+    decision = await run_in_threadpool(
+        count_request, ctx.one_time, "response", client_key(request),
+        limit=ctx.settings.rate_limit, window=ctx.settings.rate_window)
     if not decision.allowed:
         raise OAuthError("slow_down", "too many requests; try again later", status=429,
                          headers={**decision.headers, "cache-control": "no-store"})
     form = await _form(request)
-    from starlette.concurrency import run_in_threadpool
-
     received = await run_in_threadpool(receive_response, ctx, form)
     if received.error is not None:
         raise OAuthError(received.error, received.description)

@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from rotonde.errors import Problem, RotondeError
 from verifier.flows.ask import invitation, start_request
@@ -26,11 +25,11 @@ from verifier.flows.sessions import SessionView, get_session, raw_presentation
 from verifier.flows.templates import TEMPLATES, compose, from_profile
 from verifier.routes._web import (
     PageError,
+    PageForm,
     check_csrf,
     form_text,
     get_ctx,
     lang_of,
-    read_form,
     render,
     require_staff,
 )
@@ -75,8 +74,7 @@ def _title(profile: dict[str, Any], lang: str) -> str:
 
 
 @router.post("/requests")
-async def create_request_page(request: Request, ctx: Ctx) -> Response:
-    form = await read_form(request)
+def create_request_page(request: Request, ctx: Ctx, form: PageForm) -> Response:
     check_csrf(request, form.get("csrf"))
     level = form_text(form, "min_level")
     try:
@@ -165,17 +163,15 @@ def scan_page(request: Request, ctx: Ctx) -> HTMLResponse:
 
 
 @router.post("/scan")
-async def scan_submit(request: Request, ctx: Ctx) -> Response:
-    form = await read_form(request)
+def scan_submit(request: Request, ctx: Ctx, form: PageForm) -> Response:
     check_csrf(request, form.get("csrf"))
     text = form_text(form, "text", 256 * 1024)
     upload = form.get("image")
     if not text and upload is not None and not isinstance(upload, str):
-        data = await upload.read(ctx.settings.max_upload_bytes + 1)
+        data = upload.file.read(ctx.settings.max_upload_bytes + 1)
         if data:
             try:
-                text = await run_in_threadpool(decode_upload, data,
-                                               max_bytes=ctx.settings.max_upload_bytes)
+                text = decode_upload(data, max_bytes=ctx.settings.max_upload_bytes)
             except RotondeError as exc:
                 raise PageError(422, exc.problems[0]) from None
     if not text:
@@ -183,7 +179,7 @@ async def scan_submit(request: Request, ctx: Ctx) -> Response:
                                      "er is niets gescand, geüpload of geplakt"))
     level = form_text(form, "min_level")
     requirement = {"min_level": int(level)} if level.isdigit() else None
-    s = await run_in_threadpool(scan, ctx, text, requirement=requirement)
+    s = scan(ctx, text, requirement=requirement)
     return RedirectResponse(f"/results/{s.id}", status_code=303)
 
 

@@ -33,13 +33,13 @@ __all__ = [
     "end_session",
     "holder_keys",
     "load_session",
-    "record_failure",
+    "remember_device",
     "vault_for",
 ]
 
 _ACCOUNTS = Accounts(AccountModels(account=Account, session=WebSession, failure=LoginFailure))
 authenticate = _ACCOUNTS.authenticate
-record_failure = _ACCOUNTS.record_failure
+remember_device = _ACCOUNTS.remember_device
 create_session = _ACCOUNTS.create_session
 load_session = _ACCOUNTS.load_session
 end_session = _ACCOUNTS.end_session

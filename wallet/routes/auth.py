@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from rotonde.errors import RotondeError
-from rotonde.web.accounts import safe_next
+from rotonde.errors import PolicyError, RotondeError
+from rotonde.web.accounts import DEVICE_TTL, THROTTLED, safe_next, sign_in_status
 from wallet.flows import accounts
 from wallet.web import (
     SESSION_COOKIE,
@@ -27,13 +27,15 @@ __all__ = ["router"]
 router = APIRouter()
 
 Text = Annotated[str, Form(max_length=1024)]
+#: Marks a browser the learner signed in on before (:mod:`rotonde.web.throttle`).
+DEVICE_COOKIE = "wallet_device"
 
 
 def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _start_session(request: Request, account_id: str, target: str) -> Response:
+def _start_session(request: Request, account_id: str, target: str, device: str) -> Response:
     c = ctx(request)
     with c.db.session() as s:
         old = request.cookies.get(SESSION_COOKIE)
@@ -45,6 +47,21 @@ def _start_session(request: Request, account_id: str, target: str) -> Response:
         SESSION_COOKIE, token, max_age=c.settings.session_ttl, httponly=True, samesite="lax",
         secure=c.settings.secure_cookies, path="/",
     )
+    response.set_cookie(DEVICE_COOKIE, device, max_age=DEVICE_TTL, httponly=True,
+                        samesite="lax", secure=c.settings.secure_cookies, path="/")
+    return response
+
+
+def _refused(request: Request, template: str, values: dict[str, object],
+             exc: RotondeError, status: int) -> Response:
+    """The form again with the reason; a throttled or busy sign-in gets 429/503 with
+    ``Retry-After``."""
+    headers: dict[str, str] = {}
+    if isinstance(exc, PolicyError) and exc.code in THROTTLED:
+        status, headers = sign_in_status(exc)
+    response = render(request, template, {**values, "error": _text(request, exc)},
+                      status=status)
+    response.headers.update(headers)
     return response
 
 
@@ -63,10 +80,10 @@ def signup(
         with c.db.session() as s:
             account_id = accounts.create_account(s, c.box, c.clock, username, password)
     except RotondeError as exc:
-        return render(request, "signup.html",
-                      {"next": safe_next(next), "username": username,
-                       "error": _text(request, exc)}, status=422)
-    return _start_session(request, account_id, next)
+        return _refused(request, "signup.html", {"next": safe_next(next), "username": username},
+                        exc, 422)
+    device = accounts.remember_device(c.db, c.clock, account_id)
+    return _start_session(request, account_id, next, device)
 
 
 @router.get("/login")
@@ -83,25 +100,15 @@ def login(
     check_csrf(request, csrf)
     c = ctx(request)
     try:
-        with c.db.session() as s:
-            account_id = accounts.authenticate(
-                s, c.clock, username, password, _client(request),
-                max_failures=c.settings.login_max_failures, window=c.settings.login_window,
-            )
+        signed_in = accounts.authenticate(
+            c.db, c.clock, username, password, _client(request),
+            device=request.cookies.get(DEVICE_COOKIE),
+            max_failures=c.settings.login_max_failures, window=c.settings.login_window,
+        )
     except RotondeError as exc:
-        if exc.code == "account.login_failed":
-            _record_failure(request, username)
-        status = 429 if exc.code == "account.rate_limited" else 401
-        return render(request, "login.html",
-                      {"next": safe_next(next), "username": username,
-                       "error": _text(request, exc)}, status=status)
-    return _start_session(request, account_id, next)
-
-
-def _record_failure(request: Request, username: str) -> None:
-    c = ctx(request)
-    with c.db.session() as s:
-        accounts.record_failure(s, c.clock, username, _client(request), c.settings.login_window)
+        return _refused(request, "login.html", {"next": safe_next(next), "username": username},
+                        exc, 401)
+    return _start_session(request, signed_in.account_id, next, signed_in.device)
 
 
 @router.post("/logout")
@@ -148,17 +155,14 @@ def delete_account(request: Request, password: Text, csrf: Text = "") -> Respons
     check_csrf(request, csrf)
     c = ctx(request)
     try:
-        with c.db.session() as s:
-            accounts.authenticate(
-                s, c.clock, user.username, password, _client(request),
-                max_failures=c.settings.login_max_failures, window=c.settings.login_window,
-            )
+        accounts.authenticate(
+            c.db, c.clock, user.username, password, _client(request),
+            device=request.cookies.get(DEVICE_COOKIE),
+            max_failures=c.settings.login_max_failures, window=c.settings.login_window,
+        )
     except RotondeError as exc:
-        if exc.code == "account.login_failed":
-            _record_failure(request, user.username)
-        return render(request, "account.html",
-                      {"keys": _listed_keys(request), "active": "account",
-                       "error": _text(request, exc)}, status=403)
+        return _refused(request, "account.html",
+                        {"keys": _listed_keys(request), "active": "account"}, exc, 403)
     with c.db.session() as s:
         accounts.delete_account(s, user.account_id)
     request.state.user = None

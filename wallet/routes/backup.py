@@ -52,7 +52,7 @@ def backup_export(
 
 
 @router.post("/backup/import")
-async def backup_import(
+def backup_import(
     request: Request,
     csrf: Annotated[str, Form()] = "",
     passphrase: Annotated[str, Form(max_length=1024)] = "",
@@ -62,7 +62,7 @@ async def backup_import(
     check_csrf(request, csrf)
     c = ctx(request)
     lang = lang_of(request)
-    data = await read_upload(file, c.settings.max_upload_bytes)
+    data = read_upload(file, c.settings.max_upload_bytes)
     if data is None:
         text = "Kies een back-upbestand." if lang == "nl" else "Choose a backup file."
         return _page(request, error=text, status=422)

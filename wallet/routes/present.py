@@ -19,6 +19,7 @@ from wallet.i18n import claim_label, problem_text, translator
 from wallet.outbound import fetches_for_learner
 from wallet.web import (
     PageError,
+    PageForm,
     check_csrf,
     ctx,
     lang_of,
@@ -117,7 +118,7 @@ def present_page(request: Request) -> Response:
 
 
 @router.post("/present", dependencies=[fetches_for_learner()])
-async def present_submit(
+def present_submit(
     request: Request,
     csrf: Annotated[str, Form()] = "",
     request_link: Annotated[str, Form(max_length=8192)] = "",
@@ -126,16 +127,15 @@ async def present_submit(
     require_user(request)
     check_csrf(request, csrf)
     try:
-        text = await link_or_qr(request_link, image, ctx(request).settings.max_upload_bytes)
+        text = link_or_qr(request_link, image, ctx(request).settings.max_upload_bytes)
     except RotondeError as exc:
         return _page(request, exc, status=400)
     return _prepare(request, text)
 
 
 @router.post("/present/{flow_id}", dependencies=[fetches_for_learner()])
-async def present_answer(request: Request, flow_id: str) -> Response:
+def present_answer(request: Request, flow_id: str, form: PageForm) -> Response:
     user = require_user(request)
-    form = await request.form()
     check_csrf(request, str(form.get("csrf", "")))
     c = ctx(request)
     lang = lang_of(request)

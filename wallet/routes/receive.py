@@ -95,7 +95,7 @@ def receive_page(request: Request) -> Response:
 
 
 @router.post("/receive", dependencies=[fetches_for_learner()])
-async def receive_submit(
+def receive_submit(
     request: Request,
     csrf: Annotated[str, Form()] = "",
     offer: Annotated[str, Form(max_length=16384)] = "",
@@ -104,7 +104,7 @@ async def receive_submit(
     require_user(request)
     check_csrf(request, csrf)
     try:
-        text = await link_or_qr(offer, image, ctx(request).settings.max_upload_bytes)
+        text = link_or_qr(offer, image, ctx(request).settings.max_upload_bytes)
     except RotondeError as exc:
         return _page(request, exc, status=400)
     return _prepare(request, text)

@@ -13,7 +13,7 @@ from wallet.flows import share as flow
 from wallet.flows.accounts import holder_keys, vault_for
 from wallet.flows.store import get_credential, list_credentials, log_disclosure
 from wallet.i18n import claim_label, translator
-from wallet.web import PageError, check_csrf, ctx, lang_of, render, require_user
+from wallet.web import PageError, PageForm, check_csrf, ctx, lang_of, render, require_user
 
 __all__ = ["router"]
 
@@ -45,9 +45,8 @@ def share_form(request: Request, credential: str = "") -> Response:
 
 
 @router.post("/share")
-async def share_create(request: Request) -> Response:
+def share_create(request: Request, form: PageForm) -> Response:
     user = require_user(request)
-    form = await request.form()
     check_csrf(request, str(form.get("csrf", "")))
     c = ctx(request)
     lang = lang_of(request)

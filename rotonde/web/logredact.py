@@ -23,10 +23,10 @@ __all__ = ["LOGGERS", "RedactQueryFilter", "install_log_redaction", "redact_targ
 
 LOGGERS = ("uvicorn.access", "gunicorn.access", "httpx", "httpcore")
 
-#: Path segments that follow these route parts are capabilities (bearer secrets).
-_CAPABILITY = re.compile(
-    r"/(credential-offer|offer|oid4vp/request|requests|results|share|shares)"
-    r"/([^/?#\s\"']+)"
+#: Route parts whose next path segment is a capability (a bearer secret).
+_CAPABILITY_ROUTES: tuple[tuple[str, ...], ...] = (
+    ("credential-offer",), ("offer",), ("oid4vp", "request"), ("requests",), ("results",),
+    ("share",), ("shares",),
 )
 _URL = re.compile(r"(?:https?://[^/\s\"']+)?/[^\s\"']*")
 
@@ -34,10 +34,21 @@ _URL = re.compile(r"(?:https?://[^/\s\"']+)?/[^\s\"']*")
 def redact_target(target: str) -> str:
     """``/offer?credential_offer_uri=...`` -> ``/offer?[redacted]``;
     ``/tenants/x/credential-offer/abc`` -> ``/tenants/x/credential-offer/[redacted]``.
-    Works on paths and absolute URLs; other text is returned unchanged."""
+    Works on paths and absolute URLs; other text is returned unchanged.
+
+    Each segment is judged on the original path, so a capability route that is itself in a
+    capability position (``/share/credential-offer/abc``) still hides the segment after it."""
     path, sep, _ = target.partition("?")
-    path = _CAPABILITY.sub(lambda m: f"/{m.group(1)}/[redacted]", path)
-    return f"{path}?[redacted]" if sep else path
+    path = path.partition("#")[0]  # a fragment is never logged
+    segments = path.split("/")
+    hidden: set[int] = set()
+    for i in range(len(segments)):
+        for route in _CAPABILITY_ROUTES:
+            end = i + len(route)
+            if end < len(segments) and tuple(segments[i:end]) == route and segments[end]:
+                hidden.add(end)
+    out = "/".join("[redacted]" if i in hidden else seg for i, seg in enumerate(segments))
+    return f"{out}?[redacted]" if sep else out
 
 
 def _redact_text(text: str) -> str:

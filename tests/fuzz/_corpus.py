@@ -178,15 +178,20 @@ class _Corpus:
 
     @property
     @lru_cache(maxsize=1)  # noqa: B019
+    def redirect_request(self) -> Any:
+        """An unsigned request (``redirect_uri:`` requests are never signed, OpenID4VP §5.9.3)."""
+        return build_request(client_id="redirect_uri:https://verifier.rotonde.example/cb",
+                             response_uri="https://verifier.rotonde.example/cb",
+                             dcql_query=self.dcql[1], nonce="m" * 22)
+
+    @property
+    @lru_cache(maxsize=1)  # noqa: B019
     def invocations(self) -> list[str]:
         by_ref = invocation_uri(client_id=self.request.client_id,
                                 request_uri="https://verifier.rotonde.example/r/1",
                                 request_uri_method="post")
-        by_value = invocation_uri(
-            client_id="redirect_uri:https://verifier.rotonde.example/cb",
-            request=build_request(client_id="redirect_uri:https://verifier.rotonde.example/cb",
-                                  response_uri="https://verifier.rotonde.example/cb",
-                                  dcql_query=self.dcql[1], nonce="m" * 22))
+        by_value = invocation_uri(client_id=self.redirect_request.client_id,
+                                  request=self.redirect_request)
         return [by_ref, by_value]
 
     @property

@@ -48,9 +48,13 @@ def _mapping(value: Any) -> dict[str, Any]:
 
 
 @fuzz_settings(150)
-@given(one_of_mutations([C.request.to_claims()], mutated_json, junk_json).map(_mapping))
-def test_check_request(claims: Any) -> None:
-    exercise("oid4vp.check_request", check_request, claims)
+@given(one_of_mutations([C.request.to_claims(), C.redirect_request.to_claims()],
+                        mutated_json, junk_json).map(_mapping),
+       st.booleans())
+def test_check_request(claims: Any, signed: bool) -> None:
+    # Unsigned (the redirect_uri: seed is valid unsigned) and as a verified request object
+    # would hand them over (the decentralized_identifier: seed is valid only signed).
+    exercise("oid4vp.check_request", lambda c: check_request(c, signed=signed), claims)
 
 
 @fuzz_settings(100)

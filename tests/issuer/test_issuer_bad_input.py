@@ -231,8 +231,9 @@ def test_awarding_body_must_be_the_tenant_itself(live: LiveIssuer) -> None:
         r = api.post("/api/v1/credentials", json={
             "achievement_id": ach["id"], "learner": {"name": "Piet"},
             "extra": {"awarding_body": other}})
-        assert r.status_code == 422, r.text
-        assert r.json()["errors"][0]["code"] == "achievement.awarding_body_not_tenant"
+        assert r.status_code == 422, r.text  # per-learner fields are an allow-list (item 7)
+        assert r.json()["errors"][0]["code"] == "issue.extra_not_allowed"
+        assert r.json()["errors"][0]["pointer"] == "/extra/awarding_body"
     assert _count(live, models.issued) == before[1]
 
 

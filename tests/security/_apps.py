@@ -38,7 +38,7 @@ class IssuerApp:
 
 
 def issuer_app(tmp: Path, *, slug: str = "roc", public_url: str = "http://testserver",
-               tenant: bool = True, **kw: Any) -> IssuerApp:
+               tenant: bool = True, clock: Any = None, **kw: Any) -> IssuerApp:
     from issuer.app import create_app
     from issuer.flows.apikeys import new_api_key
     from issuer.flows.tenants import create_tenant
@@ -46,7 +46,7 @@ def issuer_app(tmp: Path, *, slug: str = "roc", public_url: str = "http://testse
     from tests.issuer._support import template
 
     app = create_app(IssuerSettings(dev=True, data_dir=tmp, public_url=public_url, **kw),
-                     run_worker=False)
+                     run_worker=False, clock=clock)
     client = TestClient(app, base_url=public_url, raise_server_exceptions=False)
     if not tenant:
         return IssuerApp(app, client, "", None, "")

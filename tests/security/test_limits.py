@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rotonde.clock import FixedClock
 from rotonde.errors import ParseError
 from tests.security._apps import issuer_app, verifier_app, wallet_app, wallet_login
 
@@ -211,8 +212,10 @@ def _offer_parts(iss: Any, offer_uri: str) -> tuple[str, str]:
 
 
 def test_issuer_token_endpoint_rate_limit_holds_across_workers(tmp_path: Path) -> None:
-    first = issuer_app(tmp_path, rate_limit=6)
-    second = issuer_app(tmp_path, rate_limit=6, tenant=False)  # a second worker, same database
+    # One clock in the middle of a window: a fixed window must not roll over mid-test.
+    clock = FixedClock(1_800_000_030.0)
+    first = issuer_app(tmp_path, rate_limit=6, clock=clock)
+    second = issuer_app(tmp_path, rate_limit=6, tenant=False, clock=clock)  # a second worker, same database
     path = "/tenants/roc/token"
     form = {"grant_type": "urn:ietf:params:oauth:grant-type:pre-authorized_code",
             "pre-authorized_code": "nope", "tx_code": "000000"}

@@ -57,7 +57,7 @@ def serve(factory: str, port: int, workers: int) -> None:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    from rotonde.web.serving import listening_socket
+    from servicekit.serving import listening_socket
 
     config = uvicorn.Config(factory, factory=True, host="127.0.0.1",
                             port=port, workers=workers, log_level="warning", access_log=False)
@@ -229,7 +229,7 @@ def _prepare_issuer(env: dict[str, str]) -> tuple[str, str, str]:
     from issuer.flows.catalogue import create_achievement
     from issuer.flows.tenants import create_tenant
     from issuer.settings import ENV_PREFIX, IssuerSettings
-    from rotonde.web.settings import settings_from_env
+    from servicekit.settings import settings_from_env
     from tests.issuer._support import template
 
     settings = settings_from_env(IssuerSettings, ENV_PREFIX, env).validate()

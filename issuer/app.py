@@ -16,7 +16,7 @@ from issuer.flows.issuing import purge_expired_details
 from issuer.routes import api, didweb, oid4vci, pages, status, vcapi
 from issuer.settings import IssuerSettings
 from rotonde.clock import Clock
-from rotonde.web import base_app
+from servicekit import base_app
 
 __all__ = ["app_from_env", "create_app"]
 

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rotonde.cli._io import guarded, print_json, read_json_file
+from rotonde.cli.support import guarded, print_json, read_json_file
 from rotonde.errors import ConfigurationError, RotondeError
 
 __all__ = ["register"]
@@ -64,7 +64,7 @@ def _check_port(host: str, port: int) -> None:
 def _serve(args: argparse.Namespace) -> int:
     from issuer.app import create_app
     from issuer.settings import ENV_PREFIX
-    from rotonde.web.serving import serve
+    from servicekit.serving import serve
 
     overrides: dict[str, Any] = {"host": args.host, "port": args.port}
     settings = _settings(args, **overrides)
@@ -148,7 +148,7 @@ def _offer(args: argparse.Namespace) -> int:
 
 def _wrap(fn: Any) -> Any:
     """guarded() plus: HTTP-style problems raised by flows become exit 1 with one line."""
-    from rotonde.web import HttpProblem
+    from servicekit import HttpProblem
 
     def inner(args: argparse.Namespace) -> int:
         try:

@@ -14,7 +14,7 @@ from sqlalchemy import insert
 from issuer import models
 from issuer.settings import ENV_PREFIX, IssuerSettings
 from rotonde.clock import Clock, SystemClock
-from rotonde.web import Database, OneTimeStore, SecretBox, load_secret_box, migrate
+from servicekit import Database, OneTimeStore, SecretBox, load_secret_box, migrate
 
 __all__ = ["MIGRATIONS", "IssuerContext", "new_id", "open_context"]
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from rotonde.web.replay import one_time_table
+from servicekit.replay import one_time_table
 
 __all__ = [
     "achievements",
@@ -202,5 +202,5 @@ audit_log = Table(
     Column("at", Float, nullable=False),
 )
 
-# The single-use value table from rotonde.web.replay belongs to the same schema.
+# The single-use value table from servicekit.replay belongs to the same schema.
 one_time_table.to_metadata(metadata)

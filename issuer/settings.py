@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from rotonde.errors import ConfigurationError
-from rotonde.web import ServiceSettings, settings_from_env
+from servicekit import ServiceSettings, settings_from_env
 
 __all__ = ["ENV_PREFIX", "IssuerSettings", "load_settings"]
 

@@ -22,11 +22,11 @@ from rotonde.clock import Clock, SystemClock
 from rotonde.did import Resolver
 from rotonde.http import Fetcher, URLPolicy
 from rotonde.status.resolver import StatusListResolver
-from rotonde.web.app import base_app
-from rotonde.web.crypto import SecretBox, load_secret_box
-from rotonde.web.db import Database, migrate
-from rotonde.web.problem import HttpProblem
-from rotonde.web.replay import OneTimeStore
+from servicekit.app import base_app
+from servicekit.crypto import SecretBox, load_secret_box
+from servicekit.db import Database, migrate
+from servicekit.problem import HttpProblem
+from servicekit.replay import OneTimeStore
 from verifier.flows.context import VerifierContext
 from verifier.flows.keys import did_document, load_or_create_key
 from verifier.flows.trust import load_trust

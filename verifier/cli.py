@@ -18,7 +18,7 @@ __all__ = ["register"]
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from rotonde.web.serving import serve
+    from servicekit.serving import serve
     from verifier.app import create_app
     from verifier.settings import ENV_PREFIX, load_settings
 
@@ -39,7 +39,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _rekey(args: argparse.Namespace) -> int:
-    from rotonde.cli._io import print_json
+    from rotonde.cli.support import print_json
     from verifier.flows.rekey import rekey_verifier
 
     print_json({"rekeyed": rekey_verifier(_settings(args))})
@@ -82,7 +82,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def _staff_add(args: argparse.Namespace) -> int:
-    from rotonde.cli._io import print_json
+    from rotonde.cli.support import print_json
     from verifier.flows.staff import add_staff
 
     password = _read_password(args)
@@ -97,7 +97,7 @@ def _staff_add(args: argparse.Namespace) -> int:
 
 
 def _staff_remove(args: argparse.Namespace) -> int:
-    from rotonde.cli._io import print_json
+    from rotonde.cli.support import print_json
     from verifier.flows.staff import remove_staff
 
     db, _ = _staff_context(args)
@@ -111,7 +111,7 @@ def _staff_remove(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    from rotonde.cli._io import guarded
+    from rotonde.cli.support import guarded
 
     parser = sub.add_parser("verifier", help="the verifier service")
     vsub = parser.add_subparsers(dest="verifier_command", metavar="COMMAND")

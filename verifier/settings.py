@@ -1,6 +1,6 @@
 """Verifier settings (``ROTONDE_VERIFIER_*`` environment variables or keyword arguments).
 
-Extends :class:`rotonde.web.settings.ServiceSettings` with: request lifetime, the trust list
+Extends :class:`servicekit.settings.ServiceSettings` with: request lifetime, the trust list
 (file or URL, optionally signed by a trust anchor whose public JWK is given), a wallet's https
 endpoint for links, API keys for HR systems, and an optional webhook (HMAC-SHA256 signed).
 """
@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from rotonde.errors import ConfigurationError
-from rotonde.web.settings import ServiceSettings, settings_from_env
+from servicekit.settings import ServiceSettings, settings_from_env
 
 __all__ = ["ENV_PREFIX", "VerifierSettings", "load_settings"]
 

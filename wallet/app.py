@@ -1,9 +1,9 @@
 """``create_app(settings)``: the wallet web app (FastAPI, server-rendered Jinja2 pages).
 
 Start-up validates the settings, applies the Alembic migrations, loads the KEK
-(:func:`rotonde.web.crypto.load_kek`) and builds the one outbound :class:`rotonde.http.Fetcher`
+(:func:`servicekit.crypto.load_kek`) and builds the one outbound :class:`rotonde.http.Fetcher`
 (loopback and http only in development mode). Security headers (CSP without inline script) and
-the request body cap come from :mod:`rotonde.web.security`.
+the request body cap come from :mod:`servicekit.security`.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from rotonde.clock import Clock, SystemClock
 from rotonde.errors import RotondeError
 from rotonde.http import Fetcher, URLPolicy
-from rotonde.web.crypto import SecretBox, load_secret_box
-from rotonde.web.db import Database, migrate
-from rotonde.web.replay import OneTimeStore
-from rotonde.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
-from rotonde.web.templating import neutralise_bidi
+from servicekit.crypto import SecretBox, load_secret_box
+from servicekit.db import Database, migrate
+from servicekit.replay import OneTimeStore
+from servicekit.security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from servicekit.templating import neutralise_bidi
 from wallet.flows._http import DevFetcher
 from wallet.i18n import problem_text, translator
 from wallet.outbound import OutboundLimit
@@ -103,7 +103,7 @@ def create_app(
     app = FastAPI(title="Rotonde wallet", docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json", description=OPENAPI_DESCRIPTION)
     app.state.wallet = context
-    from rotonde.web.logredact import install_log_redaction
+    from servicekit.logredact import install_log_redaction
 
     install_log_redaction()  # /offer?credential_offer_uri=..., /authorize?request_uri=...
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

@@ -11,7 +11,7 @@ __all__ = ["register"]
 
 
 def register(sub: Any) -> None:
-    from rotonde.cli._io import guarded
+    from rotonde.cli.support import guarded
 
     wallet = sub.add_parser("wallet", help="the learner's wallet web app")
     wsub = wallet.add_subparsers(dest="wallet_command", metavar="COMMAND")
@@ -37,7 +37,7 @@ def register(sub: Any) -> None:
 
 
 def _rekey(args: argparse.Namespace) -> int:
-    from rotonde.cli._io import print_json
+    from rotonde.cli.support import print_json
     from wallet.flows.rekey import rekey_wallet
     from wallet.settings import load_settings
 
@@ -47,7 +47,7 @@ def _rekey(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from rotonde.web.serving import serve
+    from servicekit.serving import serve
     from wallet.app import create_app
     from wallet.settings import ENV_PREFIX, load_settings
 

@@ -1,7 +1,7 @@
 """Wallet tables (SQLAlchemy 2). Everything personal is stored encrypted.
 
 * ``accounts``: login name, argon2id password hash and the account's data key wrapped by the
-  server KEK (:class:`rotonde.web.crypto.SecretBox`, envelope encryption).
+  server KEK (:class:`servicekit.crypto.SecretBox`, envelope encryption).
 * ``web_sessions``: server-side sessions; the cookie holds a random token, the row its SHA-256.
 * ``holder_keys``, ``credentials``, ``disclosures``, ``shares``, ``flows``: each payload column is
   an AES-GCM ciphertext under the account's data key, bound to its row by associated data.

@@ -9,7 +9,7 @@ dependency, which takes one of the learner's *outbound slots* for the whole requ
   learner (or a script holding their session) cannot tie up the wallet's outbound capacity with
   many slow links;
 * at most ``fetch_limit`` per ``fetch_window`` seconds per account, counted in the database so
-  the limit holds across workers (:mod:`rotonde.web.ratelimit`).
+  the limit holds across workers (:mod:`servicekit.ratelimit`).
 
 Over either limit nothing is fetched and the learner sees a page in their language saying what
 happened and when to try again (HTTP 429). Each single outbound request is bounded by the
@@ -27,8 +27,8 @@ from typing import Any
 from fastapi import Depends, Request
 
 from rotonde.errors import PolicyError
-from rotonde.web.ratelimit import count_request
-from rotonde.web.replay import OneTimeStore
+from servicekit.ratelimit import count_request
+from servicekit.replay import OneTimeStore
 from wallet.web import PageError, ctx, current_user
 
 __all__ = ["OutboundLimit", "fetches_for_learner"]

@@ -1,6 +1,6 @@
 """Wallet settings (``ROTONDE_WALLET_*`` environment variables or keyword arguments).
 
-Extends :class:`rotonde.web.settings.ServiceSettings` with the wallet's own knobs: session
+Extends :class:`servicekit.settings.ServiceSettings` with the wallet's own knobs: session
 lifetime, share lifetime (default 10 minutes), upload cap, login rate limit, the learners'
 outbound limits (:mod:`wallet.outbound`) and the verifier trust list (client ids the wallet
 shows as trusted).
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from rotonde.errors import ConfigurationError
-from rotonde.web.settings import ServiceSettings, settings_from_env
+from servicekit.settings import ServiceSettings, settings_from_env
 
 __all__ = ["ENV_PREFIX", "WalletSettings", "load_settings"]
 

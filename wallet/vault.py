@@ -1,7 +1,7 @@
 """Per-account encryption (envelope encryption, DESIGN.md §5).
 
 Each account has a random 256-bit data key, stored wrapped by the server KEK
-(:class:`rotonde.web.crypto.SecretBox`, associated data ``account:<id>``). Everything personal
+(:class:`servicekit.crypto.SecretBox`, associated data ``account:<id>``). Everything personal
 (holder keys, credentials, history, shares, pending flows) is sealed with the data key under
 AES-256-GCM; the associated data names the table, row and column, so a ciphertext copied to
 another row or account does not decrypt.
@@ -14,7 +14,7 @@ import secrets
 from typing import Any
 
 from rotonde.encoding import b64url_decode, b64url_encode
-from rotonde.web.crypto import SecretBox
+from servicekit.crypto import SecretBox
 
 __all__ = ["Vault", "account_aad", "new_data_key", "unwrap_data_key"]
 

@@ -23,10 +23,10 @@ from starlette.datastructures import FormData, UploadFile
 from rotonde.clock import Clock, format_datetime
 from rotonde.errors import RotondeError
 from rotonde.http import Fetcher
-from rotonde.web.accounts import pre_token as shared_pre_token
-from rotonde.web.crypto import SecretBox
-from rotonde.web.db import Database
-from rotonde.web.replay import OneTimeStore
+from servicekit.accounts import pre_token as shared_pre_token
+from servicekit.crypto import SecretBox
+from servicekit.db import Database
+from servicekit.replay import OneTimeStore
 from wallet.flows.accounts import SessionInfo, load_session
 from wallet.i18n import LANGS, claim_label, negotiate, problem_text, translator
 from wallet.settings import WalletSettings
@@ -209,6 +209,6 @@ def link_or_qr(text: str, image: UploadFile | str | None, limit: int) -> str:
     data = read_upload(image, limit)
     if data is None:
         return text.strip()
-    from rotonde.qr import decode_qr
+    from servicekit.qrscan import decode_qr
 
     return decode_qr(data)

@@ -23,7 +23,7 @@ from issuer.context import IssuerContext, dumps, new_id
 from issuer.flows.issuing import issue_to_learner
 from issuer.flows.tenants import Tenant, get_tenant
 from rotonde.errors import RotondeError
-from rotonde.web import HttpProblem
+from servicekit import HttpProblem
 
 __all__ = [
     "BatchWorker", "create_job", "create_job_from_json", "get_job", "job_item_aad", "job_items",

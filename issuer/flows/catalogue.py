@@ -23,7 +23,7 @@ from issuer.context import IssuerContext, dumps, new_id
 from issuer.flows.tenants import Tenant
 from rotonde.errors import Problem, ValidationError
 from rotonde.learning.record import record_problems
-from rotonde.web import HttpProblem
+from servicekit import HttpProblem
 
 __all__ = [
     "PER_LEARNER",

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from issuer import models
 from issuer.context import IssuerContext, dumps
-from rotonde.web import HttpProblem
+from servicekit import HttpProblem
 
 __all__ = ["run_idempotent"]
 

@@ -24,7 +24,7 @@ from issuer.flows.status import allocate_index
 from issuer.flows.tenants import Tenant
 from rotonde.errors import ValidationError
 from rotonde.oid4vci import CredentialOffer, TxCode, offer_uri
-from rotonde.web import HttpProblem
+from servicekit import HttpProblem
 
 __all__ = [
     "IssueResult",

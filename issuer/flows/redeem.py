@@ -41,7 +41,7 @@ from rotonde.oid4vci import (
     token_response,
     validate_proof,
 )
-from rotonde.web import OAuthError
+from servicekit import OAuthError
 
 __all__ = [
     "ACCESS_NS", "ACCESS_USED_NS", "BATCH_SIZE", "NONCE_NS", "exchange_token",

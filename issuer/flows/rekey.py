@@ -1,4 +1,4 @@
-"""The issuer's sealed columns, for KEK rotation (:mod:`rotonde.web.rekey`).
+"""The issuer's sealed columns, for KEK rotation (:mod:`servicekit.rekey`).
 
 ``rotonde issuer rekey`` re-seals them under the current ``ROTONDE_ISSUER_KEK``; the values
 still under a KEK named in ``ROTONDE_ISSUER_KEK_PREVIOUS`` are the ones it changes.
@@ -15,7 +15,7 @@ from issuer.context import IssuerContext
 from issuer.flows.batch import job_item_aad
 from issuer.flows.issuing import offer_aad, record_aad
 from issuer.flows.tenants import tenant_key_aad
-from rotonde.web.rekey import SealedColumn, rekey
+from servicekit.rekey import SealedColumn, rekey
 
 __all__ = ["SEALED", "rekey_issuer"]
 

@@ -21,7 +21,7 @@ from issuer import models
 from issuer.context import IssuerContext, dumps, new_id
 from rotonde.errors import ConfigurationError, ValidationError
 from rotonde.keys import PrivateKey, generate, private_key_from_jwk, public_key_from_jwk
-from rotonde.web import HttpProblem
+from servicekit import HttpProblem
 
 __all__ = [
     "Tenant",

@@ -22,7 +22,7 @@ from issuer.flows.issuing import change_status
 from issuer.flows.status import allocate_index, list_urls
 from issuer.flows.tenants import Tenant, signer_for
 from rotonde.errors import Problem, ValidationError
-from rotonde.web import HttpProblem
+from servicekit import HttpProblem
 
 __all__ = ["issue_vc", "update_status"]
 

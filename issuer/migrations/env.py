@@ -1,6 +1,6 @@
-"""Alembic environment for the issuer database (run by :func:`rotonde.web.db.migrate`)."""
+"""Alembic environment for the issuer database (run by :func:`servicekit.db.migrate`)."""
 
 from issuer.models import metadata
-from rotonde.web.db import run_env
+from servicekit.db import run_env
 
 run_env(metadata)

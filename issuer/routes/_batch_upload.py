@@ -1,6 +1,6 @@
 """Reading a batch request body item by item (``POST /api/v1/batches``).
 
-The body is read chunk by chunk (:class:`rotonde.web.jsonstream.ArrayStream`); every item is
+The body is read chunk by chunk (:class:`servicekit.jsonstream.ArrayStream`); every item is
 checked the moment it is complete — size (``batch_item_max_bytes``, 413), shape (the
 ``IssueRequest`` model, 422 with ``/items/<n>/...`` pointers), per-learner fields
 (:func:`issuer.flows.catalogue.check_extra`) — and kept only as its compact JSON text, so one
@@ -23,8 +23,8 @@ from starlette.concurrency import run_in_threadpool
 from issuer.context import dumps
 from issuer.flows.catalogue import check_extra
 from rotonde.errors import ParseError, Problem, RotondeError, ValidationError
-from rotonde.web import HttpProblem
-from rotonde.web.jsonstream import ArrayStream
+from servicekit import HttpProblem
+from servicekit.jsonstream import ArrayStream
 
 __all__ = ["BatchUpload"]
 

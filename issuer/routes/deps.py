@@ -10,7 +10,7 @@ from fastapi import Depends, Header, Request
 from issuer.context import IssuerContext
 from issuer.flows.apikeys import Principal, authenticate
 from issuer.flows.tenants import Tenant, get_tenant, tenant_by_slug
-from rotonde.web import HttpProblem
+from servicekit import HttpProblem
 
 __all__ = ["Ctx", "TenantFromPath", "context", "require_scope", "tenant_from_path"]
 

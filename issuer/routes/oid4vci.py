@@ -28,8 +28,8 @@ from issuer.routes.deps import Ctx, TenantFromPath
 from rotonde.encoding import loads_json
 from rotonde.errors import ParseError
 from rotonde.oid4vci import PRE_AUTHORIZED_GRANT, issuer_metadata, nonce_response
-from rotonde.web import OAuthError
-from rotonde.web.ratelimit import client_key, count_request
+from servicekit import OAuthError
+from servicekit.ratelimit import client_key, count_request
 
 __all__ = ["router"]
 

@@ -24,7 +24,7 @@ from issuer import models
 from issuer.routes.deps import Ctx, TenantFromPath
 from rotonde.oid4vci import offer_uri
 from rotonde.qr import qr_svg
-from rotonde.web import HttpProblem
+from servicekit import HttpProblem
 
 __all__ = ["router"]
 

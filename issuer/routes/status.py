@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request, Response
 
 from issuer.flows.status import published_list
 from issuer.routes.deps import Ctx, TenantFromPath
-from rotonde.web import HttpProblem
+from servicekit import HttpProblem
 
 __all__ = ["router"]
 

@@ -18,7 +18,7 @@ import json
 from typing import Any
 
 from rotonde import keys
-from rotonde.cli._io import usage_error
+from rotonde.cli.support import usage_error
 from rotonde.errors import RotondeError
 
 __all__ = ["add_vc_options", "sign_ldp_vc", "sign_vc_jwt", "verification_method"]

@@ -20,7 +20,7 @@ import json
 import sys
 from typing import Any
 
-from rotonde.cli._io import guarded, print_json, read_json_file, read_text, usage_error
+from rotonde.cli.support import guarded, print_json, read_json_file, read_text, usage_error
 from rotonde.encoding import loads_json
 from rotonde.errors import RotondeError, ValidationError
 

@@ -17,7 +17,7 @@ import sys
 from typing import Any
 
 from rotonde import keys, sdjwt
-from rotonde.cli._io import guarded, print_json
+from rotonde.cli.support import guarded, print_json
 from rotonde.clock import SystemClock, format_datetime
 from rotonde.verify import VerifyOptions, verify
 

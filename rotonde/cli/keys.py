@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from rotonde import keys
-from rotonde.cli._io import guarded, print_json, read_json_file, usage_error
+from rotonde.cli.support import guarded, print_json, read_json_file, usage_error
 from rotonde.errors import RotondeError
 
 __all__ = ["register"]

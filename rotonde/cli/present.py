@@ -12,8 +12,8 @@ import sys
 from typing import Any
 
 from rotonde import keys, sdjwt
-from rotonde.cli._io import guarded, read_json_file, read_text, usage_error
 from rotonde.cli.sign import trailing_file
+from rotonde.cli.support import guarded, read_json_file, read_text, usage_error
 from rotonde.errors import ConfigurationError, KeyFormatError, RotondeError
 
 __all__ = ["register"]

@@ -21,7 +21,7 @@ from typing import Any
 
 from rotonde import keys, sdjwt
 from rotonde.cli import _sign_vc
-from rotonde.cli._io import guarded, read_json_file, usage_error
+from rotonde.cli.support import guarded, read_json_file, usage_error
 from rotonde.clock import to_timestamp
 from rotonde.errors import ConfigurationError, RotondeError
 

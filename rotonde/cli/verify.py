@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from rotonde import keys
-from rotonde.cli._io import guarded, print_json, read_json_file, read_text, usage_error
+from rotonde.cli.support import guarded, print_json, read_json_file, read_text, usage_error
 from rotonde.clock import Clock, FixedClock, SystemClock
 from rotonde.errors import RotondeError
 from rotonde.formats import load_input

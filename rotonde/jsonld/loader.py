@@ -233,8 +233,8 @@ _DEFAULT_LOCK = threading.Lock()
 
 
 def default_loader() -> DocumentLoader:
-    """The shared loader: shipped contexts plus Rotonde's own (``schemas/contexts``, registered
-    through :func:`rotonde.learning.contexts`). It is frozen: register on your own instance."""
+    """The shared loader: shipped contexts plus Rotonde's own (``schemas/contexts``,
+    :mod:`rotonde.jsonld.own`). It is frozen: register on your own instance."""
     global _DEFAULT
     with _DEFAULT_LOCK:
         if _DEFAULT is None:
@@ -256,8 +256,8 @@ class _FrozenLoader(DocumentLoader):
 
     def __init__(self) -> None:
         # Rotonde's own contexts (schemas/contexts: ELM form, OB 3.0 extension) are known to
-        # every default loader; rotonde.learning.contexts() reads them (lazy: no import cycle).
-        from rotonde.learning import contexts as learning_contexts
+        # every default loader.
+        from rotonde.jsonld.own import own_contexts
 
-        super().__init__(extra=learning_contexts())
+        super().__init__(extra=own_contexts())
         self._frozen = True

@@ -9,8 +9,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from rotonde.jsonld.own import OWN_CONTEXT_FILES as CONTEXT_FILES
+from rotonde.jsonld.own import own_contexts as contexts
 from rotonde.learning.record import validate_record
 
 # Bound after the submodule import, so ``rotonde.learning.read`` is the function (importing the
@@ -18,18 +18,3 @@ from rotonde.learning.record import validate_record
 from rotonde.learning.read import read  # isort: skip
 
 __all__ = ["CONTEXT_FILES", "contexts", "read", "validate_record"]
-
-#: Rotonde's own JSON-LD contexts: file in ``schemas/contexts/`` -> the URL it is known by.
-CONTEXT_FILES: dict[str, str] = {
-    "elm-vcdm2.jsonld": "https://rotonde.example/contexts/elm-vcdm2/v1.jsonld",
-    "ob3-ext.jsonld": "https://rotonde.example/contexts/ob3-ext/v1.jsonld",
-}
-
-
-def contexts() -> dict[str, dict[str, Any]]:
-    """Rotonde's own JSON-LD contexts, ``{url: document}``, for the JSON-LD document loader."""
-    from rotonde.learning._resources import load_json
-
-    return {url: load_json(f"contexts/{name}") for name, url in CONTEXT_FILES.items()}
-
-

@@ -29,11 +29,11 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from rotonde._resources import load_json
 from rotonde._schema_messages import translate
 from rotonde.clock import parse_datetime, to_timestamp
 from rotonde.errors import Problem, ValidationError
 from rotonde.learning import levels as _levels
-from rotonde.learning._resources import load_json
 
 __all__ = [
     "ASSURANCES",

@@ -26,9 +26,9 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from rotonde._resources import load_json, schema_files
 from rotonde.clock import parse_datetime
 from rotonde.errors import Problem, ValidationError
-from rotonde.learning._resources import load_json, schema_files
 from rotonde.learning.record import validate_record
 
 __all__ = [

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from rotonde.errors import ParseError
-from rotonde.qr import MAX_IMAGE_BYTES, decode_qr, decode_qr_all, qr_svg
+from rotonde.qr import qr_svg
+from servicekit.qrscan import MAX_IMAGE_BYTES, decode_qr, decode_qr_all
 
 
 def _png(text: str) -> bytes:

@@ -8,7 +8,7 @@ import pytest
 
 from rotonde.encoding import b64url_encode
 from rotonde.errors import ConfigurationError, RotondeError
-from rotonde.web.crypto import SecretBox, load_kek, load_previous_keks, load_secret_box
+from servicekit.crypto import SecretBox, load_kek, load_previous_keks, load_secret_box
 
 
 def test_explicit_kek_wins_and_is_validated(tmp_path: Path) -> None:

@@ -298,8 +298,8 @@ def test_unreachable_database(tmp_path: Path) -> None:
                               max_leaves=20).map(lambda v: json.dumps(v).encode())))
 def test_read_state_accepts_only_what_it_can_read(raw: bytes) -> None:
     """demo.json is read back on every start: damaged content is a clear error, never a crash."""
-    from rotonde.cli._up_seed import read_state
     from rotonde.errors import ConfigurationError
+    from stack.seed import read_state
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "demo.json"
@@ -315,14 +315,14 @@ def test_read_state_accepts_only_what_it_can_read(raw: bytes) -> None:
 def test_trust_list_and_rewritten_examples_follow_their_schemas(tmp_path: Path) -> None:
     import jsonschema
 
-    from rotonde.cli._up_seed import (
+    from rotonde.learning.matching import validate_profile
+    from rotonde.trust import load_trust_list
+    from stack.seed import (
         DemoState,
         load_providers,
         rewrite_examples,
         trust_list_for,
     )
-    from rotonde.learning.matching import validate_profile
-    from rotonde.trust import load_trust_list
 
     providers = load_providers(ROOT / "examples")
     state = DemoState({})
@@ -349,8 +349,8 @@ def test_trust_list_and_rewritten_examples_follow_their_schemas(tmp_path: Path) 
 
 
 def test_data_dir_faults_are_named(tmp_path: Path) -> None:
-    from rotonde.cli.up import _prepare_data_dir
     from rotonde.errors import ConfigurationError
+    from stack.up import _prepare_data_dir
 
     afile = tmp_path / "file"
     afile.write_text("x", encoding="utf-8")

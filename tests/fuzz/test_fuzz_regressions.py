@@ -155,7 +155,7 @@ def test_qr_png_with_a_side_beyond_the_decoder_limit() -> None:
     import struct
     import zlib
 
-    from rotonde.qr import decode_qr
+    from servicekit.qrscan import decode_qr
 
     png = bytearray(C.qr_pngs[0])
     struct.pack_into(">II", png, 16, 100, 100_000)  # IHDR width, height: 10 Mpixel, tall

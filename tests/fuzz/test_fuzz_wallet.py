@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from rotonde.encoding import b64url_encode
 from rotonde.errors import RotondeError
-from rotonde.qr import decode_qr
+from servicekit.qrscan import decode_qr
 from tests.fuzz._corpus import BACKUP_PASSPHRASE, CLOCK, C
 from tests.fuzz._harness import exercise, fuzz_settings
 from tests.fuzz._mutate import (

@@ -75,7 +75,7 @@ def test_expired_code_is_invalid_grant(live: LiveIssuer) -> None:
     offer = w.fetch_offer(info["offer_uri"])
     from sqlalchemy import update
 
-    from rotonde.web.replay import one_time_table
+    from servicekit.replay import one_time_table
 
     with live.ctx.db.session() as s:
         s.connection().execute(update(one_time_table).values(expires_at=time.time() - 1))

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from rotonde.cli import main
-from rotonde.web import Database
+from servicekit import Database
 from tests.issuer._support import TEMPLATE, free_port
 
 

@@ -23,7 +23,7 @@ def _issue(live: LiveIssuer, slug: str) -> tuple[str, dict[str, Any]]:
 
 
 def test_offer_page(live: LiveIssuer) -> None:
-    from rotonde.qr import decode_qr
+    from servicekit.qrscan import decode_qr
 
     _, issued = _issue(live, "page-nl")
     with live.client() as http:

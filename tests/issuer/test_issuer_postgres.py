@@ -19,7 +19,7 @@ from issuer.flows.issuing import issue_to_learner
 from issuer.flows.redeem import exchange_token
 from issuer.flows.tenants import create_tenant
 from issuer.settings import IssuerSettings
-from rotonde.web import OAuthError
+from servicekit import OAuthError
 from tests.issuer._support import free_port, template
 from tests.pg import fresh_schema
 

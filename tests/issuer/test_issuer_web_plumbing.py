@@ -1,4 +1,4 @@
-"""rotonde.web: settings validation, secret box, single-use store, migrations, problems,
+"""servicekit: settings validation, secret box, single-use store, migrations, problems,
 security middlewares."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from issuer.context import MIGRATIONS
 from rotonde.clock import FixedClock
 from rotonde.encoding import b64url_encode
 from rotonde.errors import ConfigurationError, ParseError, RotondeError, ValidationError
-from rotonde.web import (
+from servicekit import (
     Database,
     HttpProblem,
     OAuthError,
@@ -32,7 +32,7 @@ from rotonde.web import (
     migrate,
     settings_from_env,
 )
-from rotonde.web.replay import metadata as replay_metadata
+from servicekit.replay import metadata as replay_metadata
 
 
 def test_settings_refuse_unsafe_defaults_outside_dev(tmp_path: Path) -> None:

@@ -107,7 +107,7 @@ def rows(service: str) -> list[tuple[str, str, str]]:
 
 
 def extra_variables(service: str) -> tuple[str, ...]:
-    """Variables read outside the settings dataclass (rotonde.web.crypto.load_secret_box)."""
+    """Variables read outside the settings dataclass (servicekit.crypto.load_secret_box)."""
     prefix = _settings()[service][1]
     return tuple(prefix + name for name in
                  ("KEK", "KEK_FILE", "KEK_PREVIOUS", "KEK_PREVIOUS_FILE"))

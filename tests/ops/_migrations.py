@@ -1,6 +1,6 @@
 """Migration helpers for the ops tests: each service's Alembic directory and version table, and
-upgrade/downgrade on a :class:`rotonde.web.db.Database` through the same connection handling
-as :func:`rotonde.web.db.migrate` (Alembic ``command.upgrade``/``command.downgrade``)."""
+upgrade/downgrade on a :class:`servicekit.db.Database` through the same connection handling
+as :func:`servicekit.db.migrate` (Alembic ``command.upgrade``/``command.downgrade``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import inspect
 
-from rotonde.web.db import Database, _config
+from servicekit.db import Database, _config
 
 __all__ = ["SERVICES", "downgrade", "migrate_in_process", "table_names", "upgrade"]
 
@@ -51,10 +51,10 @@ def table_names(db: Database) -> set[str]:
 def migrate_in_process(service: str, url: str, schema: str | None, barrier: Any,
                        results: Any) -> None:
     """Body of one start-up process for the concurrency test: wait for the others, then run
-    :func:`rotonde.web.db.migrate` as the service's start-up does; report ``ok`` or the error."""
+    :func:`servicekit.db.migrate` as the service's start-up does; report ``ok`` or the error."""
     import alembic.command  # noqa: F401  (imported before the barrier: only migrate is timed)
 
-    from rotonde.web.db import migrate
+    from servicekit.db import migrate
 
     location, table = SERVICES[service]
     db = Database(url, schema=schema)

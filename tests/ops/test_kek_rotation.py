@@ -25,8 +25,8 @@ from sqlalchemy import select
 from rotonde.clock import FixedClock
 from rotonde.encoding import b64url_encode
 from rotonde.errors import ConfigurationError
-from rotonde.web import Database, SecretBox
-from rotonde.web.rekey import SealedColumn
+from servicekit import Database, SecretBox
+from servicekit.rekey import SealedColumn
 from tests.ops._issuer import issue_one, outcome, setup_issuer, verify_live
 from tests.ops._live import rotonde, rotonde_fails, serving
 from tests.pg import fresh_schema
@@ -120,7 +120,7 @@ def test_wallet_kek_rotation(tmp_path: Path, database: dict[str, str],
         assert wrong.value.code == "secret.wrong_kek"
 
         monkeypatch.setenv("ROTONDE_WALLET_KEK_PREVIOUS", old)
-        monkeypatch.setattr("rotonde.web.rekey.BATCH", 2)  # more rows than one batch
+        monkeypatch.setattr("servicekit.rekey.BATCH", 2)  # more rows than one batch
         assert rekey_wallet(rotated) == {"accounts.data_key": 3}
         assert rekey_wallet(rotated) == {"accounts.data_key": 0}
         monkeypatch.delenv("ROTONDE_WALLET_KEK_PREVIOUS")

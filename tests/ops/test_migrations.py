@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import MetaData, text
 
 from rotonde.errors import ConfigurationError
-from rotonde.web.db import Database, current_revisions
+from servicekit.db import Database, current_revisions
 from tests.ops._migrations import SERVICES, downgrade, table_names, upgrade
 from tests.pg import fresh_schema
 
@@ -30,9 +30,9 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[st
 
 
 def _metadata(service: str) -> MetaData:
-    """The service's models plus the shared single-use table (:mod:`rotonde.web.replay`),
+    """The service's models plus the shared single-use table (:mod:`servicekit.replay`),
     which every service's first migration creates."""
-    from rotonde.web.replay import one_time_table
+    from servicekit.replay import one_time_table
 
     if service == "issuer":
         from issuer.models import metadata as own

@@ -1,5 +1,5 @@
 """``uvicorn --workers 2`` on a fresh database: both workers of every service start (their
-start-up migrations are serialised by :func:`rotonde.web.db.migrate`'s lock instead of racing
+start-up migrations are serialised by :func:`servicekit.db.migrate`'s lock instead of racing
 to create the same tables), and both serve."""
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ makes — into functions of the same module and, through ``import``/``from ... i
 functions of other project modules — and reports each path that reaches
 
 * the database or session layer (``Database.session``, SQLAlchemy ``execute``/``scalar``...,
-  the :class:`~rotonde.web.replay.OneTimeStore`, the rate-limit counter, account sessions),
+  the :class:`~servicekit.replay.OneTimeStore`, the rate-limit counter, account sessions),
 * the Fetcher (any use of a ``fetcher``: it does blocking network I/O),
 * argon2 (``PasswordHasher``, ``hash_password``, ``authenticate``),
 * a signing key (``sign``, ``signer``, ``add_proof``, ``sign_vc_jwt``...).
@@ -29,9 +29,9 @@ __all__ = ["ROOT", "SCANNED", "Finding", "Project", "offenders"]
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Everything that runs inside the three services: their packages and the shared web layer.
-SCANNED = ("issuer", "wallet", "verifier", "rotonde/web")
+SCANNED = ("issuer", "wallet", "verifier", "servicekit")
 #: The project's own packages (calls into them are followed).
-PACKAGES = ("issuer", "wallet", "verifier", "rotonde")
+PACKAGES = ("issuer", "wallet", "verifier", "servicekit", "rotonde")
 
 #: Calls that hand work to the thread pool: their arguments are references, not calls.
 OFFLOAD = {"run_in_threadpool", "run_sync", "to_thread"}

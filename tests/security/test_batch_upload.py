@@ -1,7 +1,7 @@
 """One tenant's batch cannot take the issuer down (issue 19, item 9).
 
 The review sent one 57 MiB batch (10,000 items with a large ``extra``) and the issuer grew from
-2.2 to 5.1 GiB. The body is now read item by item (:class:`rotonde.web.jsonstream.ArrayStream`):
+2.2 to 5.1 GiB. The body is now read item by item (:class:`servicekit.jsonstream.ArrayStream`):
 each item is bounded (``batch_item_max_bytes``, 413 as soon as one grows past it), checked and
 kept as compact text, so memory grows with the body's size, not many times it.
 """
@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rotonde.web import HttpProblem
-from rotonde.web.jsonstream import ArrayStream
+from servicekit import HttpProblem
+from servicekit.jsonstream import ArrayStream
 from tests.resilience._issuer_setup import prepare_issuer
 from tests.resilience._procs import free_port, start_service
 

@@ -20,13 +20,13 @@ def test_the_check_sees_every_async_function_of_the_services() -> None:
     names = {f"{m.name}:{fn.name}" for m, fn in project.async_functions()}
     # routes that still read their body on the loop, middleware, error handlers, lifespan
     for expected in ("issuer.routes.oid4vci:token", "verifier.routes.oid4vp:direct_post",
-                     "rotonde.web.security:__call__", "rotonde.web.handlers:on_unexpected",
+                     "servicekit.security:__call__", "servicekit.handlers:on_unexpected",
                      "issuer.app:lifespan", "verifier.routes._web:read_form"):
         assert expected in names, sorted(names)
 
 
 _HELPERS = '''
-from rotonde.web.accounts import hash_password
+from servicekit.accounts import hash_password
 
 def _store(ctx, row):
     with ctx.db.session() as s:
@@ -64,7 +64,7 @@ def sign_it(ctx):
     route = f"{_HELPERS}\nfrom issuer.flows import demo as flows\n\n" \
             f"async def route(ctx, text, db, clock, STAFF):\n    {body}\n"
     project = Project(sources={"issuer.routes.demo": route, "issuer.flows.demo": flows,
-                               "rotonde.web.accounts": "def hash_password(p):\n"
+                               "servicekit.accounts": "def hash_password(p):\n"
                                                        "    return _HASHER.hash(p)\n"})
     found = offenders(project, prefixes=("issuer",))
     assert [f.kind for f in found] == [kind], found

@@ -16,7 +16,7 @@ import uvicorn
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from rotonde.web.logredact import RedactQueryFilter, redact_target
+from servicekit.logredact import RedactQueryFilter, redact_target
 from tests.servers import serve as _serve
 from tests.wallet.wallet_helpers import PASSWORD, Learner, csrf_of, text_of
 from tests.wallet.wallet_peers import WELDING, free_port
@@ -65,7 +65,7 @@ def test_redact_target_removes_every_secret(path: str, secret: str, route: str) 
 def test_redaction_survives_uvicorns_logging_config() -> None:
     import logging.config
 
-    from rotonde.web.logredact import install_log_redaction
+    from servicekit.logredact import install_log_redaction
 
     install_log_redaction()
     names = ("uvicorn", "uvicorn.error", "uvicorn.access")

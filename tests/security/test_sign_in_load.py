@@ -90,7 +90,7 @@ def test_a_sign_in_storm_neither_stalls_the_service_nor_queues_up(tmp_path: Path
                                          ("en", "please try again in a few seconds")])
 def test_the_busy_answer_is_polite_in_both_languages(lang: str, words: str) -> None:
     from rotonde.errors import PolicyError
-    from rotonde.web.throttle import Gate
+    from servicekit.throttle import Gate
 
     gate = Gate(1)
     with gate.slot(), pytest.raises(PolicyError) as caught, gate.slot():

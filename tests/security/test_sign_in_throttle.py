@@ -1,4 +1,4 @@
-"""Sign-in throttling (:mod:`rotonde.web.throttle`) under real concurrency, and without locking
+"""Sign-in throttling (:mod:`servicekit.throttle`) under real concurrency, and without locking
 the owner out from elsewhere.
 
 * 40 parallel wrong passwords against one account: at most the limit (5) are checked — over
@@ -79,8 +79,8 @@ def staff_db(request: Any, tmp_path: Path) -> Any:
 
 def _accounts() -> Any:
     """The staff accounts with room for every thread at once (the point is the database)."""
-    from rotonde.web.accounts import Accounts
-    from rotonde.web.throttle import Gate
+    from servicekit.accounts import Accounts
+    from servicekit.throttle import Gate
     from verifier.flows.staff import STAFF as staff
 
     return Accounts(staff.m, gate=Gate(PARALLEL))
@@ -200,7 +200,7 @@ def test_a_new_device_is_slowed_down_not_locked_out(verifier: str, clock: _Clock
 
 
 def test_one_address_cannot_spray_guesses_over_many_accounts(tmp_path: Path) -> None:
-    from rotonde.web.throttle import ADDRESS_FACTOR
+    from servicekit.throttle import ADDRESS_FACTOR
 
     app = make_app(tmp_path, staff_login=True, login_max_failures=1)
     with serve(app, free_port()) as url:

@@ -52,7 +52,7 @@ def test_request_page_updates_itself_and_result_page(live: Any, issuer: Any, hol
             assert page.locator(".qr svg").count() == 1
             assert page.get_attribute("html", "lang") == "en"
             page.screenshot(path=str(ARTIFACTS / "verifier-request.png"))
-            from rotonde.qr import decode_qr
+            from servicekit.qrscan import decode_qr
 
             # the QR code as rendered by Chromium decodes to the wallet invocation URI
             assert decode_qr(page.locator(".qr svg").screenshot()) == created["invocation_uri"]

@@ -8,9 +8,9 @@ from typing import Any
 from rotonde.clock import Clock
 from rotonde.http import Fetcher
 from rotonde.keys import PrivateKey
-from rotonde.web.crypto import SecretBox
-from rotonde.web.db import Database
-from rotonde.web.replay import OneTimeStore
+from servicekit.crypto import SecretBox
+from servicekit.db import Database
+from servicekit.replay import OneTimeStore
 from verifier.settings import VerifierSettings
 
 __all__ = ["VerifierContext"]

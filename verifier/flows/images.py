@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rotonde.errors import ParseError, RotondeError
+from servicekit.qrscan import decode_qr
 
 __all__ = ["decode_upload"]
 
@@ -13,11 +14,6 @@ def decode_upload(data: bytes, *, max_bytes: int) -> str:
     if len(data) > max_bytes:
         raise ParseError("qr.too_large", f"the image is larger than {max_bytes // 1024} KiB",
                          message_nl=f"de afbeelding is groter dan {max_bytes // 1024} KiB")
-    try:
-        from rotonde.qr import decode_qr
-    except ImportError:  # pragma: no cover - rotonde.qr ships with the core
-        raise ParseError("qr.unavailable", "QR decoding is not available",
-                         message_nl="QR-decodering is niet beschikbaar") from None
     try:
         return decode_qr(data)
     except RotondeError:

@@ -1,7 +1,7 @@
 """The verifier's signing key (for request objects) and its did:web document.
 
 The private key is generated on first start and stored encrypted (AES-256-GCM via
-:class:`rotonde.web.crypto.SecretBox`) in ``verifier_keys``; every worker loads the same key.
+:class:`servicekit.crypto.SecretBox`) in ``verifier_keys``; every worker loads the same key.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from rotonde.did import DidDocument
 from rotonde.keys import PrivateKey, generate, private_key_from_jwk
-from rotonde.web.crypto import SecretBox
-from rotonde.web.db import Database
+from servicekit.crypto import SecretBox
+from servicekit.db import Database
 from verifier.models import SigningKey
 
 __all__ = ["did_document", "load_or_create_key"]

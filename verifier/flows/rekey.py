@@ -1,8 +1,8 @@
-"""The verifier's sealed columns, for KEK rotation (:mod:`rotonde.web.rekey`)."""
+"""The verifier's sealed columns, for KEK rotation (:mod:`servicekit.rekey`)."""
 
 from __future__ import annotations
 
-from rotonde.web.rekey import SealedColumn, rekey
+from servicekit.rekey import SealedColumn, rekey
 from verifier.app import open_database, secret_box
 from verifier.models import SigningKey, VerificationSession
 from verifier.settings import VerifierSettings

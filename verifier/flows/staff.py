@@ -1,4 +1,4 @@
-"""Staff accounts for the employer pages (:mod:`rotonde.web.accounts` over the verifier's
+"""Staff accounts for the employer pages (:mod:`servicekit.accounts` over the verifier's
 tables): added and removed with ``rotonde verifier staff add|remove``, signed in at ``/login``.
 """
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from rotonde.clock import Clock
 from rotonde.errors import PolicyError, ValidationError
-from rotonde.web.accounts import AccountModels, Accounts, SessionInfo, check_new, hash_password
+from servicekit.accounts import AccountModels, Accounts, SessionInfo, check_new, hash_password
 from verifier.models import StaffLoginFailure, StaffMember, StaffSession
 
 __all__ = ["STAFF", "SessionInfo", "add_staff", "remove_staff"]

@@ -1,6 +1,6 @@
-"""Alembic environment for the verifier (run by :func:`rotonde.web.db.migrate`)."""
+"""Alembic environment for the verifier (run by :func:`servicekit.db.migrate`)."""
 
-from rotonde.web.db import run_env
+from servicekit.db import run_env
 from verifier.models import Base
 
 run_env(Base.metadata)

@@ -18,8 +18,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from rotonde.errors import Problem
-from rotonde.web.accounts import pre_token, safe_next
-from rotonde.web.templating import neutralise_bidi
+from servicekit.accounts import pre_token, safe_next
+from servicekit.templating import neutralise_bidi
 from verifier.flows.context import VerifierContext
 from verifier.flows.staff import STAFF, SessionInfo
 from verifier.i18n import LANGS, translator

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from rotonde.web.problem import HttpProblem
+from servicekit.problem import HttpProblem
 from verifier.flows.ask import invitation, start_request
 from verifier.flows.context import VerifierContext
 from verifier.flows.scan import scan

@@ -1,7 +1,7 @@
 """Staff sign-in for the employer pages: ``GET|POST /login``, ``POST /logout``.
 
 Accounts come from ``rotonde verifier staff add``; passwords, sessions and throttling are
-:mod:`rotonde.web.accounts`. While the pages are open (development mode without
+:mod:`servicekit.accounts`. While the pages are open (development mode without
 ``staff_login``) ``/login`` leads straight to the pages.
 """
 
@@ -13,8 +13,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from rotonde.errors import PolicyError
-from rotonde.web.accounts import DEVICE_TTL, sign_in_status
-from rotonde.web.ratelimit import client_key
+from servicekit.accounts import DEVICE_TTL, sign_in_status
+from servicekit.ratelimit import client_key
 from verifier.flows.context import VerifierContext
 from verifier.flows.staff import STAFF
 from verifier.routes._web import (
@@ -34,7 +34,7 @@ from verifier.routes._web import (
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-#: Marks a browser a staff member signed in on before (:mod:`rotonde.web.throttle`).
+#: Marks a browser a staff member signed in on before (:mod:`servicekit.throttle`).
 DEVICE_COOKIE = "verifier_device"
 Ctx = Annotated[VerifierContext, Depends(get_ctx)]
 

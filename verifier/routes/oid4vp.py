@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from rotonde.web.problem import OAuthError
+from servicekit.problem import OAuthError
 from verifier.flows.ask import request_object
 from verifier.flows.context import VerifierContext
 from verifier.flows.receive import receive_response
@@ -94,7 +94,7 @@ async def post_request_object(session_id: str, request: Request, ctx: Ctx) -> Re
 
 @router.post("/oid4vp/response", include_in_schema=False)
 async def direct_post(request: Request, ctx: Ctx) -> JSONResponse:
-    from rotonde.web.ratelimit import client_key, count_request
+    from servicekit.ratelimit import client_key, count_request
 
     decision = await run_in_threadpool(
         count_request, ctx.one_time, "response", client_key(request),

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from rotonde.verify import VerificationReport, VerifyOptions, verify
-from rotonde.web.problem import HttpProblem
+from servicekit.problem import HttpProblem
 from verifier.flows.context import VerifierContext
 from verifier.routes._web import get_ctx
 

@@ -1,4 +1,4 @@
-"""Learner accounts: login, sessions and throttling (:mod:`rotonde.web.accounts`) over the
+"""Learner accounts: login, sessions and throttling (:mod:`servicekit.accounts`) over the
 wallet's tables, plus what only the wallet has.
 
 * Each account has a data key wrapped by the server KEK (:mod:`wallet.vault`).
@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from rotonde.clock import Clock
 from rotonde.errors import PolicyError, ValidationError
 from rotonde.keys import PrivateKey, generate, private_key_from_jwk
-from rotonde.web.accounts import AccountModels, Accounts, SessionInfo, check_new, hash_password
-from rotonde.web.crypto import SecretBox
+from servicekit.accounts import AccountModels, Accounts, SessionInfo, check_new, hash_password
+from servicekit.crypto import SecretBox
 from wallet.models import Account, HolderKey, LoginFailure, WebSession
 from wallet.vault import Vault, new_data_key, unwrap_data_key
 

@@ -1,4 +1,4 @@
-"""The wallet's sealed columns, for KEK rotation (:mod:`rotonde.web.rekey`).
+"""The wallet's sealed columns, for KEK rotation (:mod:`servicekit.rekey`).
 
 Only the accounts' data keys are sealed under the server KEK (envelope encryption,
 :mod:`wallet.vault`); everything personal is sealed under those data keys, so re-sealing the
@@ -7,7 +7,7 @@ data keys is the whole rotation.
 
 from __future__ import annotations
 
-from rotonde.web.rekey import SealedColumn, rekey
+from servicekit.rekey import SealedColumn, rekey
 from wallet.app import open_database, secret_box
 from wallet.models import Account
 from wallet.settings import WalletSettings

@@ -23,7 +23,7 @@ from rotonde.encoding import b64url_encode
 from rotonde.errors import ValidationError
 from rotonde.keys import PrivateKey
 from rotonde.qr import MAX_QR_TEXT
-from rotonde.web.crypto import SecretBox
+from servicekit.crypto import SecretBox
 from wallet.flows.present import build_presentation_for
 from wallet.flows.store import Held
 from wallet.models import Share

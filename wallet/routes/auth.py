@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from rotonde.errors import PolicyError, RotondeError
-from rotonde.web.accounts import DEVICE_TTL, THROTTLED, safe_next, sign_in_status
+from servicekit.accounts import DEVICE_TTL, THROTTLED, safe_next, sign_in_status
 from wallet.flows import accounts
 from wallet.web import (
     SESSION_COOKIE,
@@ -27,7 +27,7 @@ __all__ = ["router"]
 router = APIRouter()
 
 Text = Annotated[str, Form(max_length=1024)]
-#: Marks a browser the learner signed in on before (:mod:`rotonde.web.throttle`).
+#: Marks a browser the learner signed in on before (:mod:`servicekit.throttle`).
 DEVICE_COOKIE = "wallet_device"
 
 

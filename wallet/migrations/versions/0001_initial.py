@@ -8,7 +8,7 @@ Create Date: 2026-11-23
 import sqlalchemy as sa
 from alembic import op
 
-from rotonde.web.replay import create_table as create_one_time_table
+from servicekit.replay import create_table as create_one_time_table
 
 revision = "0001"
 down_revision = None

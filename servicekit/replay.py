@@ -40,7 +40,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rotonde.clock import Clock, SystemClock
 from rotonde.errors import RotondeError
-from rotonde.web.db import Database
+from servicekit.db import Database
 
 __all__ = ["OneTimeStore", "Redeemed", "create_table", "metadata", "one_time_table"]
 

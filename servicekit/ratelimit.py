@@ -1,8 +1,8 @@
 """Fixed-window rate limits that hold across worker processes.
 
-The counter is a row of :class:`rotonde.web.replay.OneTimeStore` (namespace ``rate:<name>``,
-value ``<client key>|<window number>``): :meth:`~rotonde.web.replay.OneTimeStore.remember`
-inserts the window's row once, :meth:`~rotonde.web.replay.OneTimeStore.count_attempt` adds one
+The counter is a row of :class:`servicekit.replay.OneTimeStore` (namespace ``rate:<name>``,
+value ``<client key>|<window number>``): :meth:`~servicekit.replay.OneTimeStore.remember`
+inserts the window's row once, :meth:`~servicekit.replay.OneTimeStore.count_attempt` adds one
 atomically in the database, so every worker sees the same count. Rows expire after two windows
 and are removed by ``purge_expired``. Only hashes of the keys are stored (client addresses are
 personal data).
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from rotonde.web.replay import OneTimeStore
+from servicekit.replay import OneTimeStore
 
 __all__ = ["RateDecision", "client_key", "count_request"]
 

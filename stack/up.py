@@ -8,7 +8,7 @@
 Development mode on SQLite under ``DIR`` (default ``./rotonde-data``): ``issuer/``, ``wallet/``,
 ``verifier/``, the trust list of the seeded tenants and ``demo.json`` (URLs, API keys, the demo
 learner's password, the latest offer). The first run seeds the demo data (see
-:mod:`rotonde.cli._up_seed`); later runs reuse it. Every run prints a fresh OpenID4VCI 1.0
+:mod:`stack.seed`); later runs reuse it. Every run prints a fresh OpenID4VCI 1.0
 credential offer (§4.1, by reference, pre-authorized code with a ``tx_code`` PIN) for the demo
 learner. Ctrl-C or SIGTERM stops the three servers and exits 0; a fault (busy port, unusable
 data directory, unreachable database) is one line on stderr and exit 1.
@@ -24,12 +24,12 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from rotonde.cli._io import UsageError, usage_error
+from rotonde.cli.support import UsageError, usage_error
 from rotonde.errors import ConfigurationError, RotondeError
 
 __all__ = ["register", "run_up"]
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 _SERVICES = (("issuer", "issuer_port", "--issuer-port"), ("wallet", "wallet_port", "--wallet-port"),
              ("verifier", "verifier_port", "--verifier-port"))
 
@@ -53,7 +53,7 @@ def _prepare_data_dir(data_dir: Path) -> Path:
             message_nl=f"kan datamap {data_dir} niet maken: {data_dir.absolute().parent} "
             "bestaat niet",
         )
-    from rotonde.web.settings import ServiceSettings
+    from servicekit.settings import ServiceSettings
 
     ServiceSettings(data_dir=data_dir).ensure_data_dir()
     return data_dir
@@ -61,9 +61,9 @@ def _prepare_data_dir(data_dir: Path) -> Path:
 
 def run_up(args: argparse.Namespace, *, out: Any = None) -> int:
     """Prepare, seed, serve until SIGINT/SIGTERM. Raises RotondeError for a fault."""
-    from rotonde.cli import _up_seed as seed
-    from rotonde.cli._up_report import banner
-    from rotonde.cli._up_serve import ServerGroup, bind_socket
+    from stack import seed
+    from stack.banner import banner
+    from stack.servers import ServerGroup, bind_socket
 
     out = out or sys.stdout
     ports = {name: int(getattr(args, attr)) for name, attr, _ in _SERVICES}
@@ -187,7 +187,7 @@ def _handler(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    from rotonde.cli._io import guarded
+    from rotonde.cli.support import guarded
 
     p = sub.add_parser(
         "up", help="run issuer, wallet and verifier with demo data (the main job)",

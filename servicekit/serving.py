@@ -4,7 +4,7 @@ With several workers each process builds its app from the service's factory
 (``<service>.app:app_from_env``), so the effective settings (environment plus command-line
 flags) are handed down as ``<PREFIX><FIELD>`` environment variables
 (:func:`settings_environment`, the inverse of
-:func:`rotonde.web.settings.settings_from_env`). The parent builds the app once first, so
+:func:`servicekit.settings.settings_from_env`). The parent builds the app once first, so
 migrations and one-time set-up (the verifier's signing key) run before any worker starts.
 
 The listening socket is created with ``IPPROTO_TCP``: asyncio then sets ``TCP_NODELAY`` on
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rotonde.errors import ConfigurationError
-from rotonde.web.settings import ServiceSettings
+from servicekit.settings import ServiceSettings
 
 __all__ = ["MAX_WORKERS", "listening_socket", "serve", "settings_environment"]
 

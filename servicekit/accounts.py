@@ -4,14 +4,14 @@
   login when the parameters change. Unknown names cost as much time as wrong passwords.
 * A session is a server-side row keyed by SHA-256 of a random 256-bit cookie token, with its own
   CSRF token; logging out deletes the row.
-* Sign-in attempts are counted *before* the password is checked (:mod:`rotonde.web.throttle`):
+* Sign-in attempts are counted *before* the password is checked (:mod:`servicekit.throttle`):
   per (name, address) or (name, known device), per address, and — from devices the account
   was never used on — per name with a growing delay; over a limit the password is not checked
   (even a correct one), so guessing is bounded and concurrency cannot overshoot it.
 * A successful sign-in makes the browser a *known device* of the account: a random 256-bit
   cookie token whose SHA-256 (bound to the account id) the service stores for
   :data:`DEVICE_TTL`; attackers elsewhere never lock the owner out of it.
-* At most :data:`rotonde.web.throttle.SIGN_IN_GATE` argon2 computations run at once per
+* At most :data:`servicekit.throttle.SIGN_IN_GATE` argon2 computations run at once per
   process; more get ``account.busy`` ("try again in a few seconds") at once.
 
 Each service passes its own SQLAlchemy models (:class:`AccountModels`): the wallet's learner
@@ -33,9 +33,9 @@ from starlette.requests import Request
 
 from rotonde.clock import Clock
 from rotonde.errors import PolicyError, ValidationError
-from rotonde.web.db import Database
-from rotonde.web.replay import OneTimeStore
-from rotonde.web.throttle import SIGN_IN_GATE, Gate, LoginThrottle
+from servicekit.db import Database
+from servicekit.replay import OneTimeStore
+from servicekit.throttle import SIGN_IN_GATE, Gate, LoginThrottle
 
 __all__ = [
     "DEVICE_TTL", "THROTTLED", "AccountModels", "Accounts", "SessionInfo", "SignIn", "check_new",
@@ -166,7 +166,7 @@ class Accounts:
         self, db: Database, clock: Clock, username: str, password: str, client: str, *,
         device: str | None = None, max_failures: int, window: float,
     ) -> SignIn:
-        """Check a login (:mod:`rotonde.web.throttle`: the attempt is counted before the
+        """Check a login (:mod:`servicekit.throttle`: the attempt is counted before the
         password is checked). Raises ``account.rate_limited`` / ``account.slowed_down`` (not
         checked), ``account.busy`` (too many sign-ins at once; nothing done) or
         ``account.login_failed`` (the same message for unknown names and wrong passwords)."""

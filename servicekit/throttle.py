@@ -22,7 +22,7 @@ address or device) pair.
   §5.2.2 rate limiting without permanent lock-out).
 
 A *known device* is a browser that signed in to this account before (a random cookie whose hash
-the service stores, see :mod:`rotonde.web.accounts`): attackers elsewhere slow down sign-in from
+the service stores, see :mod:`servicekit.accounts`): attackers elsewhere slow down sign-in from
 new places, never the owner's own device.
 
 :class:`Gate` caps concurrent argon2 computations per process (each costs 64 MiB and ~0.1 s of
@@ -45,7 +45,7 @@ from sqlalchemy import delete, func, select, text
 
 from rotonde.clock import Clock
 from rotonde.errors import PolicyError
-from rotonde.web.db import Database
+from servicekit.db import Database
 
 __all__ = ["ADDRESS_FACTOR", "SIGN_IN_GATE", "Attempt", "Gate", "LoginThrottle"]
 

@@ -68,7 +68,7 @@ class ServiceSettings:
     port: int = 8000
     max_body_bytes: int = 1024 * 1024
     #: Requests one client may make to a rate-limited endpoint (token, credential, response)
-    #: per ``rate_window`` seconds, across all workers (:mod:`rotonde.web.ratelimit`).
+    #: per ``rate_window`` seconds, across all workers (:mod:`servicekit.ratelimit`).
     rate_limit: int = 120
     rate_window: int = 60
     #: Send Strict-Transport-Security; default: when the public URL is https.

@@ -22,8 +22,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, and_, select, update
 
-from rotonde.web.crypto import SecretBox
-from rotonde.web.db import Database
+from servicekit.crypto import SecretBox
+from servicekit.db import Database
 
 __all__ = ["BATCH", "SealedColumn", "rekey"]
 

@@ -30,7 +30,7 @@ from rotonde.errors import ConfigurationError, ParseError, RotondeError
 
 __all__ = ["SecretBox", "load_kek", "load_previous_keks", "load_secret_box"]
 
-log = logging.getLogger("rotonde.web")
+log = logging.getLogger("servicekit")
 
 _MAGIC = b"RK1"
 
@@ -50,7 +50,7 @@ class SecretBox:
 
     ``previous`` KEKs (from ``<PREFIX>KEK_PREVIOUS``) still decrypt what was sealed under them,
     so a KEK can be replaced without downtime; new secrets are always sealed under ``kek``,
-    and :func:`rotonde.web.rekey.rekey` re-seals the old ones so the previous KEK can go.
+    and :func:`servicekit.rekey.rekey` re-seals the old ones so the previous KEK can go.
     """
 
     def __init__(self, kek: bytes, previous: Iterable[bytes] = ()) -> None:

@@ -6,7 +6,7 @@
   ``{pointer, code, message, message_nl}`` (RFC 9457 §3.2 extension members).
 * :class:`OAuthError` — raise it from OAuth / OpenID endpoints (token, credential, nonce, ...):
   the body is ``{"error": ..., "error_description": ...}`` (RFC 6749 §5.2, OpenID4VCI 1.0 §8.3.1).
-* :func:`rotonde.web.handlers.install_problem_handlers` maps everything else to problem+json.
+* :func:`servicekit.handlers.install_problem_handlers` maps everything else to problem+json.
 """
 
 from __future__ import annotations

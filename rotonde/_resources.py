@@ -1,7 +1,8 @@
 """Read Rotonde's shipped data files (``schemas/``) without importing the ``schemas`` package.
 
 The ``schemas`` folder sits beside ``rotonde`` both in a source checkout and in an installed
-wheel (both are top-level packages), so the files are found relative to this package.
+wheel (both are top-level packages), so the files are found relative to this package. Data,
+not code: reading it adds no dependency on anything above the core.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 __all__ = ["SCHEMAS_DIR", "load_json", "schema_files"]
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent.parent / "schemas"
+SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 
 
 @lru_cache(maxsize=64)

@@ -21,7 +21,7 @@ from typing import Any
 
 from rotonde.encoding import loads_json
 from rotonde.errors import Problem
-from rotonde.web.problem import HttpProblem
+from servicekit.problem import HttpProblem
 
 __all__ = ["ArrayStream"]
 

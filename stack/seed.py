@@ -130,7 +130,7 @@ def seed_issuer(ctx: Any, providers: list[Provider], state: DemoState) -> dict[s
     from issuer.flows.apikeys import authenticate, new_api_key
     from issuer.flows.catalogue import create_achievement, list_achievements
     from issuer.flows.tenants import create_tenant, tenant_by_slug
-    from rotonde.web import HttpProblem
+    from servicekit import HttpProblem
 
     mapping: dict[str, str] = {}
     for p in providers:

@@ -6,10 +6,10 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from rotonde.web.handlers import install_problem_handlers
-from rotonde.web.logredact import install_log_redaction
-from rotonde.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
-from rotonde.web.settings import ServiceSettings
+from servicekit.handlers import install_problem_handlers
+from servicekit.logredact import install_log_redaction
+from servicekit.security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from servicekit.settings import ServiceSettings
 
 __all__ = ["base_app"]
 

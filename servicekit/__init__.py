@@ -6,7 +6,7 @@ pure core never imports it.
 Quick start for a service (see ``issuer/app.py`` for a full example)::
 
     from dataclasses import dataclass
-    from rotonde.web import (
+    from servicekit import (
         Database, HttpProblem, OAuthError, OneTimeStore, SecretBox, ServiceSettings,
         base_app, load_secret_box, migrate, settings_from_env,
     )
@@ -26,31 +26,31 @@ Quick start for a service (see ``issuer/app.py`` for a full example)::
 
 Pieces:
 
-* :mod:`rotonde.web.problem` — :class:`HttpProblem` (RFC 9457 problem+json with field-level
+* :mod:`servicekit.problem` — :class:`HttpProblem` (RFC 9457 problem+json with field-level
   ``errors``), :class:`OAuthError` (``{"error", "error_description"}`` for OAuth/OpenID
   endpoints); :class:`~rotonde.errors.RotondeError` raised in a route becomes problem+json
   automatically (ValidationError 422, ParseError 400, PolicyError 403, ...).
-* :mod:`rotonde.web.settings` — :class:`ServiceSettings` (dev flag, data dir, database URL,
+* :mod:`servicekit.settings` — :class:`ServiceSettings` (dev flag, data dir, database URL,
   public URL, body cap) and :func:`settings_from_env`.
-* :mod:`rotonde.web.db` — :class:`Database`, :func:`migrate`; a service's
-  ``migrations/env.py`` is just ``from rotonde.web.db import run_env; run_env(metadata)``.
-* :mod:`rotonde.web.security` — security headers (CSP without inline script, frame-ancestors
+* :mod:`servicekit.db` — :class:`Database`, :func:`migrate`; a service's
+  ``migrations/env.py`` is just ``from servicekit.db import run_env; run_env(metadata)``.
+* :mod:`servicekit.security` — security headers (CSP without inline script, frame-ancestors
   'none', nosniff, Referrer-Policy, HSTS, ``Cache-Control: no-store`` unless a route sets its
   own) and the body-size cap (413 before parsing).
-* :mod:`rotonde.web.crypto` — :class:`SecretBox` (AES-256-GCM, with previous KEKs for
+* :mod:`servicekit.crypto` — :class:`SecretBox` (AES-256-GCM, with previous KEKs for
   rotation), :func:`load_kek`, :func:`load_secret_box`.
-* :mod:`rotonde.web.rekey` — :func:`rekey`: re-seal stored secrets under a new KEK.
-* :mod:`rotonde.web.replay` — :class:`OneTimeStore`: issue / consume / remember single-use
-  values; add its table to your migrations with ``rotonde.web.replay.create_table(op)``.
+* :mod:`servicekit.rekey` — :func:`rekey`: re-seal stored secrets under a new KEK.
+* :mod:`servicekit.replay` — :class:`OneTimeStore`: issue / consume / remember single-use
+  values; add its table to your migrations with ``servicekit.replay.create_table(op)``.
 """
 
 from __future__ import annotations
 
-from rotonde.web.app import base_app
-from rotonde.web.crypto import SecretBox, load_kek, load_secret_box
-from rotonde.web.db import Database, create_engine_for, migrate, run_env
-from rotonde.web.handlers import install_problem_handlers
-from rotonde.web.problem import (
+from servicekit.app import base_app
+from servicekit.crypto import SecretBox, load_kek, load_secret_box
+from servicekit.db import Database, create_engine_for, migrate, run_env
+from servicekit.handlers import install_problem_handlers
+from servicekit.problem import (
     PROBLEM_MEDIA_TYPE,
     HttpProblem,
     OAuthError,
@@ -58,9 +58,9 @@ from rotonde.web.problem import (
     problem_response,
     status_for_error,
 )
-from rotonde.web.replay import OneTimeStore, Redeemed
-from rotonde.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
-from rotonde.web.settings import ServiceSettings, env_flag, settings_from_env
+from servicekit.replay import OneTimeStore, Redeemed
+from servicekit.security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from servicekit.settings import ServiceSettings, env_flag, settings_from_env
 
 __all__ = [
     "PROBLEM_MEDIA_TYPE",

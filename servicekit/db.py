@@ -8,7 +8,7 @@
 * :func:`migrate` — applies a service's Alembic migrations up to head. It refuses to start
   when the database carries a revision this code does not know (a schema newer than the code)
   and reports an unreachable database clearly. A service's ``migrations/env.py`` only needs
-  ``from rotonde.web.db import run_env; run_env(target_metadata)``.
+  ``from servicekit.db import run_env; run_env(target_metadata)``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from rotonde.errors import ConfigurationError
 
 __all__ = ["Database", "create_engine_for", "current_revisions", "migrate", "run_env"]
 
-log = logging.getLogger("rotonde.web")
+log = logging.getLogger("servicekit")
 
 
 def create_engine_for(url: str, *, schema: str | None = None, echo: bool = False) -> Engine:

@@ -1,5 +1,5 @@
 """Exception handlers: every failure of a Rotonde service becomes problem+json (RFC 9457) or,
-on OAuth/OpenID endpoints that raise :class:`~rotonde.web.problem.OAuthError`, an OAuth error
+on OAuth/OpenID endpoints that raise :class:`~servicekit.problem.OAuthError`, an OAuth error
 response. Request validation errors carry field-level ``errors`` with JSON pointers; unexpected
 exceptions are logged and answered with a bare 500 that leaks nothing."""
 
@@ -15,11 +15,11 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rotonde.errors import ConfigurationError, Problem, RotondeError
-from rotonde.web.problem import TITLES, HttpProblem, OAuthError, problem_response
+from servicekit.problem import TITLES, HttpProblem, OAuthError, problem_response
 
 __all__ = ["install_problem_handlers", "validation_problems"]
 
-log = logging.getLogger("rotonde.web")
+log = logging.getLogger("servicekit")
 
 
 def _pointer_from_loc(loc: Sequence[Any]) -> str:

@@ -11,8 +11,9 @@ Three verbs, each keyword-only, each sending every request through the
    openid-credential-issuer`` inserted between the host and the path of the issuer identifier,
    whose ``credential_issuer`` must be that identifier, §12.2.1) and the token endpoint: a
    ``token_endpoint`` in that metadata, else the Authorization Server Metadata (RFC 8414 §3)
-   of the first ``authorization_servers`` entry, or of the issuer itself when there is none
-   (§12.2.4), else ``<server>/token``.
+   of the first ``authorization_servers`` entry (an https URL without query or fragment,
+   RFC 8414 §2), or of the issuer itself when there is none (§12.2.4), else
+   ``<server>/token``.
 3. :func:`redeem` — the Token Request with the pre-authorized code and the ``tx_code`` (§6.1),
    then per offered configuration a fresh ``c_nonce`` from the Nonce Endpoint (§7), a key proof
    of type ``jwt`` (Appendix F.1) signed with the holder key that fits the format (Ed25519 for
@@ -33,16 +34,16 @@ other OAuth error responses (§6.3, §8.3.1), ``offer.no_holder_key``; :class:`F
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
-from rotonde._urls import split_url
+from rotonde._urls import split_url, well_known
 from rotonde.clock import Clock
 from rotonde.errors import FetchError, Problem, RotondeError, ValidationError
 from rotonde.http import Fetcher
 from rotonde.keys import PrivateKey
+from rotonde.oid4vci._common import OID4VCIError
 from rotonde.oid4vci.messages import (
     credential_request,
     parse_credential_response,
@@ -73,12 +74,6 @@ _MAX_METADATA = 256 * 1024
 _MAX_AS_METADATA = 64 * 1024
 _MAX_RESPONSE = 512 * 1024
 _OFFER_SCHEMES = ("openid-credential-offer", "https", "http", "haip")
-
-
-def _well_known(base: str, name: str) -> str:
-    """``/.well-known/<name>`` inserted between the host and the path (§12.2.2, RFC 8414 §3.1)."""
-    parts = urlsplit(base)
-    return f"{parts.scheme}://{parts.netloc}/.well-known/{name}{parts.path.rstrip('/')}"
 
 
 def offer_link_from_query(query: str) -> str:
@@ -155,18 +150,32 @@ class IssuerInfo:
         return _display_name(displays, lang, config_id)
 
 
+def _authorization_server(meta: Mapping[str, Any], issuer: str) -> str:
+    """The first ``authorization_servers`` entry, or the issuer itself (§12.2.4)."""
+    servers = meta.get("authorization_servers")
+    if not (isinstance(servers, list) and servers and isinstance(servers[0], str)):
+        return issuer
+    parts = split_url(servers[0])
+    if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment:
+        raise OID4VCIError(
+            "invalid_request",
+            "authorization_servers[0] is not an https URL without query or fragment",
+            "authorization_servers[0] is geen https-URL zonder query of fragment",
+            pointer="/authorization_servers/0",
+        )
+    return str(servers[0])
+
+
 def fetch_issuer_metadata(*, issuer: str, fetcher: Fetcher) -> IssuerInfo:
     """Credential Issuer Metadata and the token endpoint (see the module docstring)."""
-    data = fetcher.get_json(_well_known(issuer, "openid-credential-issuer"),
+    data = fetcher.get_json(well_known(issuer, "openid-credential-issuer"),
                             max_bytes=_MAX_METADATA, accept=_JSON)
     meta = parse_issuer_metadata(data, expected_issuer=issuer)
     token = meta.get("token_endpoint")
     if not isinstance(token, str):
-        servers = meta.get("authorization_servers")
-        server = servers[0] if isinstance(servers, list) and servers and isinstance(
-            servers[0], str) else issuer
+        server = _authorization_server(meta, issuer)
         try:
-            as_meta = fetcher.get_json(_well_known(server, "oauth-authorization-server"),
+            as_meta = fetcher.get_json(well_known(server, "oauth-authorization-server"),
                                        max_bytes=_MAX_AS_METADATA, accept=_JSON)
             token = as_meta.get("token_endpoint") if isinstance(as_meta, dict) else None
         except FetchError:
@@ -227,7 +236,7 @@ def _holder_key(fmt: str, conf: Mapping[str, Any], keys: Mapping[str, PrivateKey
 def _one_configuration(
     config_id: str, info: IssuerInfo, auth: Mapping[str, str], *,
     keys: Mapping[str, PrivateKey], fetcher: Fetcher, clock: Clock,
-) -> Iterable[Issued]:
+) -> list[Issued]:
     conf = info.configuration(config_id)
     fmt = str(conf["format"])
     nonce_endpoint = info.metadata.get("nonce_endpoint")

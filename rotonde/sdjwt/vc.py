@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from rotonde._urls import split_url
+from rotonde._urls import split_url, well_known
 from rotonde.errors import ConfigurationError, ValidationError
 
 __all__ = [
@@ -93,5 +93,4 @@ def issuer_metadata_url(iss: str) -> str:
             message_nl=f"uitgever {iss!r} is geen https-URL zonder query of fragment",
             pointer="iss",
         )
-    path = parts.path.rstrip("/")
-    return f"https://{parts.netloc}/.well-known/jwt-vc-issuer{path}"
+    return well_known(iss, "jwt-vc-issuer")

@@ -284,6 +284,15 @@ def test_metadata_that_is_wrong(scripted: Scripted, changes: dict[str, Any],
     assert _code(scripted.info) == ("oid4vci.invalid_request", pointer)
 
 
+@pytest.mark.parametrize("server", ["https://[x", "https://[]as.example/", "ftp://as.example",
+                                    "https://as.example/?q=1", "as.example"])
+def test_an_authorization_server_that_is_not_a_url(scripted: Scripted, server: str) -> None:
+    # was: ValueError (Invalid IPv6 URL) from urlsplit for "https://[x", an HTTP 500 in the wallet
+    scripted.answer("GET", "/.well-known/openid-credential-issuer",
+                    scripted.metadata(authorization_servers=[server]))
+    assert _code(scripted.info) == ("oid4vci.invalid_request", "/authorization_servers/0")
+
+
 def test_an_offered_configuration_the_metadata_does_not_describe(scripted: Scripted) -> None:
     info = scripted.info()
     assert _code(lambda: info.configuration("Plumbing"))[0] == "offer.unknown_configuration"

@@ -108,7 +108,7 @@ def read_offer(*, text: str, fetcher: Fetcher) -> CredentialOffer:
 def _display_name(displays: Any, lang: str, default: str) -> str:
     """The ``name`` of the ``display`` entry for ``lang`` (§12.2.4), else of the first entry
     that has one, else ``default``."""
-    entries = [d for d in displays or () if isinstance(d, dict)]
+    entries = [d for d in displays if isinstance(d, dict)] if isinstance(displays, list) else []
     for entry in entries:
         if str(entry.get("locale", "")).startswith(lang):
             return str(entry.get("name") or default)
@@ -146,7 +146,9 @@ class IssuerInfo:
         """The configuration's display name in ``lang`` (``credential_metadata.display``, or
         the ``display`` of earlier drafts)."""
         conf = self.configuration(config_id)
-        displays = conf.get("display") or (conf.get("credential_metadata") or {}).get("display")
+        displays = conf.get("display")
+        if not displays and isinstance(conf.get("credential_metadata"), dict):
+            displays = conf["credential_metadata"].get("display")
         return _display_name(displays, lang, config_id)
 
 

@@ -293,6 +293,33 @@ def test_an_authorization_server_that_is_not_a_url(scripted: Scripted, server: s
     assert _code(scripted.info) == ("oid4vci.invalid_request", "/authorization_servers/0")
 
 
+_JUNK = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8),
+                  st.lists(st.one_of(st.integers(), st.text(max_size=4),
+                                     st.dictionaries(st.sampled_from(["name", "locale"]),
+                                                     st.one_of(st.integers(), st.text(max_size=4)),
+                                                     max_size=2)), max_size=3),
+                  st.dictionaries(st.text(max_size=4), st.integers(), max_size=2))
+
+
+@given(display=_JUNK, conf_display=_JUNK, credential_metadata=_JUNK, proof_types=_JUNK)
+def test_hostile_display_and_proof_metadata_only_raises_rotonde_errors(
+        _scripted_server: Scripted, display: Any, conf_display: Any, credential_metadata: Any,
+        proof_types: Any) -> None:
+    scripted = _scripted_server
+    scripted.reset()
+    meta = scripted.metadata(display=display)
+    conf = meta["credential_configurations_supported"]["Welding"]
+    conf.update(display=conf_display, credential_metadata=credential_metadata,
+                proof_types_supported=proof_types)
+    scripted.answer("GET", "/.well-known/openid-credential-issuer", meta)
+    try:
+        info = scripted.info()
+        assert isinstance(info.name("nl"), str) and isinstance(info.label("Welding", "en"), str)
+        _redeem(scripted.offer(), info, None)
+    except RotondeError:
+        pass
+
+
 def test_an_offered_configuration_the_metadata_does_not_describe(scripted: Scripted) -> None:
     info = scripted.info()
     assert _code(lambda: info.configuration("Plumbing"))[0] == "offer.unknown_configuration"

@@ -24,7 +24,8 @@ import httpx
 from rotonde._deadline import DeadlineStream, clamp, pinned
 from rotonde.errors import FetchError
 
-__all__ = ["MAX_CONNECTIONS", "PinnedTransport", "Resolve", "URLPolicy", "system_resolve"]
+__all__ = ["MAX_CONNECTIONS", "PinnedTransport", "Resolve", "URLPolicy", "no_address",
+           "system_resolve"]
 
 #: Connections open at once through one transport. Not the limit that matters (the per-address
 #: slots of the Fetcher and the service's worker threads are): high enough that peers holding
@@ -33,6 +34,13 @@ MAX_CONNECTIONS = 128
 
 #: ``(host, port) -> [ip, ...]``: how names are resolved (injectable for tests).
 Resolve = Callable[[str, int], list[str]]
+
+
+def no_address(host: str) -> FetchError:
+    """A name that resolved to no address at all."""
+    return FetchError("fetch.failed", f"host {host!r} has no address",
+                      message_nl=f"host {host!r} heeft geen adres")
+
 
 _IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -168,11 +176,7 @@ class _PinnedBackend(httpcore.SyncBackend):
             except ValueError:
                 addresses = self._resolve(host, port)
         if not addresses:
-            raise FetchError(
-                "fetch.failed",
-                f"host {host!r} has no address",
-                message_nl=f"host {host!r} heeft geen adres",
-            )
+            raise no_address(host)
         for addr in addresses:  # every address must pass, not just the one we use
             self._policy.check_ip(addr, f"{host}:{port}")
         last: Exception | None = None

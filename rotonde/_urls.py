@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import SplitResult, urlsplit
 
-__all__ = ["split_url"]
+__all__ = ["split_url", "well_known"]
 
 _EMPTY = urlsplit("")
 
@@ -24,3 +24,12 @@ def split_url(value: str) -> SplitResult:
     except (ValueError, TypeError):
         return _EMPTY
     return parts
+
+
+def well_known(url: str, name: str) -> str:
+    """``/.well-known/<name>`` inserted between the host and the path of ``url``, a trailing
+    ``/`` of the path dropped: where RFC 8414 §3.1 (Authorization Server Metadata), OpenID4VCI
+    1.0 §12.2.2 (Credential Issuer Metadata) and SD-JWT VC §5 (JWT VC Issuer Metadata) look.
+    A malformed ``url`` gives a URL the Fetcher refuses, never an exception."""
+    parts = split_url(url)
+    return f"{parts.scheme}://{parts.netloc}/.well-known/{name}{parts.path.rstrip('/')}"

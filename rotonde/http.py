@@ -21,9 +21,9 @@ responses, webhooks — goes through :class:`Fetcher`:
 
 Errors are :class:`~rotonde.errors.FetchError` with the codes ``fetch.url_refused``,
 ``fetch.too_large``, ``fetch.timeout``, ``fetch.http_status``, ``fetch.content_type``,
-``fetch.failed``. :class:`TTLCache` is a small expiring cache with an injectable clock that
-honours ``Cache-Control: max-age`` / ``no-store`` (RFC 9111 §5.2.2), bounded by entries and,
-optionally, by bytes.
+``fetch.failed`` and, for :meth:`Fetcher.post_json`, ``fetch.not_json``. :class:`TTLCache` is
+a small expiring cache with an injectable clock that honours ``Cache-Control: max-age`` /
+``no-store`` (RFC 9111 §5.2.2), bounded by entries and, optionally, by bytes.
 """
 
 from __future__ import annotations
@@ -40,10 +40,10 @@ import httpx
 
 from rotonde._deadline import Deadline, resolve_within, scope
 from rotonde._hostlimit import HostLimit
-from rotonde._urlpolicy import PinnedTransport, Resolve, URLPolicy, system_resolve
+from rotonde._urlpolicy import PinnedTransport, Resolve, URLPolicy, no_address, system_resolve
 from rotonde.clock import Clock, SystemClock
 from rotonde.encoding import loads_json
-from rotonde.errors import FetchError
+from rotonde.errors import FetchError, ParseError
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -192,6 +192,33 @@ class Fetcher:
         assert not isinstance(result, str)  # POST never follows a redirect
         return result
 
+    def post_json(
+        self,
+        url: str,
+        *,
+        form: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        max_bytes: int | None = None,
+    ) -> tuple[int, Any]:
+        """:meth:`post` to a protocol endpoint that answers JSON (OAuth token, nonce and
+        credential endpoints, ``direct_post``): ``(status, parsed body)``, the body ``None``
+        when it is empty. Every status is returned, since error answers are JSON too; a
+        non-empty body that is not JSON raises :class:`FetchError` ``fetch.not_json``."""
+        sent = {"accept": "application/json", **(headers or {})}
+        status, body, _ = self.post(url, form=form, json_body=json_body, headers=sent,
+                                    max_bytes=max_bytes)
+        if not body.strip():
+            return status, None
+        try:
+            return status, loads_json(body, what=f"response from {url}")
+        except ParseError:
+            raise FetchError(
+                "fetch.not_json", f"{url} answered HTTP {status} with something that is not JSON",
+                message_nl=f"{url} antwoordde met HTTP {status} maar niet met JSON",
+                detail={"status": status},
+            ) from None
+
     def _addresses(self, parsed: httpx.URL, url: str, deadline: Deadline) -> tuple[str, list[str]]:
         """The host as the connection backend sees it, and the checked addresses to use."""
         host = parsed.raw_host.decode("ascii")
@@ -204,11 +231,7 @@ class Fetcher:
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
         answers = resolve_within(self._resolve, host, port, deadline)
         if not answers:
-            raise FetchError(
-                "fetch.failed",
-                f"host {host!r} has no address",
-                message_nl=f"host {host!r} heeft geen adres",
-            )
+            raise no_address(host)
         for addr in answers:  # every answer must pass, not just the ones we use
             try:
                 self.policy.check_ip(addr, url)

@@ -33,11 +33,10 @@ from rotonde.jsonld._fastterms import (
     literal_term,
     plain_id,
     ptr,
-    relative,
     scoped_of,
 )
 from rotonde.jsonld.loader import DocumentLoader, unknown_context
-from rotonde.jsonld.strict import UNDEFINED_VOCABS, is_absolute_iri, term_undefined
+from rotonde.jsonld.strict import UNDEFINED_VOCABS, iri_relative, is_absolute_iri, term_undefined
 from rotonde.rdfc.nquads import Quad
 
 __all__ = ["try_quads"]
@@ -111,7 +110,7 @@ class _Walker:
         if iri[:2] == "_:":
             return self.doc_bnode(iri)
         if not is_absolute_iri(iri):
-            raise relative(value, ptr(pointer))
+            raise iri_relative(value, ptr(pointer))
         return f"<{iri}>"
 
     def vocab_iri(self, ctx: Ctx, value: str, pointer: Path, what: str) -> str:
@@ -304,7 +303,7 @@ class _Walker:
                 if iri[:2] == "_:":
                     return self.doc_bnode(iri)
                 if not is_absolute_iri(iri):
-                    raise relative(v, ptr(pointer))
+                    raise iri_relative(v, ptr(pointer))
                 return f"<{iri}>"
         if type_ is not None and type_ not in ("@id", "@vocab"):
             return literal_term(v, type_, None)

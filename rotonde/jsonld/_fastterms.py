@@ -7,7 +7,6 @@ from typing import Any
 
 from c14n import canonicalize as _jcs  # RFC 8785, the implementation pyld uses
 
-from rotonde.errors import ValidationError
 from rotonde.jsonld._context import Ctx, Unsupported, expand_iri
 from rotonde.jsonld.strict import (
     LANGUAGE_TAG,
@@ -31,7 +30,6 @@ __all__ = [
     "literal_term",
     "plain_id",
     "ptr",
-    "relative",
     "scoped_of",
 ]
 
@@ -176,12 +174,3 @@ def items(value: Any, pointer: Path) -> list[tuple[Any, Path]]:
         out.append((v, (pointer, i)))
     return out
 
-
-def relative(value: str, pointer: str) -> ValidationError:
-    return ValidationError(
-        "jsonld.iri_relative",
-        f"{value!r} is not an absolute IRI and would be dropped",
-        message_nl=f"{value!r} is geen absolute IRI en zou wegvallen",
-        pointer=pointer,
-        detail={"value": value},
-    )

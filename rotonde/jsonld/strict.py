@@ -33,6 +33,7 @@ __all__ = [
     "check_context_order",
     "check_expanded",
     "find_pointer",
+    "iri_relative",
     "is_absolute_iri",
     "language_invalid",
     "term_undefined",
@@ -127,7 +128,7 @@ def language_invalid(tag: str, pointer: str | None) -> ValidationError:
     )
 
 
-def _iri_relative(value: str, pointer: str | None) -> ValidationError:
+def iri_relative(value: str, pointer: str | None) -> ValidationError:
     return ValidationError(
         "jsonld.iri_relative",
         f"{value!r} is not an absolute IRI and would be dropped",
@@ -195,7 +196,7 @@ def _check_node(document: Any, node: Any) -> None:
         if key == "@id":
             if isinstance(value, str) and not (is_absolute_iri(value) or value.startswith("_:")):
                 name = _original(value)
-                raise _iri_relative(name, find_pointer(document, name, kind="id"))
+                raise iri_relative(name, find_pointer(document, name, kind="id"))
         elif key == "@type":
             for t in value if isinstance(value, list) else [value]:
                 if isinstance(t, str):

@@ -10,6 +10,8 @@ from typing import Any
 from rotonde.errors import Problem, ValidationError
 
 __all__ = [
+    "ASSESSMENT_FIELDS",
+    "ASSESSMENT_TERMS",
     "COUNTRIES",
     "as_list",
     "country_from_iri",
@@ -23,6 +25,7 @@ __all__ = [
     "number_text",
     "parse_number",
     "put",
+    "renamed",
     "text_map",
 ]
 
@@ -51,6 +54,13 @@ COUNTRIES: dict[str, tuple[str, str, str]] = {
     "UA": ("UKR", "Ukraine", "Oekraïne"), "TR": ("TUR", "Türkiye", "Turkije"),
 }
 _ALPHA3 = {v[0]: k for k, v in COUNTRIES.items()}
+
+#: Assessment facts of a record that neither ELM 3 nor OB 3.0 has a term for, and the term of
+#: Rotonde's vocabulary (``https://rotonde.example/vocab#``) both forms write them as.
+ASSESSMENT_TERMS: Mapping[str, str] = {"supervised": "supervision",
+                                       "identity_verified": "identityVerified"}
+#: The same, term to record key (reading a form back).
+ASSESSMENT_FIELDS: Mapping[str, str] = {term: key for key, term in ASSESSMENT_TERMS.items()}
 
 
 def form_error(form: str, problems: list[Problem]) -> ValidationError:
@@ -170,3 +180,13 @@ def put(target: dict[str, Any], key: str, value: Any) -> None:
     """``target[key] = value`` unless ``value`` is ``None``."""
     if value is not None:
         target[key] = value
+
+
+def renamed(source: object, names: Mapping[str, str]) -> dict[str, Any]:
+    """The members of ``source`` that ``names`` lists, under their new names, in the order of
+    ``names``; absent and ``None`` members are left out, language maps are copied. A form
+    writes a record's fields with it, and reads them back with the names swapped."""
+    if not isinstance(source, Mapping):
+        return {}
+    return {new: dict(value) if isinstance(value, Mapping) else value
+            for old, new in names.items() if (value := source.get(old)) is not None}

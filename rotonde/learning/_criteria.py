@@ -7,6 +7,7 @@ thing for the same evidence.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,11 +20,35 @@ from rotonde.learning.evidence import (
     skill_claims,
 )
 
-__all__ = ["DEFAULT_SOURCES", "claim_meets", "claims_for_skill", "evidence_usable", "level_label"]
+__all__ = ["DEFAULT_SOURCES", "RequirementOutcome", "claim_meets", "claims_for_skill",
+           "evidence_usable", "level_label"]
 
 #: Level sources that count unless a requirement says otherwise: a self-assessed level never
 #: satisfies a requirement by default (DESIGN.md §1).
 DEFAULT_SOURCES: tuple[str, ...] = ("official", "regulated", "institution")
+
+
+@dataclass(frozen=True)
+class RequirementOutcome:
+    """How one requirement (of a pathway or a requirement profile) fares against the evidence:
+    ``met`` by the credentials in ``evidence``; when not, ``reasons`` say why the others fall
+    short."""
+
+    id: str
+    title: Mapping[str, str]
+    met: bool
+    optional: bool
+    evidence: tuple[str, ...]
+    reasons: tuple[dict[str, Any], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._dict("met")
+
+    def _dict(self, met: str) -> dict[str, Any]:
+        """The outcome as JSON, its verdict under the name ``met``."""
+        return {"id": self.id, "title": dict(self.title), met: self.met,
+                "optional": self.optional, "evidence": list(self.evidence),
+                "reasons": list(self.reasons)}
 
 
 def level_label(level: Mapping[str, Any] | None) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from rotonde.errors import Problem, ValidationError
 from rotonde.learning import levels as _levels
 from rotonde.learning._common import (
+    ASSESSMENT_FIELDS,
     as_list,
     country_from_iri,
     date_from_datetime,
@@ -15,6 +16,7 @@ from rotonde.learning._common import (
     hours_from_duration,
     parse_number,
     put,
+    renamed,
     text_map,
 )
 from rotonde.learning.record import validate_record
@@ -129,8 +131,7 @@ def read(credential: Mapping[str, Any]) -> dict[str, Any]:
         if get(pspec, "assessmentType") is not None:
             assessment: dict[str, Any] = {"type": get(pspec, "assessmentType")}
             put(assessment, "description", text_map(get(pspec, "elmDescription")))
-            put(assessment, "supervised", proven.get("supervision"))
-            put(assessment, "identity_verified", proven.get("identityVerified"))
+            assessment.update(renamed(proven, ASSESSMENT_FIELDS))
             rec["assessment"] = assessment
         grade_text = text_map(get(proven, "grade", "noteLiteral"))
         if grade_text:

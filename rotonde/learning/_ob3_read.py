@@ -8,11 +8,13 @@ from typing import Any
 from rotonde.errors import ValidationError
 from rotonde.learning import levels as _levels
 from rotonde.learning._common import (
+    ASSESSMENT_FIELDS,
     as_list,
     date_from_datetime,
     get,
     parse_number,
     put,
+    renamed,
     text_map,
 )
 from rotonde.learning.record import validate_record
@@ -125,8 +127,7 @@ def read(credential: Mapping[str, Any]) -> dict[str, Any]:
     if ach.get("assessmentType") is not None:
         assessment: dict[str, Any] = {"type": ach["assessmentType"]}
         put(assessment, "description", text_map(ach.get("assessmentDescription")))
-        put(assessment, "supervised", ach.get("supervision"))
-        put(assessment, "identity_verified", ach.get("identityVerified"))
+        assessment.update(renamed(ach, ASSESSMENT_FIELDS))
         rec["assessment"] = assessment
     put(rec, "participation", ach.get("participation"))
     if ach.get("qualityAssuranceType") is not None:

@@ -24,10 +24,12 @@ from typing import Any
 
 from rotonde.learning import levels as _levels
 from rotonde.learning._common import (
+    ASSESSMENT_TERMS,
     country_iri,
     date_to_datetime,
     hours_to_duration,
     number_text,
+    renamed,
 )
 from rotonde.learning._elm_read import REGISTRY_SCHEMES, read
 from rotonde.learning.esco import ESCO_SKILLS_SCHEME
@@ -181,10 +183,7 @@ def _assessment(rec: Mapping[str, Any], awarding: Mapping[str, Any]) -> dict[str
         spec["assessmentType"] = assessment["type"]
         if "description" in assessment:
             spec["elmDescription"] = dict(assessment["description"])
-        if "supervised" in assessment:
-            node["supervision"] = assessment["supervised"]
-        if "identity_verified" in assessment:
-            node["identityVerified"] = assessment["identity_verified"]
+        node.update(renamed(assessment, ASSESSMENT_TERMS))
     if grade is not None:
         node["grade"] = {"type": "Note", "noteLiteral": {"nl": grade["value"]}}
         if "scale" in grade:

@@ -16,7 +16,12 @@ from datetime import date
 from typing import Any
 
 from rotonde import schema
-from rotonde.learning._criteria import claim_meets, claims_for_skill, evidence_usable
+from rotonde.learning._criteria import (
+    RequirementOutcome,
+    claim_meets,
+    claims_for_skill,
+    evidence_usable,
+)
 from rotonde.learning.evidence import Evidence, reason
 
 __all__ = [
@@ -37,21 +42,18 @@ def validate_profile(profile: Any) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class RequirementMatch:
-    id: str
-    title: Mapping[str, str]
-    fulfilled: bool
-    optional: bool
-    evidence: tuple[str, ...]
-    reasons: tuple[dict[str, Any], ...] = ()
+class RequirementMatch(RequirementOutcome):
+    """One requirement of the profile; a profile calls ``met`` *fulfilled*. When it is not,
+    ``closing_offers`` are the catalogue's achievements that would fulfil it."""
+
     closing_offers: tuple[str, ...] = ()
 
+    @property
+    def fulfilled(self) -> bool:
+        return self.met
+
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "title": dict(self.title), "fulfilled": self.fulfilled,
-            "optional": self.optional, "evidence": list(self.evidence),
-            "reasons": list(self.reasons), "closing_offers": list(self.closing_offers),
-        }
+        return {**self._dict("fulfilled"), "closing_offers": list(self.closing_offers)}
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,7 @@ from typing import Any
 
 from rotonde.encoding import canonical_json
 from rotonde.learning import levels as _levels
-from rotonde.learning._common import (
-    date_to_datetime,
-)
+from rotonde.learning._common import ASSESSMENT_TERMS, date_to_datetime, renamed
 from rotonde.learning._ob3_read import ACHIEVEMENT_TYPES, LEVEL_TARGET, SKILL_TARGET, read
 from rotonde.learning.record import validate_record
 
@@ -38,7 +36,11 @@ __all__ = ["EXT_CONTEXT_URL", "OB3_CONTEXT_URL", "VC_V2", "build", "is_ob3", "re
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB3_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 EXT_CONTEXT_URL = "https://rotonde.example/contexts/ob3-ext/v1.jsonld"
-
+#: The record's assessment and quality assurance as extension terms of the achievement.
+_ASSESSMENT_TERMS = {"type": "assessmentType", "description": "assessmentDescription",
+                     **ASSESSMENT_TERMS}
+_QA_TERMS = {"type": "qualityAssuranceType", "body": "qualityAssuranceBody",
+             "description": "qualityAssuranceDescription", "accreditation_id": "accreditationId"}
 
 
 def _first(text: Mapping[str, str]) -> str:
@@ -126,24 +128,10 @@ def _achievement(rec: Mapping[str, Any]) -> dict[str, Any]:
             rd["gradeScale"] = rec["grade"]["scale"]
         ach["resultDescription"] = [rd]
     if assessment:
-        ach["assessmentType"] = assessment["type"]
-        if "description" in assessment:
-            ach["assessmentDescription"] = dict(assessment["description"])
-        if "supervised" in assessment:
-            ach["supervision"] = assessment["supervised"]
-        if "identity_verified" in assessment:
-            ach["identityVerified"] = assessment["identity_verified"]
+        ach.update(renamed(assessment, _ASSESSMENT_TERMS))
     if "participation" in rec:
         ach["participation"] = rec["participation"]
-    if "quality_assurance" in rec:
-        qa = rec["quality_assurance"]
-        ach["qualityAssuranceType"] = qa["type"]
-        if "body" in qa:
-            ach["qualityAssuranceBody"] = qa["body"]
-        if "description" in qa:
-            ach["qualityAssuranceDescription"] = dict(qa["description"])
-        if "accreditation_id" in qa:
-            ach["accreditationId"] = qa["accreditation_id"]
+    ach.update(renamed(rec.get("quality_assurance"), _QA_TERMS))
     if "prerequisites" in rec:
         ach["entryRequirement"] = dict(rec["prerequisites"])
     part_of = (rec.get("stackability") or {}).get("part_of")

@@ -17,6 +17,7 @@ from typing import Any
 
 from rotonde import schema
 from rotonde.learning._criteria import (
+    RequirementOutcome,
     claim_meets,
     claims_for_skill,
     evidence_usable,
@@ -49,21 +50,8 @@ def validate_pathway(pathway: Any) -> dict[str, Any]:
     return result
 
 
-@dataclass(frozen=True)
-class RequirementProgress:
-    id: str
-    title: Mapping[str, str]
-    met: bool
-    optional: bool
-    evidence: tuple[str, ...]
-    reasons: tuple[dict[str, Any], ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "title": dict(self.title), "met": self.met,
-            "optional": self.optional, "evidence": list(self.evidence),
-            "reasons": list(self.reasons),
-        }
+#: One requirement of the pathway, met or not (shared with :mod:`rotonde.learning.matching`).
+RequirementProgress = RequirementOutcome
 
 
 @dataclass(frozen=True)

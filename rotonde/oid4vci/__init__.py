@@ -17,9 +17,14 @@ Sections implemented:
   ``nonce_endpoint``);
 * Appendix F.1 key proofs of type ``jwt`` (:func:`create_proof`, :func:`validate_proof`).
 
+The wallet-side client (:mod:`~rotonde.oid4vci.client`: :func:`read_offer`,
+:func:`fetch_issuer_metadata`, :func:`redeem`) runs the pre-authorized code flow against an
+issuer with these messages, every request through the :class:`~rotonde.http.Fetcher`.
+
 Modules: :mod:`~rotonde.oid4vci.offer`, :mod:`~rotonde.oid4vci.metadata`,
-:mod:`~rotonde.oid4vci.messages`, :mod:`~rotonde.oid4vci.proof`; everything is re-exported
-here, so ``from rotonde import oid4vci`` is all a caller needs.
+:mod:`~rotonde.oid4vci.messages`, :mod:`~rotonde.oid4vci.proof`,
+:mod:`~rotonde.oid4vci.client`; everything is re-exported here, so ``from rotonde import
+oid4vci`` is all a caller needs.
 
 All parsers raise :class:`OID4VCIError`, a :class:`~rotonde.errors.ValidationError` that also
 carries the spec's OAuth ``error`` code, so a service can answer with the right error response.
@@ -28,6 +33,14 @@ carries the spec's OAuth ``error`` code, so a service can answer with the right 
 from __future__ import annotations
 
 from rotonde.oid4vci._common import PRE_AUTHORIZED_GRANT, OID4VCIError
+from rotonde.oid4vci.client import (
+    Issued,
+    IssuerInfo,
+    fetch_issuer_metadata,
+    offer_link_from_query,
+    read_offer,
+    redeem,
+)
 from rotonde.oid4vci.messages import (
     CredentialRequest,
     TokenRequest,
@@ -59,6 +72,8 @@ __all__ = [
     "PROOF_TYP",
     "CredentialOffer",
     "CredentialRequest",
+    "Issued",
+    "IssuerInfo",
     "OID4VCIError",
     "OfferReference",
     "ProofResult",
@@ -67,8 +82,10 @@ __all__ = [
     "create_proof",
     "credential_request",
     "credential_response",
+    "fetch_issuer_metadata",
     "issuer_metadata",
     "nonce_response",
+    "offer_link_from_query",
     "offer_uri",
     "parse_credential_offer",
     "parse_credential_request",
@@ -77,6 +94,8 @@ __all__ = [
     "parse_offer_uri",
     "parse_token_request",
     "parse_token_response",
+    "read_offer",
+    "redeem",
     "token_request",
     "token_response",
     "validate_proof",

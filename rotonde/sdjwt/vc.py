@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from rotonde._urls import split_url
+from rotonde._urls import split_url, well_known
 from rotonde.errors import ConfigurationError, ValidationError
 
 __all__ = [
@@ -46,6 +46,19 @@ def check_disclosable(top_level_names: Iterable[str]) -> None:
             )
 
 
+_KINDS: dict[type, tuple[str, str]] = {str: ("a string", "tekst"),
+                                       dict: ("a JSON object", "een JSON-object")}
+
+
+def _optional(payload: dict[str, Any], name: str, kind: type, code: str) -> None:
+    """An optional claim, when present, must be of ``kind`` (a string or a JSON object)."""
+    value = payload.get(name)
+    if value is not None and not isinstance(value, kind):
+        en, nl = _KINDS[kind]
+        raise ValidationError(code, f"{name!r} must be {en}", message_nl=f"{name!r} moet {nl} zijn",
+                              pointer=name)
+
+
 def check_vc_claims(payload: dict[str, Any], disclosed_top_level: Iterable[str]) -> None:
     """Verifier-side profile checks on the Issuer-signed payload and the disclosed names."""
     vct = payload.get("vct")
@@ -56,18 +69,8 @@ def check_vc_claims(payload: dict[str, Any], disclosed_top_level: Iterable[str])
             message_nl="SD-JWT VC heeft geen 'vct'-claim als tekst",
             pointer="vct",
         )
-    integrity = payload.get("vct#integrity")
-    if integrity is not None and not isinstance(integrity, str):
-        raise ValidationError(
-            "sdjwt_vc.vct_integrity_malformed", "'vct#integrity' must be a string",
-            message_nl="'vct#integrity' moet tekst zijn", pointer="vct#integrity",
-        )
-    iss = payload.get("iss")
-    if iss is not None and not isinstance(iss, str):
-        raise ValidationError(
-            "sdjwt_vc.iss_malformed", "'iss' must be a string",
-            message_nl="'iss' moet tekst zijn", pointer="iss",
-        )
+    _optional(payload, "vct#integrity", str, "sdjwt_vc.vct_integrity_malformed")
+    _optional(payload, "iss", str, "sdjwt_vc.iss_malformed")
     for name in disclosed_top_level:
         if name in NEVER_DISCLOSABLE:
             raise ValidationError(
@@ -76,18 +79,8 @@ def check_vc_claims(payload: dict[str, Any], disclosed_top_level: Iterable[str])
                 message_nl=f"claim {name!r} was selectief onthuld maar moet open zijn",
                 pointer=name,
             )
-    cnf = payload.get("cnf")
-    if cnf is not None and not isinstance(cnf, dict):
-        raise ValidationError(
-            "sdjwt_vc.cnf_malformed", "'cnf' must be a JSON object",
-            message_nl="'cnf' moet een JSON-object zijn", pointer="cnf",
-        )
-    status = payload.get("status")
-    if status is not None and not isinstance(status, dict):
-        raise ValidationError(
-            "sdjwt_vc.status_malformed", "'status' must be a JSON object",
-            message_nl="'status' moet een JSON-object zijn", pointer="status",
-        )
+    _optional(payload, "cnf", dict, "sdjwt_vc.cnf_malformed")
+    _optional(payload, "status", dict, "sdjwt_vc.status_malformed")
 
 
 def issuer_metadata_url(iss: str) -> str:
@@ -100,5 +93,4 @@ def issuer_metadata_url(iss: str) -> str:
             message_nl=f"uitgever {iss!r} is geen https-URL zonder query of fragment",
             pointer="iss",
         )
-    path = parts.path.rstrip("/")
-    return f"https://{parts.netloc}/.well-known/jwt-vc-issuer{path}"
+    return well_known(iss, "jwt-vc-issuer")

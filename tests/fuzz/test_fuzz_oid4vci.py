@@ -1,5 +1,5 @@
 """Fuzz: OpenID4VCI -- offer URIs and offers, issuer metadata, credential requests, and the
-wallet's offer-link reader (which fetches offers by reference through the one Fetcher)."""
+client's offer-link reader (which fetches offers by reference through the one Fetcher)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from rotonde.errors import RotondeError
 from tests.fuzz._corpus import ISSUER_URL, C
 from tests.fuzz._harness import exercise, fuzz_settings
 from tests.fuzz._mutate import junk_json, junk_text, mutated_json, mutated_text, one_of_mutations
-from wallet.flows.receive import read_offer
 
 _ERRORS = (RotondeError, oid4vci.OID4VCIError)
 
@@ -54,5 +53,6 @@ def test_parse_credential_request(body: Any) -> None:
                             "openid-credential-offer://?credential_offer_uri=https%3A%2F%2F"
                             "169.254.169.254%2Flatest", "https://x?credential_offer_uri="
                             "https://10.0.0.1/o", "haip://?credential_offer_uri=https://[::1]/"])))
-def test_wallet_read_offer(text: Any) -> None:
-    exercise("wallet.read_offer", lambda t: read_offer(t, C.fetcher), text, allowed=_ERRORS)
+def test_client_read_offer(text: Any) -> None:
+    exercise("oid4vci.read_offer", lambda t: oid4vci.read_offer(text=t, fetcher=C.fetcher), text,
+             allowed=_ERRORS)

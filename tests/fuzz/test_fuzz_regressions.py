@@ -19,7 +19,6 @@ from rotonde.status import parse_status_list_token
 from rotonde.trust import load_trust_list
 from rotonde.verify import VerifyOptions, verify
 from tests.fuzz._corpus import CLOCK, C
-from wallet.flows.receive import read_offer
 
 
 def _code(fn: Any, *args: Any) -> str:
@@ -82,7 +81,8 @@ def test_lone_surrogate_in_a_credential() -> None:
 def test_offer_uri_with_a_broken_ipv6_host(uri: str) -> None:
     # was: ValueError: Invalid IPv6 URL (urllib.parse.urlsplit in rotonde/oid4vci/offer.py)
     assert _code(oid4vci.parse_offer_uri, uri) == "oid4vci.invalid_request"
-    assert _code(read_offer, uri, C.fetcher) == "oid4vci.invalid_request"
+    assert _code(lambda: oid4vci.read_offer(text=uri, fetcher=C.fetcher)) == \
+        "oid4vci.invalid_request"
 
 
 def test_request_with_a_broken_ipv6_response_uri() -> None:

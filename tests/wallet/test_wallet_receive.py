@@ -12,16 +12,11 @@ from urllib.parse import quote
 
 import qrcode
 from fastapi.testclient import TestClient
-from hypothesis import given
-from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from rotonde.errors import RotondeError
-from rotonde.http import Fetcher, URLPolicy
 from tests.wallet.wallet_helpers import Learner, csrf_of, make_settings, text_of
 from tests.wallet.wallet_peers import MiniIssuer, free_port
 from wallet.app import create_app
-from wallet.flows.receive import read_offer
 from wallet.models import CredentialRow
 
 
@@ -201,29 +196,6 @@ def test_recheck_updates_the_status_time(learner: Learner, issuer: MiniIssuer) -
     r = learner.client.post(f"/credentials/{cid}/recheck", data={"csrf": learner.csrf("/")})
     assert r.status_code == 200
     assert "Status per" in r.text or "Status as of" in r.text
-
-
-_FETCHER = Fetcher(policy=URLPolicy())
-
-
-@given(st.text(max_size=300))
-def test_read_offer_only_raises_rotonde_errors(text: str) -> None:
-    try:
-        read_offer(text, _FETCHER)
-    except RotondeError:
-        pass
-
-
-@given(st.dictionaries(st.sampled_from(["credential_issuer", "credential_configuration_ids",
-                                        "grants", "x"]),
-                       st.one_of(st.text(max_size=20), st.lists(st.text(max_size=5)),
-                                 st.integers(), st.none()), max_size=4))
-def test_read_offer_by_value_only_raises_rotonde_errors(offer: dict[str, object]) -> None:
-    try:
-        read_offer("openid-credential-offer://?credential_offer=" + quote(json.dumps(offer)),
-                   _FETCHER)
-    except RotondeError:
-        pass
 
 
 def test_pin_attempts_are_limited(learner: Learner, issuer: MiniIssuer) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from rotonde.errors import ConfigurationError, RotondeError
 from rotonde.keys import public_key_from_jwk
+from rotonde.trust import load_trust_list
 from verifier.settings import VerifierSettings
 
 __all__ = ["load_trust"]
@@ -45,11 +46,6 @@ def load_trust(settings: VerifierSettings, fetcher: Any) -> tuple[Any, dict[str,
     source = settings.trust_list.strip()
     if not source:
         return None, {"source": None}
-    try:
-        from rotonde.trust import load_trust_list
-    except ImportError:
-        raise _refuse("config.trust_unavailable", "trust list support (rotonde.trust) is missing",
-                      "ondersteuning voor vertrouwenslijsten (rotonde.trust) ontbreekt") from None
     data: bytes
     if source.startswith(("https://", "http://")):
         try:

@@ -38,7 +38,6 @@ from rotonde.encoding import loads_json
 from rotonde.errors import FetchError, PolicyError, Problem, RotondeError, ValidationError
 from rotonde.http import Fetcher
 from rotonde.keys import PrivateKey
-from wallet.flows._http import post, post_raw
 from wallet.flows.select import Candidate, candidates, dcql_to_sd_path, required_sets
 from wallet.flows.store import Held
 
@@ -54,6 +53,7 @@ __all__ = [
     "send_response",
 ]
 
+_MAX_RESPONSE = 512 * 1024
 _JWT_TYPES = ("application/oauth-authz-req+jwt", "application/jwt", "text/plain",
               "application/json")
 
@@ -171,7 +171,7 @@ def read_request(
 def _post_request_uri(fetcher: Fetcher, url: str, wallet_nonce: str) -> str:
     """§5.10: ``request_uri_method=post`` with a ``wallet_nonce`` the request object must echo
     (so a replayed request object is refused)."""
-    status, body = post_raw(fetcher, url, form={"wallet_nonce": wallet_nonce}, headers={
+    status, body, _ = fetcher.post(url, form={"wallet_nonce": wallet_nonce}, headers={
         "accept": "application/oauth-authz-req+jwt"}, max_bytes=64 * 1024)
     if status != 200:
         raise FetchError("fetch.http_status", f"{url} answered HTTP {status}",
@@ -271,7 +271,8 @@ def send_response(request: dict[str, Any], vp_token: dict[str, list[Any]], *,
                               message_nl="deze wallet antwoordt alleen met direct_post")
     form = oid4vp.direct_post_form(vp_token, request.get("state"))
     try:
-        status, body = post(fetcher, request["response_uri"], form=form)
+        status, body = fetcher.post_json(request["response_uri"], form=form,
+                                         max_bytes=_MAX_RESPONSE)
     except FetchError as exc:
         return {"ok": False, "redirect_uri": None, "problem": exc.problems[0].to_dict()}
     redirect_uri = body.get("redirect_uri") if isinstance(body, dict) else None

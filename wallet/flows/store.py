@@ -23,6 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from rotonde.errors import RotondeError
+from rotonde.learning import elm, ob3, sdjwt_vc
 from rotonde.learning.describe import awarding_body_proven
 from rotonde.text import display_text
 from wallet.models import CredentialRow, Disclosure
@@ -155,19 +156,15 @@ def read_record(credential: Any, claims: dict[str, Any], fmt: str) -> dict[str, 
     Open Badges 3.0 (:mod:`rotonde.learning`)."""
     try:
         if fmt == "dc+sd-jwt":
-            from rotonde.learning import sdjwt_vc
-
             return sdjwt_vc.read(claims) if claims else None
         doc = credential if isinstance(credential, dict) else claims
         if not isinstance(doc, dict) or not doc:
             return None
-        from rotonde.learning import elm, ob3
-
         if elm.is_elm(doc):
             return elm.read(doc)
         if ob3.is_ob3(doc):
             return ob3.read(doc)
-    except (RotondeError, ImportError, ValueError, KeyError, TypeError, AttributeError):
+    except (RotondeError, ValueError, KeyError, TypeError, AttributeError):
         return None
     return None
 

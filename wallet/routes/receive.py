@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
+from rotonde import oid4vci
 from rotonde.errors import RotondeError
 from rotonde.verify import VerifyOptions
 from wallet.flows import receive as flow
@@ -57,23 +58,24 @@ def _prepare(request: Request, text: str) -> Response:
     c = ctx(request)
     lang = lang_of(request)
     try:
-        offer = flow.read_offer(text, c.fetcher)
-        info = flow.fetch_metadata(offer["credential_issuer"], c.fetcher)
+        offer = oid4vci.read_offer(text=text, fetcher=c.fetcher)
+        info = oid4vci.fetch_issuer_metadata(issuer=offer.credential_issuer, fetcher=c.fetcher)
         offered = [{"id": cid, "label": info.label(cid, lang),
                     "format": info.configuration(cid)["format"]}
-                   for cid in offer["credential_configuration_ids"]]
+                   for cid in offer.credential_configuration_ids]
     except RotondeError as exc:
         return _page(request, exc, text, status=400)
-    grant = offer["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
     with c.db.session() as s:
         vault = vault_for(s, c.box, user.account_id)
         flow_id = start_flow(s, vault, "offer", {
-            "offer": offer, "metadata": info.metadata, "token_endpoint": info.token_endpoint,
+            "offer": offer.to_dict(), "metadata": info.metadata,
+            "token_endpoint": info.token_endpoint,
         }, c.clock.now())
     return render(
         request, "offer.html", {
             "active": "receive", "flow_id": flow_id, "issuer": info.issuer,
-            "issuer_name": info.name(lang), "offered": offered, "tx_code": grant.get("tx_code"),
+            "issuer_name": info.name(lang), "offered": offered,
+            "tx_code": offer.tx_code.to_dict() if offer.tx_code else None,
         })
 
 
@@ -85,7 +87,7 @@ def offer_endpoint(request: Request) -> Response:
     query = request.url.query
     if "credential_offer" not in query:
         return _page(request)
-    return _prepare(request, flow.offer_text_from_query(query))
+    return _prepare(request, oid4vci.offer_link_from_query(query))
 
 
 @router.get("/receive")
@@ -131,10 +133,11 @@ def receive_accept(
         if action != "accept":
             drop_flow(s, vault, flow_id)
             return redirect("/")
-    info = flow.IssuerInfo(state["metadata"], state["token_endpoint"])
+    info = oid4vci.IssuerInfo(state["metadata"], state["token_endpoint"])
     try:
-        items = flow.redeem(state["offer"], info, tx_code=tx_code.strip() or None, keys=keys,
-                            fetcher=c.fetcher, clock=c.clock)
+        items = flow.received(oid4vci.redeem(
+            offer=state["offer"], info=info, tx_code=tx_code.strip() or None, keys=keys,
+            fetcher=c.fetcher, clock=c.clock))
     except RotondeError as exc:
         if exc.code in ("offer.invalid_grant", "offer.pin_missing"):
             # at most PIN_ATTEMPTS wrong PINs per offer on this side too (the issuer burns

@@ -9,7 +9,6 @@ verified, 2 usage error.
 from __future__ import annotations
 
 import argparse
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -18,21 +17,15 @@ from rotonde.cli.support import guarded, print_json, read_json_file, read_text, 
 from rotonde.clock import Clock, FixedClock, SystemClock
 from rotonde.errors import RotondeError
 from rotonde.formats import load_input
+from rotonde.trust import TrustList, load_trust_list
 from rotonde.verify import ReportBuilder, VerifyOptions, verify
 
 __all__ = ["register"]
 
 
-def _trust_list(path: str, clock: Clock) -> Any:
+def _trust_list(path: str, clock: Clock) -> TrustList:
     try:
-        trust = importlib.import_module("rotonde.trust")
-    except ModuleNotFoundError:
-        usage_error("--trust-list is not supported in this build (no rotonde.trust)")
-    loader = getattr(trust, "load_trust_list", None)
-    if loader is None:
-        usage_error("--trust-list is not supported in this build (no load_trust_list)")
-    try:
-        return loader(Path(path), clock=clock)
+        return load_trust_list(Path(path), clock=clock)
     except RotondeError as exc:
         usage_error(f"{path}: {exc.message}")
     except OSError as exc:

@@ -292,6 +292,20 @@ def test_issuer_not_on_the_trust_list_is_held_and_labelled(tmp_path: Path,
         assert row and row.group(1) == "warn"  # failed, but not fatal
 
 
+def test_credential_bound_to_someone_elses_key_is_refused(learner: Learner,
+                                                          issuer: MiniIssuer) -> None:
+    """The holder-key check is the engine's ``holder_key`` policy check, shown like any other."""
+    issuer.mode = "other_holder"
+    r = learner.receive(issuer.new_offer(), issuer.pin)
+    assert r.status_code == 422
+    page = text_of(r.text)
+    assert "niet van jou" in page or "not yours" in page
+    row = re.search(r"<li><span class=\"badge (\w+)\">[^<]*</span> (?:Uitgegeven aan een van "
+                    r"jouw sleutels|Issued to one of your keys)", r.text)
+    assert row and row.group(1) == "bad", page
+    assert _count(learner) == 0
+
+
 def test_offer_link_that_was_already_used(learner: Learner, issuer: MiniIssuer) -> None:
     link = issuer.new_offer()
     assert learner.receive(link, issuer.pin).status_code == 200

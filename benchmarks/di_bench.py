@@ -18,9 +18,9 @@ from typing import Any
 
 from benchmarks._ratio import Result, compare, raw_baselines
 from rotonde.clock import FixedClock
+from rotonde.did.methods import method_id_for_key
 from rotonde.keys import generate
 from rotonde.proofs import add_proof, verify_proof
-from rotonde.proofs._methods import method_id_for_key
 from rotonde.verify import VerifyOptions, verify
 
 __all__ = ["TARGETS", "large_credential", "run", "small_credential"]

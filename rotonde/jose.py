@@ -6,12 +6,13 @@
   exactly the credential, and ``kid`` is the verification method (a DID URL).
 * §3.1.2 (JOSE, presentations): ``typ`` ``vp+jwt``, ``cty`` ``vp``; credentials inside are
   ``EnvelopedVerifiableCredential`` objects whose ``id`` is ``data:application/vc+jwt,<jwt>``
-  (VCDM 2.0 §4.13). For holder binding the payload may carry ``nonce`` and ``aud``
-  (RFC 7519 §4.1.3) next to the presentation members.
-* §3.3 (key discovery): ``kid`` is dereferenced through :class:`rotonde.did.Resolver`; the key
-  must be authorised for ``assertionMethod`` (credentials) or ``authentication``
-  (presentations) and controlled by the issuer or holder. The claims ``vc`` and ``vp`` are
-  forbidden (§3.1.1). Only ES256 and EdDSA are accepted (:mod:`rotonde.jws`).
+  (VCDM 2.0 §4.13.1; built and read by :mod:`rotonde.envelope`). For holder binding the
+  payload may carry ``nonce`` and ``aud`` (RFC 7519 §4.1.3) next to the presentation members.
+* §3.3 (key discovery): ``kid`` is dereferenced through the injected resolver
+  (:func:`rotonde.proofs.data_integrity.proof_method`); the key must be authorised for
+  ``assertionMethod`` (credentials) or ``authentication`` (presentations) and controlled by
+  the issuer or holder. The claims ``vc`` and ``vp`` are forbidden (§3.1.1). Only ES256 and
+  EdDSA are accepted (:mod:`rotonde.jws`).
 """
 
 from __future__ import annotations
@@ -20,29 +21,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from rotonde.credential import ensure_credential
+from rotonde.did.methods import DidResolver, ResolvedMethod, expected_controller, method_id_for_key
 from rotonde.errors import ParseError, SignatureError
 from rotonde.jws import MAX_TOKEN_BYTES, parse_compact, sign_compact
 from rotonde.keys import PublicKey, Signer
-from rotonde.proofs._methods import (
-    ResolvedMethod,
-    expected_controller,
-    method_id_for_key,
-    retrieve_method,
-)
+from rotonde.presentation import ensure_presentation
+from rotonde.proofs.data_integrity import proof_method
 
 __all__ = [
-    "ENVELOPED_TYPE",
     "VerifiedJwt",
-    "envelop",
     "sign_vc_jwt",
     "sign_vp_jwt",
-    "unwrap_envelope",
     "verify_vc_jwt",
     "verify_vp_jwt",
 ]
 
-ENVELOPED_TYPE = "EnvelopedVerifiableCredential"
-_V2 = "https://www.w3.org/ns/credentials/v2"
 _JWT_CLAIMS = ("nonce", "aud", "iat", "exp", "nbf", "jti", "iss", "sub")
 
 
@@ -63,8 +57,6 @@ def sign_vc_jwt(
     """Secure a credential as ``vc+jwt`` (§3.1.1). ``kid`` defaults to the signer's key id,
     else to its ``did:key`` verification method."""
     if validate:
-        from rotonde.credential import ensure_credential
-
         ensure_credential(dict(credential))
     if "proof" in credential:
         raise ParseError("jose.embedded_proof", "a vc+jwt payload must not carry a proof",
@@ -83,8 +75,6 @@ def sign_vp_jwt(
 ) -> str:
     """Secure a presentation as ``vp+jwt`` (§3.1.2), optionally bound to ``nonce``/``audience``."""
     if validate:
-        from rotonde.presentation import ensure_presentation
-
         ensure_presentation(dict(presentation))
     payload = dict(presentation)
     for name, value in (("nonce", nonce), ("aud", audience), ("iat", issued_at),
@@ -98,25 +88,6 @@ def sign_vp_jwt(
     return sign_compact(header, payload, signer)
 
 
-def envelop(token: str, media_type: str = "vc+jwt") -> dict[str, Any]:
-    """An ``EnvelopedVerifiableCredential`` carrying ``token`` as a data: URL (VCDM 2.0 §4.13)."""
-    return {"@context": [_V2], "id": f"data:application/{media_type},{token}",
-            "type": ENVELOPED_TYPE}
-
-
-def unwrap_envelope(value: Any) -> tuple[str, str]:
-    """``(media_type, token)`` from an enveloped credential; ``vp.envelope_invalid`` otherwise."""
-    ok = isinstance(value, dict) and isinstance(value.get("id"), str)
-    types = value.get("type") if ok else None
-    if ok and (types == ENVELOPED_TYPE or (isinstance(types, list) and ENVELOPED_TYPE in types)):
-        head, sep, token = value["id"].partition(",")
-        if sep and head.startswith("data:application/") and ";" not in head:
-            return head.removeprefix("data:application/"), token
-    raise ParseError("vp.envelope_invalid",
-                     "enveloped credential must have a data:application/...,<token> id",
-                     message_nl="omhulde credential moet een id data:application/...,<token> hebben")
-
-
 @dataclass(frozen=True)
 class VerifiedJwt:
     """A ``vc+jwt``/``vp+jwt`` whose signature verified: the document, claims and method."""
@@ -128,7 +99,7 @@ class VerifiedJwt:
 
 
 def _verify(
-    token: str, typ: str, purpose: str, *, resolver: Any, key: PublicKey | None,
+    token: str, typ: str, purpose: str, *, resolver: DidResolver | None, key: PublicKey | None,
     require_controller: bool, max_bytes: int,
 ) -> VerifiedJwt:
     jws = parse_compact(token, typ=typ, max_bytes=max_bytes)
@@ -154,7 +125,7 @@ def _verify(
                                  message_nl="de JWS-header heeft geen kid")
         if kid.startswith("#") and owner:
             kid = owner + kid
-        method = retrieve_method(kid, purpose, resolver=resolver)
+        method = proof_method(kid, purpose, resolver=resolver)
         if owner is None and typ == "vc+jwt":
             raise SignatureError("jose.issuer_missing", "the credential names no issuer",
                                  message_nl="het bewijs noemt geen uitgever", pointer="/issuer")
@@ -169,7 +140,7 @@ def _verify(
 
 
 def verify_vc_jwt(
-    token: str, *, resolver: Any = None, key: PublicKey | None = None,
+    token: str, *, resolver: DidResolver | None = None, key: PublicKey | None = None,
     require_controller: bool = True, max_bytes: int = MAX_TOKEN_BYTES,
 ) -> VerifiedJwt:
     """Verify a ``vc+jwt`` signature and key control; raises precise :class:`RotondeError`s."""
@@ -178,7 +149,7 @@ def verify_vc_jwt(
 
 
 def verify_vp_jwt(
-    token: str, *, resolver: Any = None, key: PublicKey | None = None,
+    token: str, *, resolver: DidResolver | None = None, key: PublicKey | None = None,
     nonce: str | None = None, audience: str | None = None, require_controller: bool = True,
     max_bytes: int = MAX_TOKEN_BYTES,
 ) -> VerifiedJwt:

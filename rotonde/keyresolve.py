@@ -27,14 +27,16 @@ only the key.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from rotonde._urls import split_url
+from rotonde.did.methods import DidResolver, retrieve_method
 from rotonde.errors import FetchError, KeyFormatError, RotondeError, SignatureError
+from rotonde.http import Fetcher
 from rotonde.keys import PublicKey, public_key_from_jwk
 
-__all__ = ["ResolvedIssuer", "find_issuer_key", "issuer_metadata_url", "resolve_issuer_key",
-           "resolver_for"]
+__all__ = ["KeySources", "ResolvedIssuer", "find_issuer_key", "issuer_metadata_url",
+           "resolve_issuer_key", "resolver_for"]
 
 _META_TYPES = ("application/json",)
 _JWKS_TYPES = ("application/jwk-set+json", "application/json")
@@ -44,14 +46,30 @@ def _unresolvable(message: str, message_nl: str) -> KeyFormatError:
     return KeyFormatError("key.unresolvable", message, message_nl=message_nl)
 
 
-def resolver_for(options: Any) -> Any:
-    """``options.resolver``, or a :class:`rotonde.did.Resolver` over ``options.fetcher``."""
-    resolver = getattr(options, "resolver", None)
-    if resolver is not None:
-        return resolver
+class KeySources(Protocol):
+    """Where issuer keys come from (:class:`rotonde.verify.VerifyOptions` is one)."""
+
+    @property
+    def issuer_key(self) -> PublicKey | None: ...
+
+    @property
+    def resolver(self) -> DidResolver | None: ...
+
+    @property
+    def fetcher(self) -> Fetcher | None: ...
+
+
+def resolver_for(options: KeySources) -> DidResolver | None:
+    """``options.resolver``; else a :class:`rotonde.did.Resolver` over ``options.fetcher``;
+    else ``None``: the shared offline ``did:key``/``did:jwk`` resolver of
+    :func:`rotonde.did.methods.retrieve_method`."""
+    if options.resolver is not None:
+        return options.resolver
+    if options.fetcher is None:
+        return None
     from rotonde.did.resolver import Resolver
 
-    return Resolver(fetcher=getattr(options, "fetcher", None))
+    return Resolver(fetcher=options.fetcher)
 
 
 def issuer_metadata_url(iss: str) -> str:
@@ -78,16 +96,17 @@ class ResolvedIssuer:
     issuer: str | None
 
 
-def resolve_issuer_key(iss: str | None, header: dict[str, Any], options: Any) -> PublicKey:
+def resolve_issuer_key(iss: str | None, header: dict[str, Any], options: KeySources) -> PublicKey:
     """The public key that must have signed a token from ``iss`` with this JOSE ``header``."""
     return find_issuer_key(iss, header, options).key
 
 
-def find_issuer_key(iss: str | None, header: dict[str, Any], options: Any) -> ResolvedIssuer:
+def find_issuer_key(iss: str | None, header: dict[str, Any], options: KeySources,
+                    ) -> ResolvedIssuer:
     """The issuer's key for a token from ``iss`` with this JOSE ``header``, and the issuer
     it proves (see the module docstring)."""
     iss = iss if isinstance(iss, str) else None
-    given = getattr(options, "issuer_key", None)
+    given = options.issuer_key
     if isinstance(given, PublicKey):
         return ResolvedIssuer(given, iss)
     kid = header.get("kid")
@@ -118,24 +137,12 @@ def find_issuer_key(iss: str | None, header: dict[str, Any], options: Any) -> Re
     )
 
 
-def _vm_key(did_url: str, owner: str, options: Any) -> PublicKey:
-    vm = resolver_for(options).resolve_key(did_url, purpose="assertionMethod")
-    if vm.controller != owner:
-        raise SignatureError(
-            "key.not_authorised",
-            f"key {vm.id!r} is controlled by {vm.controller!r}, not by issuer {owner!r}",
-            message_nl=f"sleutel {vm.id!r} valt onder {vm.controller!r}, niet onder uitgever "
-            f"{owner!r}",
-        )
-    key = vm.public_key
-    if not isinstance(key, PublicKey):
-        raise _unresolvable(
-            f"{did_url} did not resolve to a public key", f"{did_url} leverde geen publieke sleutel op"
-        )
-    return key
+def _vm_key(did_url: str, owner: str, options: KeySources) -> PublicKey:
+    return retrieve_method(did_url, "assertionMethod", resolver=resolver_for(options),
+                           controller=owner).public_key
 
 
-def _from_did(iss: str, kid: str | None, options: Any) -> PublicKey:
+def _from_did(iss: str, kid: str | None, options: KeySources) -> PublicKey:
     base = iss.partition("#")[0]
     if kid is None:
         return _vm_key(base, base, options)
@@ -150,8 +157,8 @@ def _from_did(iss: str, kid: str | None, options: Any) -> PublicKey:
     return _vm_key(base + "#" + kid.removeprefix("#"), base, options)
 
 
-def _from_metadata(iss: str, kid: str | None, options: Any) -> PublicKey:
-    fetcher = getattr(options, "fetcher", None)
+def _from_metadata(iss: str, kid: str | None, options: KeySources) -> PublicKey:
+    fetcher = options.fetcher
     if fetcher is None:
         raise FetchError(
             "fetch.disabled",

@@ -60,9 +60,7 @@ Algorithm = Literal["ES256", "EdDSA"]
 ALGORITHMS: frozenset[str] = frozenset({"ES256", "EdDSA"})
 
 _ED25519_PUB = b"\xed\x01"
-_ED25519_PRIV = b"\x80\x26"
 _P256_PUB = b"\x80\x24"
-_P256_PRIV = b"\x86\x26"
 _ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())
 
 
@@ -159,10 +157,6 @@ class PublicKey:
         members = {k: jwk[k] for k in ("crv", "kty", "x", "y") if k in jwk}
         return b64url_encode(hashlib.sha256(canonical_json(members)).digest())
 
-    def thumbprint_uri(self) -> str:
-        """RFC 9278 thumbprint URI."""
-        return "urn:ietf:params:oauth:jwk-thumbprint:sha-256:" + self.thumbprint()
-
     def multikey(self) -> str:
         """``publicKeyMultibase`` value (base58btc multicodec key)."""
         prefix = _ED25519_PUB if self.alg == "EdDSA" else _P256_PUB
@@ -236,11 +230,6 @@ class PrivateKey:
         if self.kid:
             jwk["kid"] = self.kid
         return jwk
-
-    def private_multikey(self) -> str:
-        """``secretKeyMultibase`` value."""
-        d = b64url_decode(self.to_jwk()["d"])
-        return multibase_encode((_ED25519_PRIV if self.alg == "EdDSA" else _P256_PRIV) + d)
 
 
 def generate(alg: str = "ES256", *, kid: str | None = None) -> PrivateKey:

@@ -3,21 +3,27 @@
 * :func:`validate_presentation` / :func:`ensure_presentation`: ``@context``, ``type`` includes
   ``VerifiablePresentation``, ``id`` and ``holder`` URLs (or a holder object with an ``id``),
   ``verifiableCredential`` one or more credential objects, each either a secured credential
-  (a JSON object with a ``proof``) or an ``EnvelopedVerifiableCredential`` (§4.13).
+  (a JSON object with a ``proof``) or an ``EnvelopedVerifiableCredential`` (§4.13.1, the rule
+  of :mod:`rotonde.envelope`).
 * :func:`build_presentation` assembles one; :func:`sign_presentation` adds a Data Integrity
   proof with proof purpose ``authentication`` bound to a ``challenge`` and ``domain``
-  (VC Data Integrity 1.0 §2.1); :func:`sign_presentation_jwt` secures it as ``vp+jwt``.
+  (VC Data Integrity 1.0 §2.1). :func:`rotonde.jose.sign_vp_jwt` secures it as ``vp+jwt``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rotonde.clock import Clock
 from rotonde.credential import VC_V2_CONTEXT, common_problems, is_url, pointer, type_values
+from rotonde.did.methods import method_id_for_key
+from rotonde.envelope import ENVELOPED_CREDENTIAL, envelop, envelope_problem
 from rotonde.errors import Problem, ValidationError
 from rotonde.keys import Signer
+
+if TYPE_CHECKING:
+    from rotonde.jsonld import DocumentLoader
 
 __all__ = [
     "MAX_CREDENTIALS",
@@ -25,11 +31,9 @@ __all__ = [
     "embedded_credentials",
     "ensure_presentation",
     "sign_presentation",
-    "sign_presentation_jwt",
     "validate_presentation",
 ]
 
-_ENVELOPED = "EnvelopedVerifiableCredential"
 #: Most credentials one presentation may carry: each is verified on its own (signature, status,
 #: schema), so an unbounded list is a denial-of-service lever.
 MAX_CREDENTIALS = 100
@@ -79,12 +83,10 @@ def validate_presentation(doc: object) -> list[Problem]:
                               "items van verifiableCredential moeten objecten zijn", at))
                 continue
             types = type_values(item.get("type")) or []
-            if _ENVELOPED in types:
-                if not (isinstance(item.get("id"), str) and item["id"].startswith("data:")):
-                    out.append(_p("vp.envelope_invalid",
-                                  "an enveloped credential needs a data: URL id",
-                                  "een omhulde credential heeft een data:-URL als id nodig",
-                                  at + "/id"))
+            if ENVELOPED_CREDENTIAL in types:
+                problem = envelope_problem(item, at)
+                if problem is not None:
+                    out.append(problem)
             elif "VerifiableCredential" not in types:
                 out.append(_p("vp.credential_invalid",
                               "entry is neither a verifiable nor an enveloped credential",
@@ -112,8 +114,6 @@ def build_presentation(
 ) -> dict[str, Any]:
     """Assemble an unsecured presentation. Strings in ``credentials`` are ``vc+jwt`` tokens and
     become ``EnvelopedVerifiableCredential`` objects (VC-JOSE-COSE §3.1.2)."""
-    from rotonde.jose import envelop
-
     doc: dict[str, Any] = {
         "@context": [VC_V2_CONTEXT, *[c if isinstance(c, str) else dict(c) for c in contexts]],
     }
@@ -139,11 +139,10 @@ def sign_presentation(
     created: str | None = None,
     clock: Clock | None = None,
     cryptosuite: str = "eddsa-rdfc-2022",
-    loader: Any = None,
+    loader: DocumentLoader | None = None,
 ) -> dict[str, Any]:
     """Add an ``authentication`` Data Integrity proof (the holder's ``did:key`` by default)."""
     from rotonde.proofs import add_proof
-    from rotonde.proofs._methods import method_id_for_key
 
     ensure_presentation(dict(presentation))
     return add_proof(
@@ -153,12 +152,3 @@ def sign_presentation(
         clock=clock, cryptosuite=cryptosuite, loader=loader,
     )
 
-
-def sign_presentation_jwt(
-    presentation: Mapping[str, Any], *, signer: Signer, kid: str | None = None,
-    nonce: str | None = None, audience: str | None = None,
-) -> str:
-    """Secure a presentation as ``vp+jwt`` (see :func:`rotonde.jose.sign_vp_jwt`)."""
-    from rotonde.jose import sign_vp_jwt
-
-    return sign_vp_jwt(presentation, signer=signer, kid=kid, nonce=nonce, audience=audience)

@@ -8,7 +8,9 @@ The database is the arbiter, so any number of worker processes agree:
   NULL AND expires_at > now``; only the worker whose UPDATE changes a row wins. Consuming an
   unknown, expired or already-used value returns ``None``.
 * :meth:`OneTimeStore.remember` records a value seen once (e.g. a proof JWT ``jti``) and tells
-  whether it was seen before — insert-unique again.
+  whether it was seen before — insert-unique again. :meth:`OneTimeStore.seen` only looks
+  (a verification's ``replay`` check); recording then happens with :meth:`OneTimeStore.issue`
+  in the transaction that stores the verdict, whose unique key still decides a race.
 
 Values are stored hashed (SHA-256), never in clear. Each service includes :data:`one_time_table`
 in its migrations with :func:`create_table` (Alembic ``op``) or ``metadata.create_all``.
@@ -195,6 +197,16 @@ class OneTimeStore:
         except RotondeError:
             return False
         return True
+
+    def seen(self, namespace: str, value: str) -> bool:
+        """Was ``value`` recorded (issued or remembered) and not purged yet? Expired or used
+        rows count: :meth:`issue` would refuse the value as well."""
+        with self.db.session() as s:
+            row = s.execute(select(one_time_table.c.created_at).where(
+                one_time_table.c.namespace == namespace,
+                one_time_table.c.token_hash == _hash(value),
+            )).first()
+        return row is not None
 
     def purge_expired(self, *, grace: float = 0.0) -> int:
         """Delete rows that expired more than ``grace`` seconds ago; returns how many."""

@@ -92,6 +92,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "check.status": ("Niet ingetrokken of geschorst", "Not revoked or suspended"),
     "check.trust": ("Erkende uitgever", "Accredited issuer"),
     "check.schema": ("Gegevensmodel", "Data model"),
+    "check.replay": ("Niet eerder gebruikt", "Not used before"),
     "outcome.passed": ("in orde", "passed"),
     "outcome.failed": ("mislukt", "failed"),
     "outcome.skipped": ("niet gecontroleerd", "not checked"),

@@ -123,13 +123,6 @@ class VerifierSettings(ServiceSettings):
         segs = [quote(s, safe="") for s in parts.path.split("/") if s]
         return ":".join(["did:web", quote(parts.netloc, safe=""), *segs])
 
-    @property
-    def did_json_path(self) -> str:
-        """Where the DID document is served (did:web: ``/.well-known/did.json`` or
-        ``<path>/did.json``)."""
-        path = urlsplit(self.base_url).path.rstrip("/")
-        return path + "/did.json" if path else "/.well-known/did.json"
-
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> VerifierSettings:
     """Settings from ``ROTONDE_VERIFIER_*`` variables, overridden by keyword arguments."""

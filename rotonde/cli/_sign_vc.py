@@ -35,7 +35,7 @@ def add_vc_options(parser: argparse.ArgumentParser) -> None:
 
 def verification_method(key: keys.PrivateKey, did: str | None) -> str:
     """The verification method id for ``key`` under ``did`` (default: its ``did:key``)."""
-    from rotonde.proofs._methods import method_id_for_key
+    from rotonde.did.methods import method_id_for_key
 
     if not did:
         return method_id_for_key(key.public_key)

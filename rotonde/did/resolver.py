@@ -25,7 +25,7 @@ from rotonde.did.key import did_key_document
 from rotonde.did.web import fetch_did_web_bytes, parse_did_web
 from rotonde.encoding import loads_json
 from rotonde.errors import FetchError, KeyFormatError, ParseError, SignatureError
-from rotonde.http import TTLCache
+from rotonde.http import Fetcher, TTLCache
 
 __all__ = ["CACHE_MAX_BYTES", "Resolver"]
 
@@ -50,7 +50,7 @@ class Resolver:
 
     def __init__(
         self,
-        fetcher: Any = None,
+        fetcher: Fetcher | None = None,
         cache: TTLCache[str, bytes] | None = None,
         documents: Mapping[str, Mapping[str, Any] | DidDocument] | None = None,
     ) -> None:

@@ -8,13 +8,14 @@ percent-encoded in the host part (``did:web:localhost%3A8443``). Resolution fetc
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 from urllib.parse import quote, unquote
 
 from rotonde._urls import split_url
 from rotonde.did.document import DidDocument, parse_did
 from rotonde.encoding import loads_json
 from rotonde.errors import ParseError
+from rotonde.http import Fetcher
 
 __all__ = ["did_web_from_url", "did_web_to_url", "fetch_did_web", "fetch_did_web_bytes",
            "parse_did_web"]
@@ -72,7 +73,7 @@ def did_web_from_url(url: str) -> str:
     return ":".join(["did:web", host, *(quote(unquote(s), safe="") for s in segments)])
 
 
-def fetch_did_web_bytes(did: str, fetcher: Any) -> tuple[bytes, Any]:
+def fetch_did_web_bytes(did: str, fetcher: Fetcher) -> tuple[bytes, Mapping[str, str]]:
     """The ``did:web`` document as fetched (the body bytes) and the response headers."""
     body, headers = fetcher.get_bytes(did_web_to_url(did), accept=_DID_JSON_TYPES)
     return bytes(body), headers
@@ -84,7 +85,7 @@ def parse_did_web(did: str, body: bytes) -> DidDocument:
     return DidDocument.from_json(loads_json(body, what=what), expected_id=did)
 
 
-def fetch_did_web(did: str, fetcher: Any) -> tuple[DidDocument, Any]:
+def fetch_did_web(did: str, fetcher: Fetcher) -> tuple[DidDocument, Mapping[str, str]]:
     """Fetch and parse a ``did:web`` document; returns it with the response headers."""
     body, headers = fetch_did_web_bytes(did, fetcher)
     return parse_did_web(did, body), headers

@@ -5,15 +5,24 @@ configuration are transformed into bytes (RDFC-1.0 canonical N-Quads, or JCS), w
 algorithm signs, and whether the proof itself carries the document ``@context``. The generic
 algorithms in :mod:`rotonde.proofs.data_integrity` do the rest (proof configuration, hashing,
 proof sets and chains, purpose, challenge and domain checks).
+
+The registry holds one suite per name. The built-in suites (``eddsa-rdfc-2022``,
+``eddsa-jcs-2022``) register when :mod:`rotonde.proofs` is imported — which happens before this
+module is, as it is part of that package — and a name that is taken cannot be registered again
+(``di.cryptosuite_taken``): a plug-in can add a suite, never silently replace the one every
+verifier relies on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rotonde.errors import SignatureError
+from rotonde.errors import ConfigurationError, SignatureError
+
+if TYPE_CHECKING:
+    from rotonde.jsonld import DocumentLoader
 
 __all__ = ["CRYPTOSUITES", "Cryptosuite", "get_cryptosuite", "register_cryptosuite"]
 
@@ -29,7 +38,7 @@ class Cryptosuite:
     """
 
     name: str
-    transform: Callable[[dict[str, Any], Any], bytes]
+    transform: Callable[[dict[str, Any], DocumentLoader | None], bytes]
     key_alg: str = "EdDSA"
     proof_has_context: bool = False
 
@@ -38,16 +47,25 @@ CRYPTOSUITES: dict[str, Cryptosuite] = {}
 
 
 def register_cryptosuite(suite: Cryptosuite) -> Cryptosuite:
-    """Add a cryptosuite to the registry (by name) and return it."""
+    """Add a cryptosuite to the registry (by name) and return it. A name that is already
+    registered to another suite raises :class:`ConfigurationError` (``di.cryptosuite_taken``)
+    and leaves the registry as it was."""
+    taken = CRYPTOSUITES.get(suite.name)
+    if taken is not None and taken is not suite:
+        raise ConfigurationError(
+            "di.cryptosuite_taken",
+            f"cryptosuite {suite.name!r} is already registered; a registered suite cannot be "
+            "replaced",
+            message_nl=f"cryptosuite {suite.name!r} is al geregistreerd; een geregistreerde "
+            "suite kan niet worden vervangen",
+            detail={"cryptosuite": suite.name},
+        )
     CRYPTOSUITES[suite.name] = suite
     return suite
 
 
 def get_cryptosuite(name: object) -> Cryptosuite:
     """The registered cryptosuite called ``name``; ``di.cryptosuite_unsupported`` otherwise."""
-    if not CRYPTOSUITES:
-        # the built-in suites register themselves on import
-        from rotonde.proofs import eddsa_jcs_2022, eddsa_rdfc_2022  # noqa: F401
     suite = CRYPTOSUITES.get(name) if isinstance(name, str) else None
     if suite is None:
         raise SignatureError(

@@ -6,7 +6,8 @@
 * :func:`verify_proof` implements §4.4 "Verify Proof" and §4.5 "Verify Proof Sets and Chains":
   every proof must verify; purpose, challenge and domain are checked (§2.1, §4.4 steps 5–8);
   the verification method is retrieved through the injected resolver (§4.6 "Retrieve
-  Verification Method") and must be authorised for the proof purpose by its controller
+  Verification Method", :func:`proof_method` over :func:`rotonde.did.methods.retrieve_method`)
+  and must be authorised for the proof purpose by its controller
   document, and its controller must be the expected one (the issuer for credentials, the
   holder for presentations; VCDM 2.0 §4.7, §8.2).
 * The cryptosuite steps (transformation, proof configuration, hashing, serialization:
@@ -19,9 +20,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rotonde.clock import Clock, SystemClock, format_datetime
+from rotonde.did.methods import DidResolver, ResolvedMethod, expected_controller, retrieve_method
 from rotonde.encoding import multibase_encode
 from rotonde.errors import ParseError, Problem, RotondeError, SignatureError, ValidationError
 from rotonde.keys import PublicKey, Signer
@@ -33,8 +35,10 @@ from rotonde.proofs._checks import (
     sig_error,
     signature_bytes,
 )
-from rotonde.proofs._methods import expected_controller, retrieve_method
 from rotonde.proofs._suite import Cryptosuite, get_cryptosuite
+
+if TYPE_CHECKING:
+    from rotonde.jsonld import DocumentLoader
 
 __all__ = [
     "HashData",
@@ -43,6 +47,7 @@ __all__ = [
     "add_proof",
     "hash_data",
     "proof_configuration",
+    "proof_method",
     "transform",
     "verify_proof",
 ]
@@ -100,7 +105,7 @@ def proof_configuration(options: Mapping[str, Any], document: Mapping[str, Any])
 
 
 def hash_data(
-    document: Mapping[str, Any], options: Mapping[str, Any], *, loader: Any = None
+    document: Mapping[str, Any], options: Mapping[str, Any], *, loader: DocumentLoader | None = None
 ) -> HashData:
     """Transform and hash ``document`` (without ``proof``) and the proof ``options``."""
     suite = get_cryptosuite(options.get("cryptosuite"))
@@ -118,7 +123,7 @@ def add_proof(
     challenge: str | None = None,
     domain: str | list[str] | None = None,
     cryptosuite: str = "eddsa-rdfc-2022",
-    loader: Any = None,
+    loader: DocumentLoader | None = None,
     proof_id: str | None = None,
     previous_proof: str | list[str] | None = None,
     expires: str | None = None,
@@ -168,7 +173,8 @@ def add_proof(
     return out
 
 
-def transform(suite: Cryptosuite, document: dict[str, Any], loader: Any, ptr: str) -> bytes:
+def transform(suite: Cryptosuite, document: dict[str, Any], loader: DocumentLoader | None,
+              ptr: str) -> bytes:
     """The suite's transformation; anything but a :class:`RotondeError` from the canonicalizer
     becomes ``di.transformation_failed`` (bad input must never escape as a crash)."""
     try:
@@ -185,8 +191,8 @@ def transform(suite: Cryptosuite, document: dict[str, Any], loader: Any, ptr: st
 
 
 def _hash_with(
-    suite: Cryptosuite, document: dict[str, Any], options: Mapping[str, Any], loader: Any,
-    canon_doc: bytes | None = None,
+    suite: Cryptosuite, document: dict[str, Any], options: Mapping[str, Any],
+    loader: DocumentLoader | None, canon_doc: bytes | None = None,
 ) -> HashData:
     config = proof_configuration(options, document)
     if canon_doc is None:
@@ -199,8 +205,8 @@ def _hash_with(
 def verify_proof(
     document: Mapping[str, Any],
     *,
-    resolver: Any = None,
-    loader: Any = None,
+    resolver: DidResolver | None = None,
+    loader: DocumentLoader | None = None,
     expected_purpose: str | None = "assertionMethod",
     challenge: str | None = None,
     domain: str | None = None,
@@ -248,7 +254,8 @@ def verify_proof(
 
 def _verify_one(
     bare: dict[str, Any], proof: dict[str, Any], all_proofs: list[dict[str, Any]], *,
-    resolver: Any, loader: Any, expected_purpose: str | None, challenge: str | None,
+    resolver: DidResolver | None, loader: DocumentLoader | None, expected_purpose: str | None,
+    challenge: str | None,
     domain: str | None, require_controller: bool, owner: str | None, clock: Clock | None,
     keys: Mapping[str, PublicKey] | None, transformed: Mapping[str, bytes] | None,
 ) -> ProofCheck:
@@ -276,8 +283,8 @@ def _verify_one(
                              "/proof/@context")
         unsecured["@context"] = ctx
         options = {k: v for k, v in options.items() if k != "@context"}
-    method = retrieve_method(proof["verificationMethod"], proof["proofPurpose"],
-                             resolver=resolver, keys=keys)
+    method = proof_method(proof["verificationMethod"], proof["proofPurpose"],
+                          resolver=resolver, keys=keys)
     if method.public_key.alg != suite.key_alg:
         raise sig_error("di.key_type_mismatch",
                          f"{suite.name} needs an {suite.key_alg} key",
@@ -300,3 +307,25 @@ def _verify_one(
                          "Data Integrity-proof klopt niet", "/proof/proofValue") from None
     return ProofCheck(proof.get("id"), suite.name, method.id, method.controller,
                       proof["proofPurpose"], proof.get("created"))
+
+
+def proof_method(
+    method_id: str, purpose: str, *, resolver: DidResolver | None = None,
+    keys: Mapping[str, PublicKey] | None = None,
+) -> ResolvedMethod:
+    """The verification method a proof names (§4.6), authorised for ``purpose``. A failure is a
+    :class:`SignatureError` at ``/proof/verificationMethod`` — ``di.method_not_authorized``
+    (the resolver said ``key.not_authorised``) or ``di.method_unresolvable`` — followed by the
+    resolver's own problems (:mod:`rotonde.did.methods`)."""
+    try:
+        return retrieve_method(method_id, purpose, resolver=resolver, keys=keys)
+    except RotondeError as exc:
+        shown = repr(method_id[:200])
+        head = sig_error(
+            "di.method_not_authorized", f"verification method {shown} is not authorised for "
+            f"{purpose}", f"verificatiemethode {shown} is niet gemachtigd voor {purpose}",
+            "/proof/verificationMethod",
+        ) if exc.code == "key.not_authorised" else sig_error(
+            "di.method_unresolvable", f"verification method {shown} cannot be used",
+            f"verificatiemethode {shown} is niet bruikbaar", "/proof/verificationMethod")
+        raise SignatureError(problems=[*head.problems, *exc.problems]) from None

@@ -8,22 +8,25 @@ No JSON-LD processing happens, so no document loader is needed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rotonde.proofs._jcs import canonicalize
 from rotonde.proofs._suite import Cryptosuite, register_cryptosuite
+
+if TYPE_CHECKING:
+    from rotonde.jsonld import DocumentLoader
 
 __all__ = ["NAME", "SUITE", "canonical_document"]
 
 NAME = "eddsa-jcs-2022"
 
 
-def canonical_document(document: dict[str, Any], loader: Any = None) -> str:
+def canonical_document(document: dict[str, Any], loader: DocumentLoader | None = None) -> str:
     """RFC 8785 canonical JSON of a document or proof configuration (``loader`` is unused)."""
     return canonicalize(document).decode("utf-8")
 
 
-def _transform(document: dict[str, Any], loader: Any) -> bytes:
+def _transform(document: dict[str, Any], loader: DocumentLoader | None) -> bytes:
     return canonicalize(document)
 
 

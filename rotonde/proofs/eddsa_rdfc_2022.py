@@ -12,16 +12,19 @@ the specification's test vectors can be reproduced byte for byte.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rotonde.proofs._suite import Cryptosuite, register_cryptosuite
+
+if TYPE_CHECKING:
+    from rotonde.jsonld import DocumentLoader
 
 __all__ = ["NAME", "SUITE", "canonical_document", "canonical_proof_config"]
 
 NAME = "eddsa-rdfc-2022"
 
 
-def canonical_document(document: dict[str, Any], loader: Any = None) -> str:
+def canonical_document(document: dict[str, Any], loader: DocumentLoader | None = None) -> str:
     """RDFC-1.0 canonical N-Quads of a JSON-LD document (§3.3.3 / §3.3.5 step 4)."""
     from rotonde import jsonld
 
@@ -29,12 +32,12 @@ def canonical_document(document: dict[str, Any], loader: Any = None) -> str:
     return nquads
 
 
-def canonical_proof_config(proof_config: dict[str, Any], loader: Any = None) -> str:
+def canonical_proof_config(proof_config: dict[str, Any], loader: DocumentLoader | None = None) -> str:
     """Canonical N-Quads of a proof configuration that already carries ``@context``."""
     return canonical_document(proof_config, loader)
 
 
-def _transform(document: dict[str, Any], loader: Any) -> bytes:
+def _transform(document: dict[str, Any], loader: DocumentLoader | None) -> bytes:
     return canonical_document(document, loader).encode("utf-8")
 
 

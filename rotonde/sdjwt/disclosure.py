@@ -74,10 +74,6 @@ class Disclosure:
     value: Any
     encoded: str
 
-    @property
-    def is_array_element(self) -> bool:
-        return self.name is None
-
     def digest(self, sd_alg: str = DEFAULT_SD_ALG) -> str:
         return digest(self.encoded, sd_alg)
 

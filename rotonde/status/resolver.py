@@ -22,7 +22,7 @@ from typing import Any
 from rotonde.clock import Clock
 from rotonde.encoding import loads_json
 from rotonde.errors import RotondeError
-from rotonde.http import TTLCache, cache_max_age
+from rotonde.http import Fetcher, TTLCache, cache_max_age
 from rotonde.status.token import MEDIA_TYPE, parse_status_list_token
 
 __all__ = ["ACCEPT", "CACHE_MAX_BYTES", "StatusListResolver"]
@@ -73,7 +73,7 @@ class StatusListResolver:
 
     def __init__(
         self,
-        fetcher: Any,
+        fetcher: Fetcher,
         *,
         cache: TTLCache[str, bytes] | None = None,
         clock: Clock | None = None,

@@ -1,105 +1,100 @@
-"""One verification engine: detect the format, run its named checks, return a report.
+"""One verification engine: detect the format, run its named checks, then the caller's policy
+checks, and return one report.
 
-Format verifiers are plug-ins registered by name in :data:`VERIFIERS` (``module:function``
-strings, imported lazily), each a function ``(data, options) -> VerificationReport``.
+Format verifiers are plain functions ``(data, options) -> VerificationReport`` in
+:data:`VERIFIERS`, imported directly. :func:`verify` never raises for bad input, nor for a bug
+in a format verifier or a policy check: those become failed fatal checks.
+
+Policy checks (``options.policies``, :mod:`rotonde.verify.policy`) run after the built-in
+checks, in the order given, on the document :func:`verify` was called with — not again on each
+credential inside a presentation (the check sees their reports in ``context.credentials``), nor
+on the status list credentials verified along the way. Each appears in ``report.checks`` under
+its own name, after the built-in checks (whose order, :data:`~rotonde.verify.report.CHECK_NAMES`,
+does not change).
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from types import MappingProxyType
 from typing import Any
 
-from rotonde.clock import Clock, SystemClock
 from rotonde.errors import Problem, RotondeError
 from rotonde.formats import detect
-from rotonde.keys import PublicKey
-from rotonde.verify.report import ReportBuilder, VerificationReport
+from rotonde.verify.jose import verify_jose
+from rotonde.verify.ldp import internal_error, verify_ldp
+from rotonde.verify.options import VerifyOptions
+from rotonde.verify.policy import CheckResult, PolicyCheck, PolicyContext
+from rotonde.verify.report import Check, ReportBuilder, VerificationReport
+from rotonde.verify.sdjwt import verify_sdjwt
+from rotonde.verify.status import verify_status_token
 
-__all__ = ["VERIFIERS", "VerifyOptions", "verify"]
+__all__ = ["VERIFIERS", "FormatVerifier", "VerifyOptions", "verify"]
 
+FormatVerifier = Callable[[Any, VerifyOptions], VerificationReport]
 
-@dataclass(frozen=True)
-class VerifyOptions:
-    """Everything a verification may need, injected.
-
-    * ``issuer_key``: use this key for the issuer signature instead of resolving one.
-    * ``nonce``/``audience`` (SD-JWT KB-JWT, vp+jwt) and ``challenge``/``domain`` (Data
-      Integrity presentations): when given, holder binding is required and checked.
-    * ``require_holder_binding``: fail when a presentation carries no key binding.
-    * ``allow_unsigned_presentation``: accept a Data Integrity presentation without a proof
-      (its ``signature`` check is then skipped); by default it fails ``vp.unsigned``, so a
-      presentation nobody signed is never ``verified``.
-    * ``resolver``: a DID resolver (:class:`rotonde.did.Resolver`); ``fetcher``: the one
-      outbound :class:`rotonde.http.Fetcher` (status lists, issuer metadata).
-    * ``document_loader``: JSON-LD loader (:mod:`rotonde.jsonld`); default: shipped contexts.
-    * ``trust_list``: a :class:`rotonde.trust.TrustList`; ``None`` skips the trust check. With
-      a list, ``trust`` is fatal: an issuer that is not on it is never ``verified``.
-    * ``check_status``: fetch and evaluate status lists when the credential has a status
-      (only once its signature verified; at most
-      :data:`rotonde.verify.status.MAX_STATUS_ENTRIES` entries per credential).
-    * ``schema_validator``: optional ``(claims, format) -> list[Problem]``.
-    """
-
-    issuer_key: PublicKey | None = None
-    nonce: str | None = None
-    audience: str | None = None
-    challenge: str | None = None
-    domain: str | None = None
-    require_holder_binding: bool = False
-    allow_unsigned_presentation: bool = False
-    clock: Clock = field(default_factory=SystemClock)
-    leeway: float = 60.0
-    max_bytes: int = 64 * 1024
-    resolver: Any = None
-    fetcher: Any = None
-    document_loader: Any = None
-    trust_list: Any = None
-    check_status: bool = True
-    status_resolver: Any = None
-    schema_validator: Callable[[dict[str, Any], str], list[Problem]] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+#: format name → its verifier.
+VERIFIERS: Mapping[str, FormatVerifier] = MappingProxyType({
+    "dc+sd-jwt": verify_sdjwt,
+    "ldp_vc": verify_ldp,
+    "ldp_vp": verify_ldp,
+    "vc+jwt": verify_jose,
+    "vp+jwt": verify_jose,
+    "statuslist+jwt": verify_status_token,
+})
 
 
-#: format name → ``module:function`` of its verifier.
-VERIFIERS: dict[str, str] = {
-    "dc+sd-jwt": "rotonde.verify.sdjwt:verify_sdjwt",
-    "ldp_vc": "rotonde.verify.ldp:verify_ldp",
-    "ldp_vp": "rotonde.verify.ldp:verify_ldp",
-    "vc+jwt": "rotonde.verify.jose:verify_jose",
-    "vp+jwt": "rotonde.verify.jose:verify_jose",
-    "statuslist+jwt": "rotonde.verify.status:verify_status_token",
-}
-
-
-def _load(target: str) -> Callable[[Any, VerifyOptions], VerificationReport]:
-    module, _, name = target.partition(":")
-    fn: Callable[[Any, VerifyOptions], VerificationReport] = getattr(
-        importlib.import_module(module), name
-    )
-    return fn
+def _parse_failure(fmt: str, *problems: Problem) -> VerificationReport:
+    builder = ReportBuilder(fmt)
+    builder.fail("parse", *problems)
+    return builder.build()
 
 
 def verify(data: str | dict[str, Any], options: VerifyOptions | None = None) -> VerificationReport:
-    """Verify any supported credential or presentation. Never raises for bad input."""
-    opts = options or VerifyOptions()
+    """Verify any supported credential or presentation. Never raises."""
+    opts = options if options is not None else VerifyOptions()
     try:
         fmt = detect(data)
     except RotondeError as exc:
-        builder = ReportBuilder("unknown")
-        builder.fail("parse", *exc.problems)
-        return builder.build()
-    target = VERIFIERS.get(fmt)
-    if target is None:
-        builder = ReportBuilder(fmt)
-        builder.fail(
-            "parse",
-            Problem(
-                "format.unsupported",
-                f"format {fmt!r} cannot be verified here",
-                f"formaat {fmt!r} kan hier niet worden geverifieerd",
-            ),
-        )
-        return builder.build()
-    return _load(target)(data, opts)
+        return _parse_failure("unknown", *exc.problems)
+    verifier = VERIFIERS.get(fmt)
+    if verifier is None:
+        return _parse_failure(fmt, Problem(
+            "format.unsupported", f"format {fmt!r} cannot be verified here",
+            f"formaat {fmt!r} kan hier niet worden geverifieerd"))
+    try:
+        report = verifier(data, opts)
+    except Exception as exc:  # a format verifier bug still gives a verdict, never a 500
+        return _parse_failure(fmt, internal_error(exc))
+    return _with_policies(data, report, opts)
+
+
+def _with_policies(data: Any, report: VerificationReport,
+                  options: VerifyOptions) -> VerificationReport:
+    """``report`` with one more check per ``options.policies`` (see the module docstring)."""
+    for policy in options.policies:
+        context = PolicyContext(data=data, report=report, clock=options.clock)
+        report = replace(report, checks=(*report.checks, _run(policy, context)))
+    return report
+
+
+def _run(policy: PolicyCheck, context: PolicyContext) -> Check:
+    name = policy.name
+    try:
+        result = policy(context)
+    except RotondeError as exc:
+        return Check(name, "failed", True, tuple(exc.problems))
+    except Exception as exc:  # fail closed: an error is never a pass
+        return Check(name, "failed", True, (_policy_error(name, type(exc).__name__),))
+    if not isinstance(result, CheckResult) or result.outcome not in (
+            "passed", "failed", "skipped"):
+        return Check(name, "failed", True, (_policy_error(name, "no CheckResult"),))
+    return Check(name, result.outcome, bool(policy.fatal), tuple(result.problems),
+                 dict(result.detail))
+
+
+def _policy_error(name: str, why: str) -> Problem:
+    return Problem("policy.error", f"the {name} check could not be completed ({why})",
+                   f"de controle {name} kon niet worden uitgevoerd ({why})", None,
+                   {"check": name})

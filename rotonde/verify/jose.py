@@ -16,9 +16,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from rotonde.credential import validate_credential
 from rotonde.errors import ParseError, Problem, RotondeError, SignatureError, ValidationError
-from rotonde.verify.engine import VerifyOptions
-from rotonde.verify.ldp import common_checks, embedded_checks, internal_error, resolver_for
+from rotonde.formats import detect
+from rotonde.jose import verify_vc_jwt, verify_vp_jwt
+from rotonde.jws import parse_compact
+from rotonde.keyresolve import resolver_for
+from rotonde.presentation import validate_presentation
+from rotonde.verify.ldp import common_checks, embedded_checks, internal_error
+from rotonde.verify.options import VerifyOptions
 from rotonde.verify.report import ReportBuilder, VerificationReport
 
 __all__ = ["verify_jose"]
@@ -27,8 +33,6 @@ _JWT_CLAIMS = ("nonce", "aud", "iat", "exp", "nbf", "jti", "iss", "sub")
 
 
 def _typ(token: str) -> str:
-    from rotonde.formats import detect
-
     try:
         fmt = detect(token)
     except RotondeError:
@@ -94,11 +98,6 @@ def verify_jose(data: Any, options: VerifyOptions) -> VerificationReport:
 
 
 def _run(builder: ReportBuilder, token: Any, typ: str, options: VerifyOptions) -> None:
-    from rotonde.credential import validate_credential
-    from rotonde.jose import verify_vc_jwt, verify_vp_jwt
-    from rotonde.jws import parse_compact
-    from rotonde.presentation import validate_presentation
-
     is_vp = typ == "vp+jwt"
     payload: dict[str, Any] = {}
     bounds: dict[str, float] = {}
@@ -126,12 +125,12 @@ def _run(builder: ReportBuilder, token: Any, typ: str, options: VerifyOptions) -
         if is_vp:
             verified = verify_vp_jwt(
                 token, resolver=resolver_for(options), max_bytes=options.max_bytes,
-                require_controller=bool(options.extra.get("require_controller", True)))
+                require_controller=options.require_controller)
         else:
             verified = verify_vc_jwt(
                 token, resolver=resolver_for(options), key=options.issuer_key,
                 max_bytes=options.max_bytes,
-                require_controller=bool(options.extra.get("require_controller", True)))
+                require_controller=options.require_controller)
         info["kid"] = verified.method.id
         info["controller"] = verified.method.controller
         info["alg"] = verified.header.get("alg")

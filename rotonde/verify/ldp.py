@@ -17,28 +17,38 @@ Checks, in report order (see :mod:`rotonde.verify.report`):
   fetched once the signature verified: a document nobody signed costs no outbound request.
 
 Embedded credentials of a presentation are verified one by one into nested reports (their
-status lists only when the presentation's own signature holds). Never a network request
-unless ``options.fetcher`` is set; never raises for bad input.
+status lists only when the presentation's own signature holds), through the engine for
+enveloped ones (:mod:`rotonde.envelope`), without the caller's policy checks (those run once,
+on the presentation: :mod:`rotonde.verify.engine`). Never a network request unless
+``options.fetcher`` or ``options.resolver`` says so; never raises for bad input.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
+from rotonde import jsonld
 from rotonde.clock import parse_datetime
+from rotonde.credential import validate_credential
 from rotonde.encoding import json_depth
+from rotonde.envelope import is_enveloped, unwrap_envelope
 from rotonde.errors import ParseError, Problem, RotondeError, SignatureError, ValidationError
-from rotonde.verify._policy import record_trust_and_schema
-from rotonde.verify.engine import VerifyOptions
+from rotonde.keyresolve import resolver_for
+from rotonde.keys import PublicKey
+from rotonde.presentation import embedded_credentials, validate_presentation
+from rotonde.proofs import verify_proof
+from rotonde.verify._trust import record_trust_and_schema
+from rotonde.verify.options import VerifyOptions
 from rotonde.verify.report import ReportBuilder, VerificationReport
+from rotonde.verify.status import record_status
 
 __all__ = [
     "common_checks",
     "document_size_check",
     "embedded_checks",
     "internal_error",
-    "resolver_for",
     "verify_ldp",
 ]
 
@@ -47,18 +57,6 @@ MAX_DEPTH = 64
 
 def _problem(code: str, en: str, nl: str, ptr: str | None = None) -> Problem:
     return Problem(code, en, nl, ptr)
-
-
-def resolver_for(options: VerifyOptions) -> Any:
-    """The injected resolver; else one over ``options.fetcher``; else ``None`` (the shared
-    offline ``did:key``/``did:jwk`` resolver of :mod:`rotonde.proofs`)."""
-    if options.resolver is not None:
-        return options.resolver
-    if options.fetcher is None:
-        return None
-    from rotonde.did import Resolver
-
-    return Resolver(fetcher=options.fetcher)
 
 
 def document_size_check(doc: Any, options: VerifyOptions) -> None:
@@ -110,12 +108,6 @@ def _status(builder: ReportBuilder, doc: dict[str, Any], options: VerifyOptions)
         builder.skip("status", _problem("status.none", "credential has no status",
                                         "bewijs heeft geen status"))
         return
-    try:
-        from rotonde.verify.status import record_status
-    except ImportError:  # pragma: no cover - the status module is part of the core
-        builder.skip("status", _problem("status.not_checked", "credential status was not checked",
-                                        "status van het bewijs is niet gecontroleerd"))
-        return
     with builder.run("status"):
         record_status(builder, doc, options, issuer=builder.issuer)
 
@@ -143,17 +135,12 @@ def _parse(builder: ReportBuilder, data: Any, options: VerifyOptions, is_vp: boo
     """The ``parse`` check. Returns the canonical N-Quads of the document without ``proof``
     (the strict JSON-LD check computes them; the ``eddsa-rdfc-2022`` proof check reuses them),
     or ``None`` when parsing failed."""
-    from rotonde.credential import validate_credential
-    from rotonde.presentation import validate_presentation
-
     canonical: dict[str, bytes] = {}
     with builder.run("parse"):
         document_size_check(data, options)
         problems = validate_presentation(data) if is_vp else validate_credential(data)
         if problems:
             raise ValidationError(problems=problems)
-        from rotonde import jsonld
-
         jsonld.check_context_order(data, loader=options.document_loader)
         # strict: unknown contexts and terms that would be dropped are errors
         try:
@@ -170,7 +157,7 @@ def _parse(builder: ReportBuilder, data: Any, options: VerifyOptions, is_vp: boo
     return None if builder.failed("parse") else canonical
 
 
-def _keys(doc: dict[str, Any], options: VerifyOptions) -> dict[str, Any] | None:
+def _keys(doc: dict[str, Any], options: VerifyOptions) -> dict[str, PublicKey] | None:
     if options.issuer_key is None:
         return None
     proofs = doc.get("proof")
@@ -181,13 +168,11 @@ def _keys(doc: dict[str, Any], options: VerifyOptions) -> dict[str, Any] | None:
 
 def _signature(builder: ReportBuilder, doc: dict[str, Any], options: VerifyOptions,
                purpose: str, canonical: dict[str, bytes]) -> list[dict[str, Any]]:
-    from rotonde.proofs import verify_proof
-
     with builder.run("signature") as info:
         result = verify_proof(
             doc, resolver=resolver_for(options), loader=options.document_loader,
             expected_purpose=purpose, clock=options.clock, keys=_keys(doc, options),
-            require_controller=bool(options.extra.get("require_controller", True)),
+            require_controller=options.require_controller,
             transformed=canonical,
         )
         info["proofs"] = [
@@ -237,21 +222,15 @@ def _holder_binding(builder: ReportBuilder, doc: dict[str, Any], options: Verify
 
 
 def embedded_checks(builder: ReportBuilder, doc: dict[str, Any], options: VerifyOptions) -> None:
-    from dataclasses import replace
-
-    from rotonde.presentation import embedded_credentials
-    from rotonde.verify.engine import verify
+    """One nested report per credential of the presentation ``doc`` (see the module docstring)."""
+    from rotonde.verify.engine import verify  # the engine dispatches on format: a cycle by nature
 
     inner = replace(options, challenge=None, domain=None, nonce=None, audience=None,
-                    require_holder_binding=False)
+                    require_holder_binding=False, policies=())
     if builder.failed("signature"):  # nobody vouches for this presentation: fetch nothing
         inner = replace(inner, check_status=False)
     for item in embedded_credentials(doc):
-        types = item.get("type") if isinstance(item, dict) else None
-        if (types == "EnvelopedVerifiableCredential"
-                or (isinstance(types, list) and "EnvelopedVerifiableCredential" in types)):
-            from rotonde.jose import unwrap_envelope
-
+        if is_enveloped(item):
             try:
                 _, token = unwrap_envelope(item)
             except RotondeError as exc:

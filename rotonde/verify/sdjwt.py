@@ -13,12 +13,12 @@ Checks, in report order (see :mod:`rotonde.verify.report`), using the steps of
   credential whose issuer cannot be established fails (``sdjwt_vc.issuer_unknown``: SD-JWT VC
   "Issuer Signature Mechanisms" — a key not tied to the issuer means rejection).
 * ``holder_binding``: the KB-JWT (RFC 9901 §7.3): ``cnf`` key, ``sd_hash``, ``iat`` window
-  (``options.extra["kb_max_age"]``, default 300 s), ``nonce`` and ``aud``; required when
+  (``options.kb_max_age``, default 300 s), ``nonce`` and ``aud``; required when
   ``options.nonce``/``audience`` or ``require_holder_binding`` is set, else skipped if absent.
 * ``validity``: ``exp``/``nbf``/``iat`` with ``options.leeway`` and the injected clock.
 * ``status``: :func:`rotonde.verify.status.record_status` when the credential has ``status``
   (``status.none`` skip otherwise; ``options.check_status=False`` skips it).
-* ``trust`` and ``schema``: :func:`rotonde.verify._policy.record_trust_and_schema`
+* ``trust`` and ``schema``: :func:`rotonde.verify._trust.record_trust_and_schema`
   (``options.trust_list.evaluate(iss, kind=..., level=...)`` for learning credentials,
   ``options.schema_validator(claims, "dc+sd-jwt")``).
 
@@ -31,6 +31,7 @@ import json
 from typing import Any
 
 from rotonde.errors import Problem
+from rotonde.keyresolve import find_issuer_key
 from rotonde.keys import PublicKey
 from rotonde.sdjwt._process import Processed
 from rotonde.sdjwt.parse import SdJwt, parse
@@ -42,9 +43,10 @@ from rotonde.sdjwt.verify import (
     verify_issuer_signature,
     verify_key_binding,
 )
-from rotonde.verify._policy import record_trust_and_schema
-from rotonde.verify.engine import VerifyOptions
+from rotonde.verify._trust import record_trust_and_schema
+from rotonde.verify.options import VerifyOptions
 from rotonde.verify.report import ReportBuilder, VerificationReport
+from rotonde.verify.status import record_status
 
 __all__ = ["FORMAT", "verify_sdjwt"]
 
@@ -77,8 +79,6 @@ def _unexpected(builder: ReportBuilder, name: str, exc: Exception) -> None:
 
 def _issuer_key(options: VerifyOptions, found: dict[str, str | None]) -> Any:
     """A key callback that also records the issuer the resolved key proves."""
-    from rotonde.keyresolve import find_issuer_key
-
     def resolve(header: dict[str, Any], payload: dict[str, Any]) -> PublicKey:
         iss = payload.get("iss")
         match = find_issuer_key(iss if isinstance(iss, str) else None, header, options)
@@ -103,15 +103,6 @@ def _status(builder: ReportBuilder, claims: dict[str, Any], options: VerifyOptio
     if "status" not in claims:
         builder.skip(
             "status", _problem("status.none", "credential has no status", "bewijs heeft geen status")
-        )
-        return
-    try:
-        from rotonde.verify.status import record_status
-    except ImportError:  # pragma: no cover - the status package is part of the core
-        builder.skip(
-            "status",
-            _problem("status.not_checked", "credential status was not checked",
-                     "status van het bewijs is niet gecontroleerd"),
         )
         return
     with builder.run("status"):
@@ -142,7 +133,7 @@ def _holder_binding(
         binding = verify_key_binding(
             sd, holder_public_key(claims), nonce=options.nonce, aud=options.audience,
             clock=options.clock, leeway=options.leeway,
-            max_age=float(options.extra.get("kb_max_age", 300.0)), max_bytes=options.max_bytes,
+            max_age=float(options.kb_max_age), max_bytes=options.max_bytes,
         )
         info["aud"] = binding.claims.get("aud")
         info["iat"] = binding.claims.get("iat")

@@ -10,12 +10,13 @@ cannot be fetched, verified or read gives ``state="unknown"`` with precise probl
   :mod:`rotonde.keyresolve`), its ``iss`` (if any) must be that issuer and its ``sub`` the
   referenced ``uri`` (§8.3).
 * W3C Bitstring Status List (``credentialStatus`` entries, §3.2 validate algorithm): the list
-  credential is verified with ``options.extra["verify_status_credential"]`` when given, else with
-  :func:`rotonde.verify.verify` when a Data Integrity verifier is installed; its issuer must be
-  the credential's issuer.
+  credential is verified with ``options.verify_status_credential`` when given, else with
+  :func:`rotonde.verify.verify` (status not checked, no trust list, no policy checks); its
+  issuer must be the credential's issuer.
 
 Lists are obtained through ``options.status_resolver`` (``uri -> token | credential``, so services
-can inject caches or local lookups) or ``options.fetcher``. A credential may declare at most
+can inject caches or local lookups) or ``options.fetcher``; a token is at most
+``options.status_max_bytes`` long. A credential may declare at most
 :data:`MAX_STATUS_ENTRIES` ``credentialStatus`` entries (one per status purpose of Bitstring
 Status List §2.1 is the common case); more fails ``status.too_many_entries`` before anything is
 fetched, so one credential cannot make the verifier fetch and parse hundreds of lists.
@@ -24,8 +25,6 @@ fetched, so one credential cannot make the verifier fetch and parse hundreds of 
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -35,13 +34,15 @@ from rotonde.keyresolve import find_issuer_key, resolve_issuer_key
 from rotonde.status.bitstring import parse_status_entry, read_status_list_credential
 from rotonde.status.token import (
     INVALID,
-    MAX_TOKEN_BYTES,
     MEDIA_TYPE,
     SUSPENDED,
     VALID,
     parse_status_list_token,
     parse_status_reference,
 )
+from rotonde.verify._trust import record_trust
+from rotonde.verify.options import VerifyOptions
+from rotonde.verify.policy import StatusResolver
 from rotonde.verify.report import ReportBuilder, VerificationReport
 
 __all__ = [
@@ -122,9 +123,9 @@ def _unavailable(uri: str, exc: RotondeError | None) -> tuple[Problem, ...]:
     return (head, *(exc.problems if exc else ()))
 
 
-def _obtain(uri: str, options: Any, accept: tuple[str, ...]) -> Any:
+def _obtain(uri: str, options: VerifyOptions, accept: tuple[str, ...]) -> Any:
     """The list behind ``uri``: via ``status_resolver`` or the fetcher. Raises RotondeError."""
-    custom: Callable[[str], Any] | None = options.status_resolver
+    custom: StatusResolver | None = options.status_resolver
     if custom is not None:
         try:
             value = custom(uri)
@@ -156,7 +157,7 @@ def _obtain(uri: str, options: Any, accept: tuple[str, ...]) -> Any:
     return text.decode("ascii", "replace")
 
 
-def _token_result(claims: dict[str, Any], options: Any, issuer: str | None) -> StatusResult | None:
+def _token_result(claims: dict[str, Any], options: VerifyOptions, issuer: str | None) -> StatusResult | None:
     now = options.clock.now()
     try:
         ref = parse_status_reference(claims)
@@ -165,7 +166,8 @@ def _token_result(claims: dict[str, Any], options: Any, issuer: str | None) -> S
     if ref is None:
         return None
     idx, uri = ref
-    base = {"purpose": "revocation", "list_uri": uri, "index": idx, "checked_at": now, "mechanism": "token"}
+    base: dict[str, Any] = {"purpose": "revocation", "list_uri": uri, "index": idx,
+                            "checked_at": now, "mechanism": "token"}
     try:
         raw = _obtain(uri, options, (MEDIA_TYPE,))
     except RotondeError as exc:
@@ -178,8 +180,7 @@ def _token_result(claims: dict[str, Any], options: Any, issuer: str | None) -> S
                 "status.list_invalid", "status list is not a JWT", message_nl="statuslijst is geen JWT"
             )
         token = parse_status_list_token(
-            raw.strip(), max_bytes=options.extra.get("status_max_bytes", MAX_TOKEN_BYTES)
-        )
+            raw.strip(), max_bytes=options.status_max_bytes)
         if token.sub != uri:
             raise StatusError(
                 "status.uri_mismatch",
@@ -224,10 +225,10 @@ def _token_result(claims: dict[str, Any], options: Any, issuer: str | None) -> S
     return StatusResult(state, fresh_until=fresh, problems=probs, value=value, **base)
 
 
-def _verify_list_credential(raw: Any, options: Any) -> dict[str, Any]:
+def _verify_list_credential(raw: Any, options: VerifyOptions) -> dict[str, Any]:
     """Verify a Bitstring status list credential's proof; return the credential."""
-    callback = options.extra.get("verify_status_credential")
-    sub_options = dataclasses.replace(options, check_status=False, trust_list=None)
+    callback = options.verify_status_credential
+    sub_options = dataclasses.replace(options, check_status=False, trust_list=None, policies=())
     if callback is not None:
         try:
             result = callback(raw, sub_options)
@@ -241,8 +242,8 @@ def _verify_list_credential(raw: Any, options: Any) -> dict[str, Any]:
             ) from None
         ok = result.verified if isinstance(result, VerificationReport) else result is not False
         claims = result.claims if isinstance(result, VerificationReport) else None
-    elif importlib.util.find_spec("rotonde.verify.ldp") is not None:
-        from rotonde.verify.engine import verify
+    else:
+        from rotonde.verify.engine import verify  # the engine dispatches on format
 
         report = verify(raw, sub_options)
         ok, claims = report.verified, report.claims
@@ -257,12 +258,6 @@ def _verify_list_credential(raw: Any, options: Any) -> dict[str, Any]:
                     *(p for c in report.checks if c.outcome == "failed" for p in c.problems),
                 ]
             )
-    else:
-        raise StatusError(
-            "status.unverifiable",
-            "no verifier for status list credentials is installed",
-            message_nl="er is geen verificatie voor statuslijstbewijzen geïnstalleerd",
-        )
     if not ok:
         raise StatusError(
             "status.list_signature_invalid",
@@ -279,13 +274,13 @@ def _verify_list_credential(raw: Any, options: Any) -> dict[str, Any]:
     return cred
 
 
-def _bitstring_result(entry: Any, pointer: str, options: Any, issuer: str | None) -> StatusResult:
+def _bitstring_result(entry: Any, pointer: str, options: VerifyOptions, issuer: str | None) -> StatusResult:
     now = options.clock.now()
     try:
         parsed = parse_status_entry(entry, pointer=pointer)
     except RotondeError as exc:
         return StatusResult("unknown", None, None, None, now, problems=exc.problems, mechanism="bitstring")
-    base = {
+    base: dict[str, Any] = {
         "purpose": parsed.purpose,
         "list_uri": parsed.list_credential,
         "index": parsed.index,
@@ -326,7 +321,7 @@ def _bitstring_result(entry: Any, pointer: str, options: Any, issuer: str | None
     return StatusResult(state, fresh_until=fresh, value=value, message=parsed.message_for(value), **base)
 
 
-def _too_many(count: int, options: Any) -> StatusResult:
+def _too_many(count: int, options: VerifyOptions) -> StatusResult:
     return StatusResult(
         "unknown", None, None, None, options.clock.now(), mechanism="bitstring",
         problems=(Problem(
@@ -340,7 +335,7 @@ def _too_many(count: int, options: Any) -> StatusResult:
 
 
 def check_status_all(
-    credential: dict[str, Any], options: Any, *, issuer: str | None = None
+    credential: dict[str, Any], options: VerifyOptions, *, issuer: str | None = None
 ) -> list[StatusResult]:
     """One :class:`StatusResult` per status the credential (or JWT claims set) declares."""
     if not isinstance(credential, dict):
@@ -380,7 +375,7 @@ def check_status_all(
 
 
 def check_status(
-    credential: dict[str, Any], options: Any, *, issuer: str | None = None
+    credential: dict[str, Any], options: VerifyOptions, *, issuer: str | None = None
 ) -> StatusResult | None:
     """The combined status (worst wins), or ``None`` when the credential declares no status."""
     results = check_status_all(credential, options, issuer=issuer)
@@ -399,7 +394,7 @@ def check_status(
 
 
 def record_status(
-    builder: ReportBuilder, credential: dict[str, Any], options: Any, *, issuer: str | None = None
+    builder: ReportBuilder, credential: dict[str, Any], options: VerifyOptions, *, issuer: str | None = None
 ) -> StatusResult | None:
     """Run :func:`check_status` and record the ``status`` check on ``builder``."""
     if not options.check_status:
@@ -430,14 +425,14 @@ def record_status(
     return result
 
 
-def verify_status_token(data: Any, options: Any) -> VerificationReport:
+def verify_status_token(data: Any, options: VerifyOptions) -> VerificationReport:
     """Verify a bare Token Status List JWT (format ``statuslist+jwt``)."""
     builder = ReportBuilder("statuslist+jwt")
     token = None
     with builder.run("parse"):
         token = parse_status_list_token(
             data.strip() if isinstance(data, str) else data,
-            max_bytes=options.extra.get("status_max_bytes", MAX_TOKEN_BYTES),
+            max_bytes=options.status_max_bytes,
         )
     if token is None:
         return builder.build()
@@ -450,7 +445,5 @@ def verify_status_token(data: Any, options: Any) -> VerificationReport:
     with builder.run("validity"):
         token.check_time(options.clock, leeway=options.leeway)
     if options.trust_list is not None:
-        from rotonde.verify._policy import record_trust
-
         record_trust(builder, builder.claims, options)
     return builder.build()

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from rotonde.cli import main
+from rotonde.did.methods import method_id_for_key
 from rotonde.keys import generate
 from rotonde.presentation import build_presentation, sign_presentation
-from rotonde.proofs._methods import method_id_for_key
 
 CLAIMS: dict[str, Any] = {
     "@context": ["https://www.w3.org/ns/credentials/v2"],

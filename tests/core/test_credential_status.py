@@ -8,10 +8,10 @@ from typing import Any
 
 from rotonde.clock import FixedClock
 from rotonde.credential import build_credential
+from rotonde.did.methods import method_id_for_key
 from rotonde.jose import sign_vc_jwt
 from rotonde.keys import generate
 from rotonde.proofs import add_proof
-from rotonde.proofs._methods import method_id_for_key
 from rotonde.status.bitstring import (
     BitstringStatusList,
     build_status_entry,

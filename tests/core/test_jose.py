@@ -13,13 +13,14 @@ from hypothesis import strategies as st
 from rotonde.clock import FixedClock
 from rotonde.credential import build_credential
 from rotonde.did import DidDocument, Resolver
+from rotonde.did.methods import method_id_for_key
 from rotonde.encoding import b64url_decode, b64url_encode
+from rotonde.envelope import envelop, unwrap_envelope
 from rotonde.errors import ParseError, RotondeError, SignatureError, ValidationError
-from rotonde.jose import envelop, sign_vc_jwt, sign_vp_jwt, unwrap_envelope, verify_vc_jwt
+from rotonde.jose import sign_vc_jwt, sign_vp_jwt, verify_vc_jwt
 from rotonde.jws import sign_compact
 from rotonde.keys import generate
 from rotonde.presentation import build_presentation
-from rotonde.proofs._methods import method_id_for_key
 from rotonde.verify import VerificationReport, VerifyOptions, verify
 
 NOW = FixedClock.at("2025-06-01T00:00:00Z")

@@ -12,18 +12,17 @@ from hypothesis import strategies as st
 
 from rotonde.clock import FixedClock
 from rotonde.credential import build_credential
+from rotonde.did.methods import method_id_for_key
 from rotonde.errors import ValidationError
-from rotonde.jose import sign_vc_jwt
+from rotonde.jose import sign_vc_jwt, sign_vp_jwt
 from rotonde.keys import generate
 from rotonde.presentation import (
     build_presentation,
     ensure_presentation,
     sign_presentation,
-    sign_presentation_jwt,
     validate_presentation,
 )
 from rotonde.proofs import add_proof, verify_proof
-from rotonde.proofs._methods import method_id_for_key
 from rotonde.verify import VerificationReport, VerifyOptions, verify
 
 NOW = FixedClock.at("2025-06-01T00:00:00Z")
@@ -102,8 +101,7 @@ def test_trust_needs_a_key_the_issuer_controls() -> None:
                                  {"name": {"nl": "ROC"}, "identifiers": [issuer], "kinds": ["*"]}]},
                             clock=NOW)
     assert verify(_vc(), VerifyOptions(clock=NOW, trust_list=trust)).verified
-    loose = verify(_vc(), VerifyOptions(clock=NOW, trust_list=trust,
-                                        extra={"require_controller": False}))
+    loose = verify(_vc(), VerifyOptions(clock=NOW, trust_list=trust, require_controller=False))
     assert _failed(loose) == {"trust": ["trust.issuer_unproven"]} and not loose.verified
 
 
@@ -150,8 +148,8 @@ def test_mixed_presentation_with_enveloped_vc_jwt() -> None:
     report = verify(_vp(_vc(), jwt_vc), VerifyOptions(clock=NOW, challenge="c-1"))
     assert report.verified, report.to_dict()
     assert [r.format for r in report.credentials] == ["ldp_vc", "vc+jwt"]
-    token = sign_presentation_jwt(build_presentation(credentials=[jwt_vc], holder=HOLDER_DID),
-                                  signer=HOLDER, nonce="n")
+    token = sign_vp_jwt(build_presentation(credentials=[jwt_vc], holder=HOLDER_DID),
+                        signer=HOLDER, nonce="n")
     assert verify(token, VerifyOptions(clock=NOW, nonce="n")).verified
 
 
@@ -167,6 +165,13 @@ def test_mixed_presentation_with_enveloped_vc_jwt() -> None:
          "/verifiableCredential/0/type"),
         ({"verifiableCredential": {"type": "EnvelopedVerifiableCredential", "id": "https://x"}},
          "vp.envelope_invalid", "/verifiableCredential/id"),
+        # one envelope rule (rotonde.envelope) for the data model and for verification
+        ({"verifiableCredential": [{"type": "EnvelopedVerifiableCredential",
+                                    "id": "data:text/plain,eyJ"}]},
+         "vp.envelope_invalid", "/verifiableCredential/0/id"),
+        ({"verifiableCredential": [{"type": "EnvelopedVerifiableCredential",
+                                    "id": "data:application/vc+jwt;base64,eyJ"}]},
+         "vp.envelope_invalid", "/verifiableCredential/0/id"),
         ({"@context": ["https://www.w3.org/2018/credentials/v1"]}, "vp.context_v2_missing",
          "/@context/0"),
         ({"id": 5}, "vp.id_invalid", "/id"),

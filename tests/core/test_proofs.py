@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from rotonde.clock import FixedClock
 from rotonde.credential import build_credential
 from rotonde.did import DidDocument, Resolver
+from rotonde.did.methods import method_id_for_key
 from rotonde.errors import RotondeError, SignatureError, ValidationError
 from rotonde.keys import PrivateKey, generate
 from rotonde.proofs import add_proof, get_cryptosuite, verify_proof
-from rotonde.proofs._methods import method_id_for_key
 from rotonde.verify import VerificationReport, VerifyOptions, verify
 
 ISSUER_KEY = generate("EdDSA")
@@ -403,3 +403,18 @@ def test_odd_json_ld_never_escapes_as_a_crash(subject: Any) -> None:
     with pytest.raises(RotondeError):
         add_proof({**_credential(), "credentialSubject": subject}, signer=ISSUER_KEY,
                   verification_method=ISSUER_VM)
+
+
+def test_a_registered_cryptosuite_cannot_be_replaced() -> None:
+    """A plug-in may add a cryptosuite, never silently swap the one every verifier relies on
+    (here: one whose transformation ignores the document, so any proof would verify)."""
+    from rotonde.errors import ConfigurationError
+    from rotonde.proofs import CRYPTOSUITES, Cryptosuite, register_cryptosuite
+
+    builtin = get_cryptosuite("eddsa-rdfc-2022")
+    with pytest.raises(ConfigurationError) as err:
+        register_cryptosuite(Cryptosuite("eddsa-rdfc-2022", lambda doc, loader: b"constant"))
+    assert err.value.code == "di.cryptosuite_taken"
+    assert CRYPTOSUITES["eddsa-rdfc-2022"] is builtin
+    assert register_cryptosuite(builtin) is builtin  # the same suite again changes nothing
+    assert verify(SIGNED, VerifyOptions(clock=NOW)).verified

@@ -213,7 +213,7 @@ def _vc(*entries: dict[str, Any]) -> dict[str, Any]:
 def _bsl_options(lists: dict[str, Any], **kw: Any) -> VerifyOptions:
     opts = _options(lists, **kw)
     return VerifyOptions(
-        clock=opts.clock, status_resolver=opts.status_resolver, extra={"verify_status_credential": _checker}
+        clock=opts.clock, status_resolver=opts.status_resolver, verify_status_credential=_checker
     )
 
 
@@ -404,7 +404,7 @@ def test_crashing_list_verifier_gives_unknown() -> None:
     options = VerifyOptions(
         clock=FixedClock(NOW),
         status_resolver=lambda uri: _list_cred(REV, "revocation", {}),
-        extra={"verify_status_credential": broken},
+        verify_status_credential=broken,
     )
     result = check_status(_vc(build_status_entry(list_credential=REV, index=1)), options)
     assert result is not None and result.state == "unknown"

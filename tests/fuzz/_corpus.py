@@ -20,6 +20,7 @@ from rotonde import keys, oid4vci, sdjwt
 from rotonde.clock import FixedClock
 from rotonde.credential import build_credential
 from rotonde.did import DidDocument, Resolver
+from rotonde.did.methods import method_id_for_key
 from rotonde.encoding import b64url_encode, canonical_json
 from rotonde.http import Fetcher
 from rotonde.jose import sign_vc_jwt
@@ -27,7 +28,6 @@ from rotonde.jws import sign_compact
 from rotonde.oid4vp import build_request, direct_post_form, invocation_uri, sign_request_object
 from rotonde.presentation import build_presentation, sign_presentation
 from rotonde.proofs import add_proof
-from rotonde.proofs._methods import method_id_for_key
 from rotonde.status import (
     BitstringStatusList,
     StatusList,

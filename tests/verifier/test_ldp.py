@@ -11,11 +11,11 @@ from fastapi.testclient import TestClient
 
 from rotonde.credential import VC_V2_CONTEXT
 from rotonde.did import did_key_from_public_key
+from rotonde.did.methods import method_id_for_key
 from rotonde.jws import parse_compact
 from rotonde.keys import generate
 from rotonde.presentation import build_presentation, sign_presentation
 from rotonde.proofs import add_proof
-from rotonde.proofs._methods import method_id_for_key
 from tests.verifier._support import request_params
 
 EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"
@@ -74,8 +74,7 @@ def test_ldp_vp_level_too_low(client: TestClient) -> None:
 
 def test_vp_jwt_with_vc_jwt_accepted_and_bound(client: TestClient) -> None:
     """``vp+jwt`` holding an enveloped ``vc+jwt`` (VC-JOSE-COSE), DCQL format ``jwt_vc_json``."""
-    from rotonde.jose import sign_vc_jwt
-    from rotonde.presentation import sign_presentation_jwt
+    from rotonde.jose import sign_vc_jwt, sign_vp_jwt
 
     query = {"credentials": [dict(QUERY["credentials"][0], format="jwt_vc_json")]}
     for wrong_aud in (False, True):
@@ -90,7 +89,7 @@ def test_vp_jwt_with_vc_jwt_accepted_and_bound(client: TestClient) -> None:
               "validFrom": "2026-01-01T00:00:00Z",
               "credentialSubject": {"id": holder, "title": "Lassen",
                                     "level": {"framework": "NLQF", "value": 4}}}
-        vp = sign_presentation_jwt(
+        vp = sign_vp_jwt(
             build_presentation(credentials=[sign_vc_jwt(vc, signer=ik)], holder=holder), signer=hk,
             nonce=req["nonce"], audience="did:web:elsewhere.example" if wrong_aud else req["client_id"])
         client.post("/oid4vp/response", data={"vp_token": json.dumps({"ach": [vp]}), "state": req["state"]})

@@ -234,6 +234,50 @@ def test_issuer_on_the_trust_list(tmp_path: Path, issuer: MiniIssuer) -> None:
         assert row and row.group(1) == "ok", text_of(html)
 
 
+def test_issuer_not_on_the_trust_list_is_held_and_labelled(tmp_path: Path,
+                                                            issuer: MiniIssuer) -> None:
+    """Issue 20: the wallet's trust list is advisory. A learner holds credentials from any
+    issuer; one that is not on the list is stored and labelled in words (the verifier, which
+    relies on the credential, keeps trust fatal)."""
+    trust = {"trust_list_version": "1.0", "id": "https://trust.example/list",
+             "name": {"nl": "Testlijst"},
+             "issuers": [{"name": {"nl": "Andere school"},
+                          "identifiers": ["did:web:andere-school.example"], "kinds": ["*"]}]}
+    path = tmp_path / "trust.json"
+    path.write_text(json.dumps(trust), encoding="utf-8")
+    app = create_app(make_settings(tmp_path, trust_list=str(path)))
+    with TestClient(app) as c:
+        person = Learner(c)
+        person.signup()
+        r = person.receive(issuer.new_offer(), issuer.pin)
+        assert r.status_code == 200, text_of(r.text)
+        page = text_of(r.text)
+        assert "Bewaard in je wallet" in page or "Stored in your wallet" in page
+        assert "Uitgever niet op de vertrouwenslijst" in page or "Issuer not on the trust list" in page
+        [cid] = person.credential_ids()
+        for html in (c.get("/").text, c.get(f"/credentials/{cid}").text):
+            text = text_of(html)
+            assert ("Uitgever niet op de vertrouwenslijst" in text
+                    or "Issuer not on the trust list" in text), text
+        row = re.search(r"<li><span class=\"badge (\w+)\">[^<]*</span> (?:Uitgever op de "
+                        r"vertrouwenslijst|Issuer on the trust list)", c.get(f"/credentials/{cid}").text)
+        assert row and row.group(1) == "warn"  # failed, but not fatal
+
+
+def test_credential_bound_to_someone_elses_key_is_refused(learner: Learner,
+                                                          issuer: MiniIssuer) -> None:
+    """The holder-key check is the engine's ``holder_key`` policy check, shown like any other."""
+    issuer.mode = "other_holder"
+    r = learner.receive(issuer.new_offer(), issuer.pin)
+    assert r.status_code == 422
+    page = text_of(r.text)
+    assert "niet van jou" in page or "not yours" in page
+    row = re.search(r"<li><span class=\"badge (\w+)\">[^<]*</span> (?:Uitgegeven aan een van "
+                    r"jouw sleutels|Issued to one of your keys)", r.text)
+    assert row and row.group(1) == "bad", page
+    assert _count(learner) == 0
+
+
 def test_offer_link_that_was_already_used(learner: Learner, issuer: MiniIssuer) -> None:
     link = issuer.new_offer()
     assert learner.receive(link, issuer.pin).status_code == 200

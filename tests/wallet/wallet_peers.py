@@ -105,7 +105,8 @@ class MiniIssuer:
     ``expired`` (the credential's validity ended in the past); ``error500`` (the credential
     endpoint fails); ``small`` (a minimal record, small enough for a compact share QR);
     ``foreign_body`` (the awarding body names another school's DID); ``bidi`` (the title
-    carries a right-to-left override)."""
+    carries a right-to-left override); ``other_holder`` (the credential is bound to a key that
+    is not the one the wallet proved)."""
 
     def __init__(self) -> None:
         from rotonde.did.key import did_key_from_public_key
@@ -255,8 +256,9 @@ def mini_issuer_app(state: MiniIssuer) -> Any:
         claims, disclosable, vct = sdjwt_vc.build(record)
         signer = generate("ES256") if state.mode == "bad_signature" else state.key
         kid = None if state.mode == "small" else state.kid  # small: the DID has one key
+        holder = generate("ES256").public_key if state.mode == "other_holder" else proof.public_key
         token = issue(claims, signer=signer.with_kid(kid), disclosable=disclosable,
-                      holder_key=proof.public_key, vct=vct, iss=state.did)
+                      holder_key=holder, vct=vct, iss=state.did)
         return JSONResponse(oid4vci.credential_response([token]))
 
     return app

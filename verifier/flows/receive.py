@@ -42,7 +42,7 @@ from verifier.flows.sessions import (
 from verifier.flows.verification import (
     build_result,
     failure_result,
-    mark_replays,
+    record_presentations,
     verify_presentations,
 )
 from verifier.flows.webhook import notify
@@ -123,7 +123,7 @@ def receive_response(ctx: VerifierContext, form: Mapping[str, Any]) -> Received:
         return Received(session, result)
     assert parsed.vp_token is not None
     reports = verify_presentations(ctx, parsed.vp_token, nonce=session.nonce,
-                                   audience=session.client_id, check_replay=False)
+                                   audience=session.client_id)
     if not _bound(reports):
         result = build_result(ctx, reports, dcql_query=session.dcql_query,
                               requirement=session.requirement)
@@ -134,7 +134,8 @@ def receive_response(ctx: VerifierContext, form: Mapping[str, Any]) -> Received:
     final: dict[str, Any] | None = None
     with ctx.db.session() as s:
         if take(s, session.id):
-            reports = mark_replays(ctx, parsed.vp_token, reports, conn=s.connection())
+            reports = record_presentations(ctx, parsed.vp_token, reports, conn=s.connection(),
+                                           nonce=session.nonce, audience=session.client_id)
             final = build_result(ctx, reports, dcql_query=session.dcql_query,
                                  requirement=session.requirement)
             store_result(ctx, s, session.id, final, raw=parsed.vp_token)

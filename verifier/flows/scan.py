@@ -3,7 +3,9 @@
 The QR text is one of: an https share URL (the envelope is fetched through the Fetcher;
 loopback only in development mode), ``rotonde-share:<base64url JSON envelope>``, or a bare
 presentation pasted by hand. Holder binding: audience ``rotonde:share:<share_id>`` and the
-envelope's one-time ``nonce``; the (share_id, nonce) pair is single use in this verifier.
+envelope's one-time ``nonce``; the (share_id, nonce) pair is single use in this verifier, and
+each presentation that verified is recorded as used in the transaction that stores the result
+(:func:`~verifier.flows.verification.record_presentations`).
 """
 
 from __future__ import annotations
@@ -17,8 +19,13 @@ from rotonde.encoding import b64url_decode, loads_json
 from rotonde.errors import ParseError, Problem, RotondeError
 from rotonde.jws import parse_compact
 from verifier.flows.context import VerifierContext
-from verifier.flows.sessions import SessionView, complete, create_session
-from verifier.flows.verification import build_result, failure_result, verify_presentations
+from verifier.flows.sessions import SessionView, complete, create_session, store_result
+from verifier.flows.verification import (
+    build_result,
+    failure_result,
+    record_presentations,
+    verify_presentations,
+)
 
 __all__ = ["SHARE_AUDIENCE_PREFIX", "parse_share_text", "scan"]
 
@@ -148,12 +155,14 @@ def scan(ctx: VerifierContext, text: str, *, requirement: dict[str, Any] | None 
             "share.unreadable", "the share could not be read", "de deling kon niet worden gelezen"))
         complete(ctx, session.id, result)
         return _reload(ctx, session)
-    reports = verify_presentations(
-        ctx, {"share": env["presentations"]}, nonce=env["nonce"],
-        audience=SHARE_AUDIENCE_PREFIX + env["share_id"])
-    result = build_result(ctx, reports, dcql_query=None, requirement=requirement)
-    result["share"] = {"share_id": env["share_id"], "expires_at": env.get("expires_at")}
-    complete(ctx, session.id, result, raw=env["presentations"])
+    vp_token = {"share": env["presentations"]}
+    binding = {"nonce": env["nonce"], "audience": SHARE_AUDIENCE_PREFIX + env["share_id"]}
+    reports = verify_presentations(ctx, vp_token, **binding)
+    with ctx.db.session() as s:
+        reports = record_presentations(ctx, vp_token, reports, conn=s.connection(), **binding)
+        result = build_result(ctx, reports, dcql_query=None, requirement=requirement)
+        result["share"] = {"share_id": env["share_id"], "expires_at": env.get("expires_at")}
+        store_result(ctx, s, session.id, result, raw=env["presentations"])
     return _reload(ctx, session)
 
 

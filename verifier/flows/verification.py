@@ -3,8 +3,16 @@
 Every presentation goes through :func:`rotonde.verify.verify` with the session's holder-binding
 values (OpenID4VP 1.0 Appendix B: SD-JWT VC KB-JWT ``aud`` = client id and ``nonce``; Data
 Integrity VP ``domain`` = client id and ``challenge`` = nonce), status lists through the
-caching resolver and the trust list (the engine's ``trust`` check, per credential with its kind
-and level), then the DCQL query (§6.4) and the requirement.
+caching resolver, the trust list (the engine's ``trust`` check, fatal, per credential with its
+kind and level) and the ``replay`` policy check (:class:`rotonde.verify.ReplayCheck`: a
+presentation recorded before, by any session or worker, fails ``presentation.replayed``); then
+the DCQL query (§6.4) and the requirement. The requirement and the query stay outside the
+engine: they judge all presentations of a response together (one credential anywhere may meet
+it), not one document.
+
+Recording a presentation as used is not part of verifying it: :func:`record_presentations`
+does it in the transaction that stores the result, and only for presentations that verified,
+so a response that never completes, or a presentation that failed, leaves nothing behind.
 
 Verdicts: ``accepted`` (everything holds), ``rejected`` (a fatal check failed — with a trust
 list configured that includes an issuer that is not on it or is unknown —, the query or the
@@ -15,26 +23,30 @@ that is not on the trust list is never accepted, not even "with a warning" (DESI
 
 from __future__ import annotations
 
-import hashlib
-import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from rotonde.errors import Problem
+from rotonde.errors import Problem, RotondeError
 from rotonde.oid4vp import evaluate, parse_dcql
-from rotonde.verify import VerificationReport, VerifyOptions, verify
+from rotonde.verify import (
+    CHECK_NAMES,
+    ReplayCheck,
+    VerificationReport,
+    VerifyOptions,
+    presentation_digest,
+    verify,
+)
 from verifier.flows.context import VerifierContext
 from verifier.flows.requirement import evaluate_requirement
 
 __all__ = [
     "build_result",
     "failure_result",
-    "mark_replays",
     "presentation_digest",
+    "record_presentations",
     "verify_presentations",
 ]
 
-log = logging.getLogger("rotonde.verifier")
 _REPLAY_TTL = 7 * 24 * 3600.0
 
 _SUMMARY: dict[str, tuple[str, str]] = {
@@ -51,20 +63,16 @@ _STATUS_UNKNOWN = {"status.unavailable", "fetch.failed", "fetch.disabled", "fetc
                    "fetch.refused", "fetch.too_large", "status.unknown"}
 
 
-def presentation_digest(presentation: Any) -> str:
-    import json
+def _options(ctx: VerifierContext, *, nonce: str | None, audience: str | None,
+             seen: Callable[[str], bool] | None = None) -> VerifyOptions:
+    def recorded(digest: str) -> bool:
+        return ctx.one_time.seen("presentation", digest)
 
-    text = presentation if isinstance(presentation, str) else json.dumps(
-        presentation, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _options(ctx: VerifierContext, *, nonce: str | None, audience: str | None) -> VerifyOptions:
     return VerifyOptions(
         nonce=nonce, audience=audience, challenge=nonce, domain=audience,
         require_holder_binding=True, clock=ctx.clock, resolver=ctx.resolver,
         fetcher=ctx.fetcher, trust_list=ctx.trust_list, check_status=True,
-        status_resolver=ctx.status_resolver,
+        status_resolver=ctx.status_resolver, policies=(ReplayCheck(seen or recorded),),
     )
 
 
@@ -74,76 +82,36 @@ def verify_presentations(
     *,
     nonce: str | None,
     audience: str | None,
-    check_replay: bool = True,
 ) -> dict[str, list[VerificationReport]]:
-    """Verify every presentation; a presentation seen before (any session) fails ``parse``
-    with ``presentation.replayed``. With ``check_replay=False`` the caller records the
-    presentations itself with :func:`mark_replays`, in the transaction that stores the
-    result (so a verification that never completes leaves nothing behind)."""
-    out: dict[str, list[VerificationReport]] = {}
-    for qid, items in vp_token.items():
-        reports = []
-        for item in items:
-            try:
-                report = verify(item, _options(ctx, nonce=nonce, audience=audience))
-            except Exception:  # a verifier plug-in bug must give a verdict, not a 500
-                log.exception("verification crashed")
-                from rotonde.verify.report import ReportBuilder
-
-                builder = ReportBuilder("unknown")
-                builder.fail("parse", Problem(
-                    "verify.internal", "the presentation could not be verified (internal error)",
-                    "de presentatie kon niet worden geverifieerd (interne fout)"))
-                report = builder.build()
-            if check_replay and not ctx.one_time.remember(
-                    "presentation", presentation_digest(item), ttl=_REPLAY_TTL):
-                report = _replayed(report)
-            reports.append(report)
-        out[qid] = reports
-    return out
+    """Verify every presentation (see the module docstring); records nothing."""
+    options = _options(ctx, nonce=nonce, audience=audience)
+    return {qid: [verify(item, options) for item in items] for qid, items in vp_token.items()}
 
 
-def _replayed(report: VerificationReport) -> VerificationReport:
-    return _with_problem(report, "parse", Problem(
-        "presentation.replayed", "this presentation was already used",
-        "deze presentatie is al eerder gebruikt"))
-
-
-def mark_replays(
+def record_presentations(
     ctx: VerifierContext, vp_token: Mapping[str, Sequence[Any]],
     reports: Mapping[str, list[VerificationReport]], *, conn: Any,
+    nonce: str | None, audience: str | None,
 ) -> dict[str, list[VerificationReport]]:
-    """Record every presentation as used inside the open transaction ``conn``; one seen
-    before (any session, any worker) gets ``presentation.replayed``."""
-    from rotonde.errors import RotondeError
+    """Inside the open transaction ``conn``, record every presentation that verified as used.
 
+    The database's unique key decides a race: a presentation another worker recorded since it
+    was verified here is verified again — its ``replay`` check now fails — so the reports
+    returned are the ones to store."""
     out: dict[str, list[VerificationReport]] = {}
     for qid, items in vp_token.items():
         marked = []
         for item, report in zip(items, reports.get(qid, []), strict=False):
-            try:
-                ctx.one_time.issue("presentation", presentation_digest(item), ttl=_REPLAY_TTL,
-                                   conn=conn)
-            except RotondeError:
-                report = _replayed(report)
+            if report.verified:
+                try:
+                    ctx.one_time.issue("presentation", presentation_digest(item),
+                                       ttl=_REPLAY_TTL, conn=conn)
+                except RotondeError:
+                    report = verify(item, _options(ctx, nonce=nonce, audience=audience,
+                                                   seen=lambda _digest: True))
             marked.append(report)
         out[qid] = marked
     return out
-
-
-def _with_problem(report: VerificationReport, name: str, problem: Problem) -> VerificationReport:
-    from dataclasses import replace
-
-    from rotonde.verify.report import Check
-
-    checks = list(report.checks)
-    for i, c in enumerate(checks):
-        if c.name == name:
-            checks[i] = Check(name, "failed", True, (problem, *c.problems), c.detail)
-            break
-    else:
-        checks.insert(0, Check(name, "failed", True, (problem,)))
-    return replace(report, checks=tuple(checks))
 
 
 def _credential_views(report: VerificationReport) -> list[tuple[str, dict[str, Any], Any]]:
@@ -250,9 +218,9 @@ def _check_rows(reports: Mapping[str, list[VerificationReport]]) -> list[dict[st
     for items in reports.values():
         for r in items:
             walk(r)
-    from rotonde.verify.report import CHECK_NAMES
-
-    return [rows[n] for n in CHECK_NAMES if n in rows]
+    # the built-in checks in their report order, then policy checks (replay) as they came
+    return [rows[n] for n in CHECK_NAMES if n in rows] + [
+        row for n, row in rows.items() if n not in CHECK_NAMES]
 
 
 def failure_result(ctx: VerifierContext, verdict: str, problem: Problem) -> dict[str, Any]:

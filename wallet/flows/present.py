@@ -200,11 +200,12 @@ def build_presentation_for(
                                 holder=did_key_from_public_key(key.public_key))
         return sign_presentation(vp, signer=key, challenge=nonce, domain=audience, clock=clock)
     if held.format in ("vc+jwt", "jwt_vc_json"):
-        from rotonde.presentation import build_presentation, sign_presentation_jwt
+        from rotonde.jose import sign_vp_jwt
+        from rotonde.presentation import build_presentation
 
         key = keys["ES256"]
         vp = build_presentation(credentials=[held.credential])
-        return sign_presentation_jwt(vp, signer=key, nonce=nonce, audience=audience)
+        return sign_vp_jwt(vp, signer=key, nonce=nonce, audience=audience)
     raise ValidationError("present.format_unsupported",
                           f"credentials in format {held.format} cannot be presented here",
                           message_nl=f"bewijzen in formaat {held.format} kunnen hier niet "

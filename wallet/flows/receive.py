@@ -44,11 +44,13 @@ def received(issued: Iterable[Issued]) -> list[Received]:
 
 
 def check_received(items: list[Received], options: Any, keys: dict[str, PrivateKey]) -> None:
-    """Verify each received credential in place (``report``, ``verified``, ``problems``) and
-    check that it is bound to one of this account's holder keys."""
-    from rotonde.verify import verify
+    """Verify each received credential in place (``report``, ``verified``, ``problems``), with
+    the engine's ``holder_key`` check: it must be bound to one of this account's holder keys."""
+    from dataclasses import replace
 
-    mine = {k.public_key.thumbprint() for k in keys.values()}
+    from rotonde.verify import HolderKeyCheck, verify
+
+    options = replace(options, policies=(*options.policies, HolderKeyCheck.of(keys.values())))
     for item in items:
         if item.credential is None:
             continue
@@ -69,26 +71,3 @@ def check_received(items: list[Received], options: Any, keys: dict[str, PrivateK
         item.verified = report.verified
         item.problems.extend(p for c in report.checks if c.outcome == "failed" and c.fatal
                              for p in c.problems)
-        holder = report.holder or {}
-        bound = _bound_key(report.claims or {}, holder)
-        if bound is not None and bound not in mine:
-            item.verified = False
-            item.problems.append(Problem(
-                "credential.not_bound_to_holder",
-                "the credential is bound to a key that is not yours",
-                "het bewijs is gekoppeld aan een sleutel die niet van jou is"))
-
-
-def _bound_key(claims: dict[str, Any], holder: dict[str, Any]) -> str | None:
-    from rotonde.keys import public_key_from_jwk
-
-    cnf = claims.get("cnf")
-    jwk = cnf.get("jwk") if isinstance(cnf, dict) else None
-    if not isinstance(jwk, dict):
-        jwk = holder.get("jwk") if isinstance(holder.get("jwk"), dict) else None
-    if not isinstance(jwk, dict):
-        return None
-    try:
-        return public_key_from_jwk(jwk).thumbprint()
-    except RotondeError:
-        return "invalid"

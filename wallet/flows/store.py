@@ -79,6 +79,13 @@ class Held:
         return str(self.meta.get("status") or "unknown")
 
     @property
+    def trusted(self) -> bool | None:
+        """``False`` when the issuer is not on the wallet's trust list (the advisory ``trust``
+        check failed), ``True`` when it is, ``None`` without a trust list."""
+        value = self.meta.get("trusted")
+        return value if isinstance(value, bool) else None
+
+    @property
     def level(self) -> dict[str, Any] | None:
         lvl = self.meta.get("level")
         return lvl if isinstance(lvl, dict) else None

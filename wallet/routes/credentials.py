@@ -41,7 +41,8 @@ def home(request: Request, notice: str = "") -> Response:
         items = list_credentials(s, vault_for(s, c.box, user.account_id))
     cards = [{"id": h.id, "title": h.title(lang), "issuer": h.issuer_name(lang),
               "level": h.level, "status": "self" if h.self_asserted else h.status,
-              "received": h.received_at, "format": _FORMATS.get(h.format, h.format)}
+              "trusted": h.trusted, "received": h.received_at,
+              "format": _FORMATS.get(h.format, h.format)}
              for h in items]
     t = translator(lang)
     text = t(notice) if notice in ("detail.deleted", "self.saved") else ""
@@ -95,7 +96,7 @@ def recheck(request: Request, credential_id: str,
     fresh = summarise(held.credential, report, fmt=held.format)
     meta = dict(held.meta)
     meta.update({"report": report, "status": fresh["status"], "verified": fresh["verified"],
-                 "status_checked_at": c.clock.now()})
+                 "trusted": fresh["trusted"], "status_checked_at": c.clock.now()})
     with c.db.session() as s:
         update_meta(s, vault_for(s, c.box, user.account_id), credential_id, meta)
     return redirect(f"/credentials/{credential_id}")

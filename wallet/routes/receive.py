@@ -37,11 +37,15 @@ PIN_ATTEMPTS = 5
 
 
 def verify_options(c: WalletContext) -> VerifyOptions:
-    """How the wallet verifies: DIDs and issuer metadata through the one Fetcher, status on."""
+    """How the wallet verifies: DIDs and issuer metadata through the one Fetcher, status on,
+    and the issuer trust list (if configured) as advisory: a learner holds credentials from
+    any issuer, labelled when the issuer is not on the list (``trust`` failed, not fatal);
+    whoever relies on a credential judges trust themselves (the verifier keeps it fatal)."""
     from rotonde.did import Resolver
 
     return VerifyOptions(fetcher=c.fetcher, resolver=Resolver(c.fetcher), clock=c.clock,
-                         check_status=True, trust_list=c.extra.get("trust_list"))
+                         check_status=True, trust_list=c.extra.get("trust_list"),
+                         trust_required=False)
 
 
 def _page(request: Request, error: RotondeError | str | None = None, text: str = "",
@@ -179,6 +183,7 @@ def receive_accept(
                 result["id"] = store_credential(s, vault, fmt=item.format,
                                                 credential=item.credential, meta=meta,
                                                 received_at=now)
+                result["trusted"] = meta["trusted"]
             results.append(result)
         drop_flow(s, vault, flow_id)
     status = 200 if all(r["verified"] for r in results) else 422

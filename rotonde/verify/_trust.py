@@ -10,8 +10,10 @@ other credential only the issuer itself is looked up.
 With a trust list, ``trust`` is a fatal check (DESIGN §5: nothing from an unknown issuer is ever
 accepted): an issuer that is not on the list, not accredited for the kind or level, or that the
 signature did not establish (``trust.issuer_unknown``; ``trust.issuer_unproven`` when the
-caller switched off the key-controller rule with ``options.extra["require_controller"]``)
-makes the report not ``verified``.
+caller switched off the key-controller rule with ``options.require_controller=False``)
+makes the report not ``verified``. With ``options.trust_required=False`` the same check runs
+and reports the same problems, but as advisory (not fatal): the wallet labels a credential
+from an issuer that is not on its list instead of refusing to hold it.
 Without a trust list it is skipped.
 """
 
@@ -21,7 +23,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from rotonde.errors import Problem, RotondeError
-from rotonde.verify.engine import VerifyOptions
+from rotonde.learning import read
+from rotonde.learning.record import KINDS
+from rotonde.verify.options import VerifyOptions
 from rotonde.verify.report import ReportBuilder
 
 __all__ = ["achievement_scope", "record_trust", "record_trust_and_schema"]
@@ -38,17 +42,13 @@ def achievement_scope(claims: Any) -> tuple[str | None, Mapping[str, Any] | None
 
     Works on partially disclosed SD-JWT VC claims: the kind is always there, the level only
     when it was disclosed."""
-    from rotonde.learning.record import KINDS
-
     if not isinstance(claims, Mapping):
         return None, None
     if claims.get("kind") in KINDS:
         return str(claims["kind"]), _level(claims.get("level"))
     try:
-        from rotonde.learning import read
-
         record = read(dict(claims))
-    except (RotondeError, ImportError, TypeError, ValueError):
+    except (RotondeError, TypeError, ValueError):
         return None, None
     kind = record.get("kind")
     return (kind if kind in KINDS else None), _level(record.get("level"))
@@ -59,9 +59,15 @@ def _not_run() -> Problem:
                    "niet uitgevoerd omdat signature faalde")
 
 
-def record_trust(builder: ReportBuilder, claims: Any, options: Any) -> None:
-    """The ``trust`` check against ``options.trust_list`` (given), fatal in this report."""
-    builder.require("trust")
+def record_trust(builder: ReportBuilder, claims: Any, options: VerifyOptions) -> None:
+    """The ``trust`` check against ``options.trust_list`` (given): fatal in this report unless
+    ``options.trust_required`` is false."""
+    trust_list = options.trust_list
+    if trust_list is None:
+        builder.skip("trust")
+        return
+    if options.trust_required:
+        builder.require("trust")
     if builder.failed("signature"):
         builder.skip("trust", _not_run())
         return
@@ -70,7 +76,7 @@ def record_trust(builder: ReportBuilder, claims: Any, options: Any) -> None:
             "trust.issuer_unknown", "the issuer is unknown, so it cannot be on the trust list",
             "de uitgever is onbekend en kan dus niet op de vertrouwenslijst staan"))
         return
-    if options.extra.get("require_controller", True) is False:
+    if not options.require_controller:
         builder.fail("trust", Problem(
             "trust.issuer_unproven",
             "the key was not required to belong to the issuer, so the issuer is not proven",
@@ -83,7 +89,7 @@ def record_trust(builder: ReportBuilder, claims: Any, options: Any) -> None:
             detail["kind"] = kind
         if level is not None:
             detail["level"] = dict(level)
-        problems = options.trust_list.evaluate(builder.issuer, kind=kind, level=level)
+        problems = trust_list.evaluate(builder.issuer, kind=kind, level=level)
         if problems:
             builder.fail("trust", *problems, **detail)
 
@@ -96,7 +102,7 @@ def record_trust_and_schema(
     *,
     is_credential: bool = True,
 ) -> None:
-    """Run ``trust`` (fatal with a trust list) and ``schema`` on ``claims`` in ``builder``."""
+    """Run ``trust`` (see :func:`record_trust`) and ``schema`` on ``claims`` in ``builder``."""
     if options.trust_list is not None and is_credential:
         record_trust(builder, claims, options)
     else:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rotonde.errors import Problem, RotondeError
+from rotonde.errors import Problem
 from rotonde.keys import PrivateKey
 from rotonde.oid4vci import Issued
 

@@ -4,7 +4,7 @@ With several workers each process builds its app from the service's factory
 (``<service>.app:app_from_env``), so the effective settings (environment plus command-line
 flags) are handed down as ``<PREFIX><FIELD>`` environment variables
 (:func:`settings_environment`, the inverse of
-:func:`servicekit.settings.settings_from_env`). The parent builds the app once first, so
+:class:`servicekit.envsettings.EnvLoader`). The parent builds the app once first, so
 migrations and one-time set-up (the verifier's signing key) run before any worker starts.
 
 The listening socket is created with ``IPPROTO_TCP``: asyncio then sets ``TCP_NODELAY`` on
@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rotonde.errors import ConfigurationError
+from servicekit.envsettings import env_text
 from servicekit.settings import ServiceSettings
 
 __all__ = ["MAX_WORKERS", "listening_socket", "serve", "settings_environment"]
@@ -33,16 +34,9 @@ def settings_environment(settings: ServiceSettings, prefix: str) -> dict[str, st
     """``<PREFIX><FIELD>`` variables that rebuild ``settings`` (``None`` fields are left out)."""
     out: dict[str, str] = {}
     for field in dataclasses.fields(settings):
-        value = getattr(settings, field.name)
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            text = "1" if value else "0"
-        elif isinstance(value, tuple):
-            text = ",".join(str(v) for v in value)
-        else:  # str, int, Path
-            text = str(value)
-        out[prefix + field.name.upper()] = text
+        text = env_text(getattr(settings, field.name))
+        if text is not None:
+            out[prefix + field.name.upper()] = text
     return out
 
 

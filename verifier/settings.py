@@ -7,14 +7,12 @@ endpoint for links, API keys for HR systems, and an optional webhook (HMAC-SHA25
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from rotonde.errors import ConfigurationError
-from servicekit.settings import ServiceSettings, settings_from_env
+from servicekit.settings import ServiceSettings, settings_loader
 
 __all__ = ["ENV_PREFIX", "VerifierSettings", "load_settings"]
 
@@ -131,6 +129,7 @@ class VerifierSettings(ServiceSettings):
         return path + "/did.json" if path else "/.well-known/did.json"
 
 
-def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> VerifierSettings:
-    """Settings from ``ROTONDE_VERIFIER_*`` variables, overridden by keyword arguments."""
-    return settings_from_env(VerifierSettings, ENV_PREFIX, environ, **overrides).validate()
+#: ``load_settings(environ=None, **overrides)``: settings from ``ROTONDE_VERIFIER_*`` variables
+#: (default: the process environment), keyword overrides winning, validated. Made at import:
+#: a field type without a converter fails here (:mod:`servicekit.envsettings`).
+load_settings = settings_loader(VerifierSettings, ENV_PREFIX)

@@ -8,13 +8,11 @@ shows as trusted).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from rotonde.errors import ConfigurationError
-from servicekit.settings import ServiceSettings, settings_from_env
+from servicekit.settings import ServiceSettings, settings_loader
 
 __all__ = ["ENV_PREFIX", "WalletSettings", "load_settings"]
 
@@ -109,6 +107,7 @@ class WalletSettings(ServiceSettings):
         return self.public_url.startswith("https://")
 
 
-def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> WalletSettings:
-    """Settings from ``ROTONDE_WALLET_*`` variables, overridden by keyword arguments."""
-    return settings_from_env(WalletSettings, ENV_PREFIX, environ, **overrides).validate()
+#: ``load_settings(environ=None, **overrides)``: settings from ``ROTONDE_WALLET_*`` variables
+#: (default: the process environment), keyword overrides winning, validated. Made at import:
+#: a field type without a converter fails here (:mod:`servicekit.envsettings`).
+load_settings = settings_loader(WalletSettings, ENV_PREFIX)

@@ -126,16 +126,12 @@ def _offer(args: argparse.Namespace) -> int:
 
 
 def _wrap(fn: Any) -> Any:
-    """guarded() plus: HTTP-style problems raised by flows become exit 1 with one line."""
-    from servicekit import HttpProblem
+    """guarded() plus: an error with several problems prints each of them on its own line."""
 
     def inner(args: argparse.Namespace) -> int:
         try:
             code: int = fn(args)
             return code
-        except HttpProblem as exc:
-            sys.stderr.write(f"rotonde: {exc.code}: {exc.detail}\n")
-            return 1
         except RotondeError as exc:
             if len(exc.problems) > 1:
                 for p in exc.problems:

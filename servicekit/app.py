@@ -1,17 +1,36 @@
-"""``base_app(settings)``: a FastAPI app with Rotonde's error handling and security middlewares."""
+"""The base of every service app.
+
+* :func:`base_app` — a FastAPI app with problem+json handlers, the body-size cap, security
+  headers and log redaction.
+* :func:`service_app` — the one ``create_app`` pattern of the three services: :func:`base_app`
+  plus the lifespan of the app's :class:`~servicekit.resources.Resources`, the service's
+  routers, its static files and ``/healthz``::
+
+      def create_app(settings: WalletSettings, *, clock=None, fetcher=None) -> FastAPI:
+          resources = Resources()
+          ctx = open_context(settings.validate(), resources, clock=clock, fetcher=fetcher)
+          app = service_app(settings, resources, title="Rotonde wallet",
+                            routers=[auth.router, credentials.router], static=HERE / "static")
+          app.state.wallet = ctx              # read by the service's routes/deps.py
+          return app
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from servicekit.handlers import install_problem_handlers
 from servicekit.logredact import install_log_redaction
+from servicekit.resources import Resources
 from servicekit.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from servicekit.settings import ServiceSettings
 
-__all__ = ["base_app"]
+__all__ = ["base_app", "service_app"]
 
 
 def base_app(
@@ -38,4 +57,33 @@ def base_app(
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.send_hsts)
     app.state.settings = settings
+    return app
+
+
+def service_app(
+    settings: ServiceSettings,
+    resources: Resources,
+    *,
+    title: str,
+    routers: Iterable[APIRouter],
+    static: Path | None = None,
+    health_in_schema: bool = False,
+    **base_kwargs: Any,
+) -> FastAPI:
+    """:func:`base_app` whose lifespan starts and closes ``resources``, with ``routers``,
+    ``static`` mounted at ``/static`` and the liveness probe ``GET /healthz``."""
+    app = base_app(settings, title=title, lifespan=resources.lifespan, **base_kwargs)
+    app.state.resources = resources
+    if static is not None:
+        app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    for router in routers:
+        app.include_router(router)
+
+    @app.get("/healthz", summary="Liveness probe", tags=["Service"],
+             include_in_schema=health_in_schema,
+             responses={200: {"content": {"application/json": {"example": {"status": "ok"}}}}})
+    def healthz() -> dict[str, str]:
+        """Liveness probe for load balancers (no session, no database access)."""
+        return {"status": "ok"}
+
     return app

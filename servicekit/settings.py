@@ -60,6 +60,9 @@ class ServiceSettings:
     hsts: bool | None = None
     #: PostgreSQL schema to use (tests use a fresh one per run); ignored for SQLite.
     db_schema: str | None = None
+    #: Key-encryption key (base64url, 32 bytes) sealing the secrets at rest; normally from
+    #: ``<PREFIX>KEK`` or ``<PREFIX>KEK_FILE`` (:mod:`servicekit.crypto`).
+    kek: str = ""
 
     @property
     def effective_database_url(self) -> str:

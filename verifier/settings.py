@@ -48,8 +48,6 @@ class VerifierSettings(ServiceSettings):
     webhook_secret: str = ""
     #: Largest uploaded QR image in bytes.
     max_upload_bytes: int = 4 * 1024 * 1024
-    #: Key-encryption key (base64url, 32 bytes) for the verifier's signing key at rest.
-    kek: str = ""
     #: Directory of requirement profiles (JSON) offered on the ask page; default: the
     #: repository's ``examples/requirements`` when present.
     profiles_dir: Path | None = None

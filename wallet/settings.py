@@ -42,8 +42,6 @@ class WalletSettings(ServiceSettings):
     #: Path of an issuer trust list (``schemas/trust-list.schema.json``, unsigned JSON); the
     #: ``trust`` check of every verification uses it. Empty: the trust check is skipped.
     trust_list: str = ""
-    #: Key-encryption key (base64url, 32 bytes); normally from ``ROTONDE_WALLET_KEK``.
-    kek: str = ""
     #: Directory with pathway JSON files (default: the shipped ``examples/pathways``).
     pathways_dir: Path | None = None
     #: Requests that fetch from other servers (offer and request links, checks, pathway links)

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from tests.wallet.wallet_helpers import PASSWORD, Learner, csrf_of, make_settings, text_of
 from wallet.app import create_app
-from wallet.i18n import CATALOGUE, LANGS, negotiate
+from servicekit.pages import negotiate
+from wallet.i18n import CATALOGUE, LANGS
 from wallet.models import Account, HolderKey, WebSession
 
 

@@ -8,7 +8,7 @@ data keys is the whole rotation.
 from __future__ import annotations
 
 from servicekit.rekey import SealedColumn, rekey
-from wallet.app import open_database, secret_box
+from wallet.context import open_database, secret_box
 from wallet.models import Account
 from wallet.settings import WalletSettings
 from wallet.vault import account_aad

@@ -38,7 +38,7 @@ def _rekey(args: argparse.Namespace) -> int:
 def _staff_context(args: argparse.Namespace) -> Any:
     """Database and clock of the configured verifier (migrated), for the staff commands."""
     from rotonde.clock import SystemClock
-    from verifier.app import open_database
+    from verifier.flows.context import open_database
 
     return open_database(_settings(args)), SystemClock()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from servicekit.rekey import SealedColumn, rekey
-from verifier.app import open_database, secret_box
+from verifier.flows.context import open_database, secret_box
 from verifier.models import SigningKey, VerificationSession
 from verifier.settings import VerifierSettings
 

@@ -45,15 +45,13 @@ def create_app(
     worker = BatchWorker(ctx) if run_worker else None
     if worker is not None:
         resources.worker("batch worker", worker.start, worker.stop)
-    app = service_app(
+    return service_app(
         settings, resources, title="Rotonde issuer", description=DESCRIPTION,
         routers=[api.router, oid4vci.router, pages.router, status.router, didweb.router,
                  vcapi.router],
-        body_limits=(("/api/v1/batches", settings.batch_max_bytes),), health_in_schema=True,
+        state={"ctx": ctx, "batch_worker": worker}, health_in_schema=True,
+        body_limits=(("/api/v1/batches", settings.batch_max_bytes),),
     )
-    app.state.ctx = ctx
-    app.state.batch_worker = worker
-    return app
 
 
 def app_from_env() -> FastAPI:

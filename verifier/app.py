@@ -19,7 +19,6 @@ from fastapi import FastAPI
 from rotonde.clock import Clock
 from rotonde.http import Fetcher
 from servicekit.app import service_app
-from servicekit.pages import install_page_handlers
 from servicekit.resources import Resources
 from verifier.flows.context import open_context
 from verifier.pages import verifier_site
@@ -46,15 +45,12 @@ def create_app(
     ctx = open_context(settings, resources, clock=clock, fetcher=fetcher, resolver=resolver,
                        status_resolver=status_resolver, trust_list=trust_list)
     settings = ctx.settings
-    app = service_app(
-        settings, resources, title="Rotonde verifier",
+    return service_app(
+        settings, resources, title="Rotonde verifier", state={"verifier": ctx},
         routers=[m.router for m in (oid4vp, api, vcapi, auth, pages)], static=HERE / "static",
-        docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+        pages=verifier_site(settings), api_docs=False,
         body_limits=(("/scan", settings.max_upload_bytes + 64 * 1024),),
     )
-    app.state.verifier = ctx
-    install_page_handlers(app, verifier_site(settings))
-    return app
 
 
 def app_from_env() -> FastAPI:

@@ -38,13 +38,9 @@ def context_of(request: Request) -> VerifierContext:
 
 
 def current_staff(request: Request) -> SessionInfo | None:
-    """The signed-in staff member of this request, if any (looked up in the database)."""
-    token = request.cookies.get(SESSION_COOKIE, "")
-    if not token:
-        return None
+    """The signed-in staff member of this request, if any (looked up once per request)."""
     ctx = context_of(request)
-    with ctx.db.session() as s:
-        return STAFF.load_session(s, ctx.clock, token)
+    return STAFF.signed_in(request, cookie=SESSION_COOKIE, db=ctx.db, clock=ctx.clock)
 
 
 def require_staff(request: Request) -> SessionInfo | None:

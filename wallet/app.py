@@ -18,7 +18,6 @@ from fastapi import FastAPI
 from rotonde.clock import Clock
 from rotonde.http import Fetcher
 from servicekit.app import service_app
-from servicekit.pages import install_page_handlers
 from servicekit.resources import Resources
 from wallet.context import open_context
 from wallet.pages import wallet_site
@@ -56,15 +55,13 @@ def create_app(
     # the upload forms get the upload cap (+ room for the other fields); everything else the
     # (smaller) body cap
     upload_cap = max(settings.max_body_bytes, settings.max_upload_bytes + 256 * 1024)
-    app = service_app(
+    return service_app(
         settings, resources, title="Rotonde wallet", description=OPENAPI_DESCRIPTION,
+        state={"wallet": ctx},
         routers=[m.router for m in (auth, credentials, receive, present, share, backup)],
-        static=HERE / "static", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+        static=HERE / "static", pages=wallet_site(settings), api_docs=False,
         body_limits=(("/receive", upload_cap), ("/backup/import", upload_cap)),
     )
-    app.state.wallet = ctx
-    install_page_handlers(app, wallet_site(settings))
-    return app
 
 
 def app_from_env() -> FastAPI:

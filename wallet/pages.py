@@ -18,7 +18,7 @@ from starlette.datastructures import UploadFile
 from servicekit.pages import LoginRequired, PageError, PageSite
 from servicekit.templating import page_templates
 from wallet.context import WalletContext
-from wallet.flows.accounts import SessionInfo, load_session
+from wallet.flows.accounts import SessionInfo, signed_in
 from wallet.i18n import claim_label, problem_text, translator
 from wallet.settings import WalletSettings
 
@@ -39,18 +39,8 @@ def context_of(request: Request) -> WalletContext:
 
 def current_user(request: Request) -> SessionInfo | None:
     """The signed-in learner of this request (looked up once per request), or ``None``."""
-    if getattr(request.state, "user_loaded", False):
-        cached: SessionInfo | None = request.state.user
-        return cached
-    token = request.cookies.get(SESSION_COOKIE, "")
-    user = None
-    if token:
-        c = context_of(request)
-        with c.db.session() as s:
-            user = load_session(s, c.clock, token)
-    request.state.user = user
-    request.state.user_loaded = True
-    return user
+    c = context_of(request)
+    return signed_in(request, cookie=SESSION_COOKIE, db=c.db, clock=c.clock)
 
 
 def require_user(request: Request) -> SessionInfo:

@@ -154,7 +154,7 @@ def delete_account(request: Request, c: Ctx, user: User, password: Text,
                         {"keys": _listed_keys(request, user), "active": "account"}, exc, 403)
     with c.db.session() as s:
         accounts.delete_account(s, user.account_id)
-    request.state.user = None
+    accounts.signed_out(request, cookie=SESSION_COOKIE)
     response = render(request, "login.html", {"next": "/", "notice": _t(request,
                                                                        "account.deleted")})
     response.delete_cookie(SESSION_COOKIE, path="/")

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
-
 from fastapi import FastAPI
-from starlette.concurrency import run_in_threadpool
 
 from issuer.context import IssuerContext, open_context
 from issuer.flows.batch import BatchWorker
@@ -16,11 +10,10 @@ from issuer.flows.issuing import purge_expired_details
 from issuer.routes import api, didweb, oid4vci, pages, status, vcapi
 from issuer.settings import IssuerSettings
 from rotonde.clock import Clock
-from servicekit import base_app
+from servicekit.app import service_app
+from servicekit.resources import Resources
 
 __all__ = ["app_from_env", "create_app"]
-
-log = logging.getLogger("issuer")
 
 DESCRIPTION = """\
 Rotonde issuer: education providers define achievements, issue them to learners as
@@ -43,40 +36,22 @@ def create_app(
     clock: Clock | None = None,
     run_worker: bool = True,
 ) -> FastAPI:
-    """Build the app. Opens (and migrates) the database unless a context is given."""
-    ctx = context or open_context(settings, clock=clock)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        try:
-            await run_in_threadpool(purge_expired_details, ctx)
-        except Exception:  # never block start-up on housekeeping
-            log.exception("retention purge failed")
-        worker = BatchWorker(ctx) if run_worker else None
-        app.state.batch_worker = worker
-        if worker is not None:
-            worker.start()
-        try:
-            yield
-        finally:
-            if worker is not None:
-                await run_in_threadpool(worker.stop)  # joins the thread
-
-    app = base_app(
-        settings, title="Rotonde issuer", description=DESCRIPTION, lifespan=lifespan,
+    """Build the app. Opens (and migrates) the database unless a ``context`` is given (that
+    one stays the caller's to close); the lifespan purges expired record details, runs the
+    batch worker and, at shutdown, stops it and disposes the database this app opened."""
+    resources = Resources()
+    ctx = context or open_context(settings, resources, clock=clock)
+    resources.on_startup("retention purge", lambda: purge_expired_details(ctx), required=False)
+    worker = BatchWorker(ctx) if run_worker else None
+    if worker is not None:
+        resources.worker("batch worker", worker.start, worker.stop)
+    return service_app(
+        settings, resources, title="Rotonde issuer", description=DESCRIPTION,
+        routers=[api.router, oid4vci.router, pages.router, status.router, didweb.router,
+                 vcapi.router],
+        state={"ctx": ctx, "batch_worker": worker}, health_in_schema=True,
         body_limits=(("/api/v1/batches", settings.batch_max_bytes),),
     )
-    app.state.ctx = ctx
-    for module in (api, oid4vci, pages, status, didweb, vcapi):
-        router: Any = module.router
-        app.include_router(router)
-
-    @app.get("/healthz", summary="Liveness probe", tags=["Service"],
-             responses={200: {"content": {"application/json": {"example": {"status": "ok"}}}}})
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    return app
 
 
 def app_from_env() -> FastAPI:

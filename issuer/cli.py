@@ -16,14 +16,13 @@ newer than this code, missing KEK) end with one clear line and exit status 1.
 from __future__ import annotations
 
 import argparse
-import errno
-import socket
 import sys
 from pathlib import Path
 from typing import Any
 
 from rotonde.cli.support import guarded, print_json, read_json_file
-from rotonde.errors import ConfigurationError, RotondeError
+from rotonde.errors import RotondeError
+from servicekit.serving import add_serve_arguments
 
 __all__ = ["register"]
 
@@ -49,33 +48,13 @@ def _context(args: argparse.Namespace) -> Any:
     return open_context(_settings(args))
 
 
-def _check_port(host: str, port: int) -> None:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
-        try:
-            sock.bind((host, port))
-        except OSError as exc:
-            reason = "is already in use" if exc.errno == errno.EADDRINUSE else f"fails: {exc}"
-            raise ConfigurationError(
-                "config.port_unavailable", f"cannot listen on {host}:{port}: the port {reason}",
-                message_nl=f"kan niet luisteren op {host}:{port}: de poort is niet beschikbaar",
-            ) from None
-
-
 def _serve(args: argparse.Namespace) -> int:
     from issuer.app import create_app
-    from issuer.settings import ENV_PREFIX
-    from servicekit.serving import serve
+    from issuer.settings import ENV_PREFIX, load_settings
+    from servicekit.serving import serve_command
 
-    overrides: dict[str, Any] = {"host": args.host, "port": args.port}
-    settings = _settings(args, **overrides)
-    if args.public_url is None and settings.public_url == "http://127.0.0.1:8001":
-        settings = settings.replace(public_url=f"http://{settings.host}:{settings.port}")
-    _check_port(settings.host, settings.port)
-    sys.stderr.write(f"rotonde issuer listening on http://{settings.host}:{settings.port} "
-                     f"(public URL {settings.public_url}, {args.workers} worker(s))\n")
-    serve(create_app, settings, factory="issuer.app:app_from_env", prefix=ENV_PREFIX,
-          workers=args.workers, log_level="info", proxy_headers=True, server_header=False)
-    return 0
+    return serve_command(args, name="issuer", load=load_settings, build=create_app,
+                         prefix=ENV_PREFIX)
 
 
 def _rekey(args: argparse.Namespace) -> int:
@@ -147,16 +126,12 @@ def _offer(args: argparse.Namespace) -> int:
 
 
 def _wrap(fn: Any) -> Any:
-    """guarded() plus: HTTP-style problems raised by flows become exit 1 with one line."""
-    from servicekit import HttpProblem
+    """guarded() plus: an error with several problems prints each of them on its own line."""
 
     def inner(args: argparse.Namespace) -> int:
         try:
             code: int = fn(args)
             return code
-        except HttpProblem as exc:
-            sys.stderr.write(f"rotonde: {exc.code}: {exc.detail}\n")
-            return 1
         except RotondeError as exc:
             if len(exc.problems) > 1:
                 for p in exc.problems:
@@ -173,11 +148,7 @@ def register(sub: Any) -> None:
     parser.set_defaults(handler=lambda _args: (parser.print_help(sys.stderr), 2)[1])
 
     serve = isub.add_parser("serve", help="run the issuer HTTP service")
-    _common(serve)
-    serve.add_argument("--host", default=None, help="interface (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=None, help="port (default 8001)")
-    serve.add_argument("--workers", type=int, default=1,
-                       help="worker processes sharing the port (default 1)")
+    add_serve_arguments(serve, port=8001)
     serve.set_defaults(handler=_wrap(_serve))
 
     rekey = isub.add_parser(

@@ -14,7 +14,10 @@ from sqlalchemy import insert
 from issuer import models
 from issuer.settings import ENV_PREFIX, IssuerSettings
 from rotonde.clock import Clock, SystemClock
-from servicekit import Database, OneTimeStore, SecretBox, load_secret_box, migrate
+from servicekit.crypto import SecretBox, service_secret_box
+from servicekit.db import Database, open_database
+from servicekit.replay import OneTimeStore
+from servicekit.resources import Resources
 
 __all__ = ["MIGRATIONS", "IssuerContext", "new_id", "open_context"]
 
@@ -57,15 +60,16 @@ class IssuerContext:
 
 
 def open_context(
-    settings: IssuerSettings, *, clock: Clock | None = None, environ: dict[str, str] | None = None
+    settings: IssuerSettings, resources: Resources | None = None, *, clock: Clock | None = None,
+    environ: dict[str, str] | None = None,
 ) -> IssuerContext:
-    """Validate settings, prepare the data dir, migrate the database, load the KEK."""
+    """Validate settings, open and migrate the database, load the KEK. With ``resources``
+    the database is disposed when they are closed (the app's shutdown)."""
     settings.validate()
-    settings.ensure_data_dir()
-    db = Database(settings.effective_database_url, schema=settings.db_schema)
-    migrate(db, MIGRATIONS)
-    box = load_secret_box(ENV_PREFIX, dev=settings.dev, data_dir=settings.data_dir,
-                          environ=environ)
+    db = open_database(settings, MIGRATIONS)
+    if resources is not None:
+        resources.own("database", db.dispose)
+    box = service_secret_box(settings, ENV_PREFIX, environ)
     clk = clock or SystemClock()
     return IssuerContext(settings, db, box, OneTimeStore(db, clock=clk), clk)
 

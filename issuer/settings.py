@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Self
 
 from rotonde.errors import ConfigurationError
-from servicekit import ServiceSettings, settings_from_env
+from servicekit.settings import ServiceSettings, settings_loader
 
 __all__ = ["ENV_PREFIX", "IssuerSettings", "load_settings"]
 
@@ -73,6 +73,7 @@ class IssuerSettings(ServiceSettings):
         return self
 
 
-def load_settings(**overrides: Any) -> IssuerSettings:
-    """Settings from ``ROTONDE_ISSUER_*`` environment variables plus explicit overrides."""
-    return settings_from_env(IssuerSettings, ENV_PREFIX, **overrides).validate()
+#: ``load_settings(environ=None, **overrides)``: settings from ``ROTONDE_ISSUER_*`` variables
+#: (default: the process environment), keyword overrides winning, validated. Made at import:
+#: a field type without a converter fails here (:mod:`servicekit.envsettings`).
+load_settings = settings_loader(IssuerSettings, ENV_PREFIX)

@@ -15,8 +15,10 @@ from typing import Any
 
 __all__ = [
     "ConfigurationError",
+    "ConflictError",
     "FetchError",
     "KeyFormatError",
+    "NotFoundError",
     "ParseError",
     "PolicyError",
     "Problem",
@@ -141,6 +143,20 @@ class StatusError(RotondeError):
     """A status list could not be read, or its signature, purpose or validity is wrong."""
 
     default_code = "status.invalid"
+
+
+class NotFoundError(RotondeError):
+    """The thing asked for does not exist, or is not the asker's to see (an unknown tenant,
+    offer, job, achievement or credential)."""
+
+    default_code = "not_found"
+
+
+class ConflictError(RotondeError):
+    """The request is well-formed but conflicts with the current state of what it acts on (a
+    revoked credential cannot be reinstated; an id already issued)."""
+
+    default_code = "conflict"
 
 
 class ConfigurationError(RotondeError):

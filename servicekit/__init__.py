@@ -3,26 +3,24 @@
 This is the only part of ``rotonde`` that imports FastAPI/Starlette/SQLAlchemy/Alembic. The
 pure core never imports it.
 
-Quick start for a service (see ``issuer/app.py`` for a full example)::
+Every service's ``create_app`` has the same shape (``issuer/app.py``, ``wallet/app.py``,
+``verifier/app.py``)::
 
-    from dataclasses import dataclass
-    from servicekit import (
-        Database, HttpProblem, OAuthError, OneTimeStore, SecretBox, ServiceSettings,
-        base_app, load_secret_box, migrate, settings_from_env,
-    )
+    def create_app(settings: WalletSettings, *, clock=None, fetcher=None) -> FastAPI:
+        resources = Resources()                     # closed when the app shuts down
+        ctx = open_context(settings, resources, clock=clock, fetcher=fetcher)
+        return service_app(ctx.settings, resources, title="Rotonde wallet",
+                           state={"wallet": ctx}, routers=[auth.router, ...],
+                           static=HERE / "static", pages=wallet_site(ctx.settings))
 
-    @dataclass(frozen=True, kw_only=True)
-    class WalletSettings(ServiceSettings):
-        service: str = "wallet"
-        port: int = 8002
-
-    settings = settings_from_env(WalletSettings, "ROTONDE_WALLET_", dev=True).validate()
-    settings.ensure_data_dir()                      # clear error if not writable
-    db = Database(settings.effective_database_url, schema=settings.db_schema)
-    migrate(db, Path(__file__).parent / "migrations")  # Alembic, refuses a newer schema
-    box = load_secret_box("ROTONDE_WALLET_", dev=settings.dev, data_dir=settings.data_dir)
-    nonces = OneTimeStore(db)                        # single-use values across workers
-    app = base_app(settings, title="Rotonde wallet")  # problem+json, CSP, body cap, no-store
+where ``open_context`` validates the settings, opens the database
+(:func:`servicekit.db.open_database`: migrated, disposed with ``resources``), loads the KEK
+(:func:`servicekit.crypto.service_secret_box`) and builds the one Fetcher; routes get the
+context and the signed-in person from the service's ``routes/deps.py`` (``Ctx``, ``User``,
+``Staff``: ``Annotated[..., Depends(...)]``). Settings: ``load_settings =
+settings_loader(WalletSettings, "ROTONDE_WALLET_")`` (typed, :mod:`servicekit.envsettings`);
+``rotonde <service> serve``: :func:`servicekit.serving.add_serve_arguments` and
+:func:`servicekit.serving.serve_command`.
 
 Pieces:
 
@@ -30,8 +28,13 @@ Pieces:
   ``errors``), :class:`OAuthError` (``{"error", "error_description"}`` for OAuth/OpenID
   endpoints); :class:`~rotonde.errors.RotondeError` raised in a route becomes problem+json
   automatically (ValidationError 422, ParseError 400, PolicyError 403, ...).
+* :mod:`servicekit.app` — :func:`base_app`, :func:`service_app`;
+  :mod:`servicekit.resources` — :class:`Resources` (start-up tasks, workers, closers).
+* :mod:`servicekit.pages` — the one page layer (language, rendering, CSRF, error pages);
+  :mod:`servicekit.templating`, :mod:`servicekit.formats`.
 * :mod:`servicekit.settings` — :class:`ServiceSettings` (dev flag, data dir, database URL,
-  public URL, body cap) and :func:`settings_from_env`.
+  public URL, body cap, KEK) and :func:`settings_loader`; :mod:`servicekit.envsettings` — the
+  typed environment loader.
 * :mod:`servicekit.db` — :class:`Database`, :func:`migrate`; a service's
   ``migrations/env.py`` is just ``from servicekit.db import run_env; run_env(metadata)``.
 * :mod:`servicekit.security` — security headers (CSP without inline script, frame-ancestors

@@ -238,5 +238,29 @@ class Accounts:
             return None
         return SessionInfo(account.id, account.username, row.csrf, row.id)
 
+    def signed_in(self, request: Request, *, cookie: str, db: Database,
+                  clock: Clock) -> SessionInfo | None:
+        """The session named by the request's ``cookie``, looked up once per request
+        (:meth:`signed_out` forgets it, e.g. after the account was deleted)."""
+        cache: dict[str, SessionInfo | None] | None = getattr(request.state, "sessions", None)
+        if cache is None:
+            cache = request.state.sessions = {}
+        if cookie not in cache:
+            token = request.cookies.get(cookie, "")
+            if token:
+                with db.session() as s:
+                    cache[cookie] = self.load_session(s, clock, token)
+            else:
+                cache[cookie] = None
+        return cache[cookie]
+
+    @staticmethod
+    def signed_out(request: Request, *, cookie: str) -> None:
+        """From now on this request has no session under ``cookie``."""
+        cache = getattr(request.state, "sessions", None)
+        if cache is None:
+            cache = request.state.sessions = {}
+        cache[cookie] = None
+
     def end_session(self, s: Session, token: str) -> None:
         s.execute(delete(self.m.session).where(self.m.session.id == _token_hash(token)))

@@ -21,6 +21,7 @@ import os
 import secrets
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -28,7 +29,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from rotonde.encoding import b64url_decode, b64url_encode
 from rotonde.errors import ConfigurationError, ParseError, RotondeError
 
-__all__ = ["SecretBox", "load_kek", "load_previous_keks", "load_secret_box"]
+if TYPE_CHECKING:
+    from servicekit.settings import ServiceSettings
+
+__all__ = ["SecretBox", "load_kek", "load_previous_keks", "load_secret_box", "service_secret_box"]
 
 log = logging.getLogger("servicekit")
 
@@ -205,3 +209,12 @@ def load_secret_box(
     """The service's :class:`SecretBox`: :func:`load_kek` plus :func:`load_previous_keks`."""
     kek = load_kek(prefix, dev=dev, data_dir=data_dir, environ=environ, explicit=explicit)
     return SecretBox(kek, load_previous_keks(prefix, environ))
+
+
+def service_secret_box(
+    settings: ServiceSettings, prefix: str, environ: Mapping[str, str] | None = None,
+) -> SecretBox:
+    """The :class:`SecretBox` of a service from its settings (``settings.kek``, else
+    ``<prefix>KEK`` / ``KEK_FILE``; in development mode the KEK file in the data directory)."""
+    return load_secret_box(prefix, dev=settings.dev, data_dir=settings.data_dir,
+                           environ=environ, explicit=settings.kek)

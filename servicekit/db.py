@@ -9,6 +9,8 @@
   when the database carries a revision this code does not know (a schema newer than the code)
   and reports an unreachable database clearly. A service's ``migrations/env.py`` only needs
   ``from servicekit.db import run_env; run_env(target_metadata)``.
+* :func:`open_database` — a service's database from its settings, migrated (what every
+  ``create_app`` and every operator command opens).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -26,7 +28,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rotonde.errors import ConfigurationError
 
-__all__ = ["Database", "create_engine_for", "current_revisions", "migrate", "run_env"]
+if TYPE_CHECKING:
+    from servicekit.settings import ServiceSettings
+
+__all__ = [
+    "Database", "create_engine_for", "current_revisions", "migrate", "open_database", "run_env",
+]
 
 log = logging.getLogger("servicekit")
 
@@ -139,6 +146,23 @@ def migrate(
     """
     with _migration_lock(db, version_table):
         return _migrate(db, script_location, version_table)
+
+
+def open_database(
+    settings: ServiceSettings, migrations: Path, *, version_table: str = "alembic_version",
+) -> Database:
+    """The service's database (``settings.effective_database_url``), migrated to this code's
+    schema. The data directory is created (and checked writable) when it holds the database
+    or, in development mode, the generated KEK."""
+    if not settings.database_url or settings.dev:
+        settings.ensure_data_dir()
+    db = Database(settings.effective_database_url, schema=settings.db_schema)
+    try:
+        migrate(db, migrations, version_table=version_table)
+    except BaseException:
+        db.dispose()
+        raise
+    return db
 
 
 @contextmanager

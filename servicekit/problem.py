@@ -6,20 +6,28 @@
   ``{pointer, code, message, message_nl}`` (RFC 9457 §3.2 extension members).
 * :class:`OAuthError` — raise it from OAuth / OpenID endpoints (token, credential, nonce, ...):
   the body is ``{"error": ..., "error_description": ...}`` (RFC 6749 §5.2, OpenID4VCI 1.0 §8.3.1).
-* :func:`servicekit.handlers.install_problem_handlers` maps everything else to problem+json.
+* :func:`oauth_errors` — the edge of an OAuth endpoint: protocol errors that flows raise as
+  domain errors (:class:`~rotonde.oid4vci.OID4VCIError`) become OAuth error responses.
+* :func:`servicekit.handlers.install_problem_handlers` maps everything else to problem+json;
+  a domain error (:class:`~rotonde.errors.RotondeError`) gets the status of its class
+  (:func:`status_for_error`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi.responses import JSONResponse
 
 from rotonde.errors import (
     ConfigurationError,
+    ConflictError,
     FetchError,
     KeyFormatError,
+    NotFoundError,
     ParseError,
     PolicyError,
     Problem,
@@ -28,21 +36,27 @@ from rotonde.errors import (
     StatusError,
     ValidationError,
 )
+from rotonde.oid4vci import OID4VCIError
 
 __all__ = [
     "PROBLEM_MEDIA_TYPE",
     "TITLES",
     "HttpProblem",
     "OAuthError",
+    "oauth_errors",
     "oauth_response",
     "problem_response",
     "status_for_error",
 ]
 
+log = logging.getLogger("servicekit")
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 _TYPE_BASE = "https://rotonde.dev/problems/"
 
 _STATUS_BY_CLASS: tuple[tuple[type[RotondeError], int], ...] = (
+    (NotFoundError, 404),
+    (ConflictError, 409),
     (ValidationError, 422),
     (ParseError, 400),
     (KeyFormatError, 400),
@@ -71,7 +85,8 @@ TITLES: dict[int, tuple[str, str]] = {
 
 
 def status_for_error(error: RotondeError) -> int:
-    """The HTTP status for a core error: 422 validation, 400 malformed, 403 policy, ..."""
+    """The HTTP status for a domain error: 404 not found, 409 conflict, 422 validation, 400
+    malformed, 403 policy, 502 fetch, 500 configuration; 400 for any other."""
     for cls, status in _STATUS_BY_CLASS:
         if isinstance(error, cls):
             return status
@@ -221,3 +236,26 @@ def oauth_response(
     hdrs = {"Cache-Control": "no-store"}
     hdrs.update(headers or {})
     return JSONResponse(body, status_code=status, headers=hdrs)
+
+
+#: HTTP status of an OAuth error code other than 400 (RFC 6749 §5.2): a missing or bad access
+#: token is 401 with a ``WWW-Authenticate`` challenge (RFC 6750 §3.1).
+OAUTH_STATUS: Mapping[str, int] = {"invalid_token": 401}
+
+
+@contextmanager
+def oauth_errors(*, failure: str = "server_error") -> Iterator[None]:
+    """The edge of an OAuth / OpenID endpoint (token, credential): around the call of a flow,
+    an :class:`~rotonde.oid4vci.OID4VCIError` becomes its OAuth error response
+    (``error`` = its OAuth code, ``error_description`` = its message; status 400, or
+    :data:`OAUTH_STATUS`), and a :class:`~rotonde.errors.ConfigurationError` (the server's own
+    fault) becomes ``failure`` with status 500. Other errors pass unchanged."""
+    try:
+        yield
+    except OID4VCIError as exc:
+        status = OAUTH_STATUS.get(exc.error, 400)
+        headers = {"WWW-Authenticate": f'Bearer error="{exc.error}"'} if status == 401 else None
+        raise OAuthError(exc.error, exc.message, status=status, headers=headers) from None
+    except ConfigurationError as exc:
+        log.error("%s", exc)
+        raise OAuthError(failure, exc.message, status=500) from None

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Table, and_, select, update
 from servicekit.crypto import SecretBox
 from servicekit.db import Database
 
-__all__ = ["BATCH", "SealedColumn", "rekey"]
+__all__ = ["BATCH", "SealedColumn", "rekey", "rekey_database"]
 
 #: Rows read at a time (a table of learner records may be large).
 BATCH = 500
@@ -82,3 +82,11 @@ def rekey(
         if record is not None:
             record(conn, counts)
     return counts
+
+
+def rekey_database(db: Database, box: SecretBox, columns: Sequence[SealedColumn]) -> dict[str, int]:
+    """:func:`rekey` on a database an operator command opened for it, disposed afterwards."""
+    try:
+        return rekey(db, box, columns)
+    finally:
+        db.dispose()

@@ -13,6 +13,8 @@ prefix (``ROTONDE_ISSUER_``, ``ROTONDE_WALLET_``, ``ROTONDE_VERIFIER_``):
 ``MAX_BODY_BYTES``     request body cap (default 1 MiB)
 =====================  ==========================================================================
 
+Each variable is converted according to its field's type (:mod:`servicekit.envsettings`).
+
 :meth:`ServiceSettings.validate` refuses unsafe combinations outside development mode instead
 of silently defaulting to them (DESIGN.md §5).
 """
@@ -20,38 +22,21 @@ of silently defaulting to them (DESIGN.md §5).
 from __future__ import annotations
 
 import dataclasses
-import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self, TypeVar
 from urllib.parse import urlsplit
 
 from rotonde.errors import ConfigurationError
+from servicekit.envsettings import EnvLoader, env_flag, settings_from_env
 
-__all__ = ["ServiceSettings", "env_flag", "settings_from_env"]
+__all__ = [
+    "EnvLoader", "ServiceSettings", "env_flag", "settings_from_env", "settings_loader",
+]
 
 S = TypeVar("S", bound="ServiceSettings")
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_flag(value: str | None, *, name: str = "flag") -> bool:
-    """Parse a boolean environment value; anything unrecognised is a configuration error."""
-    if value is None:
-        return False
-    low = value.strip().lower()
-    if low in _TRUE:
-        return True
-    if low in _FALSE:
-        return False
-    raise ConfigurationError(
-        "config.invalid_flag",
-        f"{name} must be true or false, not {value!r}",
-        message_nl=f"{name} moet true of false zijn, niet {value!r}",
-    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,6 +60,9 @@ class ServiceSettings:
     hsts: bool | None = None
     #: PostgreSQL schema to use (tests use a fresh one per run); ignored for SQLite.
     db_schema: str | None = None
+    #: Key-encryption key (base64url, 32 bytes) sealing the secrets at rest; normally from
+    #: ``<PREFIX>KEK`` or ``<PREFIX>KEK_FILE`` (:mod:`servicekit.crypto`).
+    kek: str = ""
 
     @property
     def effective_database_url(self) -> str:
@@ -140,50 +128,14 @@ def _bad(name: str, message: str) -> ConfigurationError:
     )
 
 
-def settings_from_env(
-    cls: type[S],
-    prefix: str,
-    environ: Mapping[str, str] | None = None,
-    **overrides: Any,
-) -> S:
-    """Build settings of type ``cls`` from ``<prefix><FIELD>`` environment variables.
+def settings_loader(cls: type[S], prefix: str) -> Callable[..., S]:
+    """``load(environ=None, **overrides)``: settings of ``cls`` from ``<prefix><FIELD>``
+    variables, overridden by keyword arguments, validated. Every field's converter is chosen
+    now (:class:`~servicekit.envsettings.EnvLoader`), so call it at import."""
+    from_env = EnvLoader(cls, prefix)
 
-    Explicit ``overrides`` (e.g. from CLI flags; ``None`` values are ignored) win over the
-    environment. Field types bool/int/Path/str are converted; bad values raise
-    :class:`ConfigurationError`.
-    """
-    env = os.environ if environ is None else environ
-    values: dict[str, Any] = {}
-    hints = {f.name: f for f in dataclasses.fields(cls)}
-    for name, f in hints.items():
-        key = prefix + name.upper()
-        if key not in env:
-            continue
-        raw = env[key]
-        kind = str(f.type)
-        try:
-            if "bool" in kind:
-                values[name] = env_flag(raw, name=key)
-            elif kind.startswith("int"):
-                values[name] = int(raw)
-            elif "Path" in kind:
-                values[name] = Path(raw)
-            elif "tuple" in kind:
-                values[name] = tuple(x.strip() for x in raw.split(",") if x.strip())
-            else:
-                values[name] = raw
-        except ValueError:
-            raise ConfigurationError(
-                "config.invalid_value",
-                f"{key} has an invalid value",
-                message_nl=f"{key} heeft een ongeldige waarde",
-            ) from None
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    unknown = set(values) - set(hints)
-    if unknown:
-        raise ConfigurationError(
-            "config.unknown_setting",
-            f"unknown settings: {sorted(unknown)}",
-            message_nl=f"onbekende instellingen: {sorted(unknown)}",
-        )
-    return cls(**values)
+    def load(environ: Mapping[str, str] | None = None, **overrides: Any) -> S:
+        return from_env(environ, **overrides).validate()
+
+    load.__doc__ = f"Settings from ``{prefix}*`` variables plus overrides, validated."
+    return load

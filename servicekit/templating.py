@@ -1,5 +1,9 @@
 """Jinja2 environments of the services: every value a template prints is display-safe.
 
+:func:`page_templates` is the one environment set-up of the three services: autoescaped
+templates from a directory, the bidi neutralisation below, ``when`` (a global and a filter,
+:func:`servicekit.formats.when`) and the ``tojson_pretty`` filter.
+
 :func:`neutralise_bidi` sets the environment's ``finalize`` hook, which Jinja applies to the
 value of every ``{{ ... }}`` expression before it is escaped, to
 :func:`rotonde.text.display_text`: directional formatting characters (UAX #9 §2) from a
@@ -9,13 +13,17 @@ service built itself (``|safe``, ``Markup``) stays markup.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
+from starlette.templating import Jinja2Templates
 
 from rotonde.text import display_text
+from servicekit.formats import when
 
-__all__ = ["neutralise_bidi"]
+__all__ = ["neutralise_bidi", "page_templates"]
 
 
 def _finalize(value: Any) -> Any:
@@ -34,3 +42,14 @@ def neutralise_bidi(env: Any) -> None:
         env.finalize = _finalize
     else:
         env.finalize = lambda value: _finalize(previous(value))
+
+
+def page_templates(directory: Path) -> Jinja2Templates:
+    """The templates of a service's pages, display-safe, with the shared helpers."""
+    templates = Jinja2Templates(directory=str(directory))
+    env = templates.env
+    env.globals["when"] = when
+    env.filters["when"] = when
+    env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=2, ensure_ascii=False)
+    neutralise_bidi(env)  # no directional override from a credential reaches a page
+    return templates

@@ -130,13 +130,13 @@ def seed_issuer(ctx: Any, providers: list[Provider], state: DemoState) -> dict[s
     from issuer.flows.apikeys import authenticate, new_api_key
     from issuer.flows.catalogue import create_achievement, list_achievements
     from issuer.flows.tenants import create_tenant, tenant_by_slug
-    from servicekit import HttpProblem
+    from rotonde.errors import NotFoundError
 
     mapping: dict[str, str] = {}
     for p in providers:
         try:
             tenant = tenant_by_slug(ctx, p.slug)
-        except HttpProblem:
+        except NotFoundError:
             tenant = create_tenant(
                 ctx, slug=p.slug, name_nl=p.name.get("nl") or p.name["en"],
                 name_en=p.name.get("en") or p.name["nl"], country=p.country,

@@ -18,24 +18,13 @@ __all__ = ["register"]
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from servicekit.serving import serve
+    from servicekit.serving import serve_command
     from verifier.app import create_app
     from verifier.settings import ENV_PREFIX, load_settings
 
-    overrides: dict[str, Any] = {
-        "host": args.host, "port": args.port, "data_dir": args.data_dir,
-        "trust_list": args.trust_list, "public_url": args.public_url,
-    }
-    if args.dev:
-        overrides["dev"] = True
-    if args.port is not None and args.public_url is None and args.dev:
-        overrides["public_url"] = f"http://{args.host or '127.0.0.1'}:{args.port}"
-    settings = load_settings(**overrides)
-    sys.stderr.write(f"rotonde verifier on {settings.base_url} (did {settings.client_id_did}, "
-                     f"{args.workers} worker(s))\n")
-    serve(create_app, settings, factory="verifier.app:app_from_env", prefix=ENV_PREFIX,
-          workers=args.workers, log_level="info")
-    return 0
+    return serve_command(args, name="verifier", load=load_settings, build=create_app,
+                         prefix=ENV_PREFIX, about=lambda s: f"did {s.client_id_did}",
+                         trust_list=args.trust_list)
 
 
 def _rekey(args: argparse.Namespace) -> int:
@@ -49,7 +38,7 @@ def _rekey(args: argparse.Namespace) -> int:
 def _staff_context(args: argparse.Namespace) -> Any:
     """Database and clock of the configured verifier (migrated), for the staff commands."""
     from rotonde.clock import SystemClock
-    from verifier.app import open_database
+    from verifier.flows.context import open_database
 
     return open_database(_settings(args)), SystemClock()
 
@@ -112,19 +101,14 @@ def _staff_remove(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     from rotonde.cli.support import guarded
+    from servicekit.serving import add_serve_arguments
 
     parser = sub.add_parser("verifier", help="the verifier service")
     vsub = parser.add_subparsers(dest="verifier_command", metavar="COMMAND")
     serve = vsub.add_parser("serve", help="run the verifier web service")
-    serve.add_argument("--host", default=None, help="interface to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=None, help="port (default 8003)")
-    serve.add_argument("--workers", type=int, default=1,
-                       help="worker processes sharing the port (default 1)")
-    serve.add_argument("--data-dir", type=Path, default=None, help="SQLite database and dev secrets")
-    serve.add_argument("--dev", action="store_true", help="development mode (http, loopback)")
+    add_serve_arguments(serve, port=8003)
     serve.add_argument("--trust-list", default=None, metavar="FILE_OR_URL",
                        help="trust list of accredited issuers")
-    serve.add_argument("--public-url", default=None, help="externally visible base URL")
     serve.set_defaults(handler=guarded(_serve))
     rekey = vsub.add_parser(
         "rekey", help="re-seal stored secrets under the current KEK (after KEK rotation)")

@@ -7,14 +7,12 @@ endpoint for links, API keys for HR systems, and an optional webhook (HMAC-SHA25
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from rotonde.errors import ConfigurationError
-from servicekit.settings import ServiceSettings, settings_from_env
+from servicekit.settings import ServiceSettings, settings_loader
 
 __all__ = ["ENV_PREFIX", "VerifierSettings", "load_settings"]
 
@@ -50,8 +48,6 @@ class VerifierSettings(ServiceSettings):
     webhook_secret: str = ""
     #: Largest uploaded QR image in bytes.
     max_upload_bytes: int = 4 * 1024 * 1024
-    #: Key-encryption key (base64url, 32 bytes) for the verifier's signing key at rest.
-    kek: str = ""
     #: Directory of requirement profiles (JSON) offered on the ask page; default: the
     #: repository's ``examples/requirements`` when present.
     profiles_dir: Path | None = None
@@ -124,6 +120,7 @@ class VerifierSettings(ServiceSettings):
         return ":".join(["did:web", quote(parts.netloc, safe=""), *segs])
 
 
-def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> VerifierSettings:
-    """Settings from ``ROTONDE_VERIFIER_*`` variables, overridden by keyword arguments."""
-    return settings_from_env(VerifierSettings, ENV_PREFIX, environ, **overrides).validate()
+#: ``load_settings(environ=None, **overrides)``: settings from ``ROTONDE_VERIFIER_*`` variables
+#: (default: the process environment), keyword overrides winning, validated. Made at import:
+#: a field type without a converter fails here (:mod:`servicekit.envsettings`).
+load_settings = settings_loader(VerifierSettings, ENV_PREFIX)

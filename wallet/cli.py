@@ -12,19 +12,12 @@ __all__ = ["register"]
 
 def register(sub: Any) -> None:
     from rotonde.cli.support import guarded
+    from servicekit.serving import add_serve_arguments
 
     wallet = sub.add_parser("wallet", help="the learner's wallet web app")
     wsub = wallet.add_subparsers(dest="wallet_command", metavar="COMMAND")
     serve = wsub.add_parser("serve", help="run the wallet web app")
-    serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=None, help="port (default 8002)")
-    serve.add_argument("--workers", type=int, default=1,
-                       help="worker processes sharing the port (default 1)")
-    serve.add_argument("--data-dir", type=Path, default=None,
-                       help="directory for the SQLite database and development secrets")
-    serve.add_argument("--public-url", default=None, help="externally visible base URL")
-    serve.add_argument("--dev", action="store_true", default=None,
-                       help="development mode: http, loopback fetches, generated KEK")
+    add_serve_arguments(serve, port=8002)
     serve.set_defaults(handler=guarded(_serve))
     rekey = wsub.add_parser(
         "rekey", help="re-seal stored secrets under the current KEK (after KEK rotation)")
@@ -47,16 +40,9 @@ def _rekey(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from servicekit.serving import serve
+    from servicekit.serving import serve_command
     from wallet.app import create_app
     from wallet.settings import ENV_PREFIX, load_settings
 
-    overrides: dict[str, Any] = {"host": args.host, "port": args.port, "data_dir": args.data_dir,
-                                 "public_url": args.public_url, "dev": args.dev}
-    if args.port and not args.public_url and args.dev:
-        overrides["public_url"] = f"http://{args.host or '127.0.0.1'}:{args.port}"
-    settings = load_settings(**overrides)
-    # Proxy headers are trusted from FORWARDED_ALLOW_IPS (uvicorn's variable; default 127.0.0.1).
-    serve(create_app, settings, factory="wallet.app:app_from_env", prefix=ENV_PREFIX,
-          workers=args.workers, proxy_headers=True)
-    return 0
+    return serve_command(args, name="wallet", load=load_settings, build=create_app,
+                         prefix=ENV_PREFIX)

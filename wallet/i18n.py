@@ -1,7 +1,7 @@
-"""Dutch and English for the wallet: the message catalogue and language negotiation.
+"""Dutch and English for the wallet: the message catalogue.
 
-The language comes from the ``lang`` cookie (set by the switch link on every page), else from
-``Accept-Language`` (RFC 9110 §12.5.4, quality values honoured), else Dutch.
+The language of a page is chosen by :func:`servicekit.pages.lang_of` (``?lang=``, the ``lang``
+cookie set by the switch link on every page, ``Accept-Language``, else Dutch).
 Core errors carry both languages (:class:`rotonde.errors.Problem`); :func:`problem_text`
 picks the right one.
 """
@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from rotonde.errors import Problem, RotondeError
+from servicekit.pages import DEFAULT_LANG, LANGS, problem_message
 
 __all__ = [
     "CATALOGUE",
@@ -19,13 +20,9 @@ __all__ = [
     "LANGS",
     "claim_label",
     "enum_label",
-    "negotiate",
     "problem_text",
     "translator",
 ]
-
-LANGS = ("nl", "en")
-DEFAULT_LANG = "nl"
 
 #: key -> (English, Dutch)
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -301,27 +298,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
-def negotiate(cookie: str | None, accept_language: str | None) -> str:
-    """Pick ``nl`` or ``en``: cookie first, then the best ``Accept-Language`` match."""
-    if cookie in LANGS:
-        return str(cookie)
-    best: tuple[float, str] | None = None
-    for index, part in enumerate((accept_language or "").split(",")[:20]):
-        fields = part.strip().split(";")
-        tag = fields[0].strip().lower().split("-")[0]
-        q = 1.0
-        for param in fields[1:]:
-            name, _, value = param.strip().partition("=")
-            if name.strip() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if tag in LANGS and q > 0 and (best is None or q > best[0]):
-            best = (q - index * 1e-6, tag)
-    return best[1] if best else DEFAULT_LANG
-
-
 def translator(lang: str) -> Callable[..., str]:
     """``t(key, **values)`` for one language; unknown keys come back as the key itself."""
     column = 1 if lang == "nl" else 0
@@ -355,9 +331,4 @@ def enum_label(value: str, t: Callable[..., str]) -> str:
 
 def problem_text(lang: str, error: RotondeError | Problem | Mapping[str, Any]) -> str:
     """A core error or problem in the reader's language."""
-    if isinstance(error, RotondeError):
-        error = error.problems[0]
-    if isinstance(error, Problem):
-        return (error.message_nl or error.message) if lang == "nl" else error.message
-    en = str(error.get("message", ""))
-    return str(error.get("message_nl") or en) if lang == "nl" else en
+    return problem_message(lang, error)

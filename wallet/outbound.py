@@ -2,8 +2,9 @@
 
 Every page that makes the wallet contact other servers on a learner's say-so — opening an
 offer link, a verifier's request, accepting an offer, answering a request, checking a
-credential again, a pathway link — declares it with the :func:`fetches_for_learner`
-dependency, which takes one of the learner's *outbound slots* for the whole request:
+credential again, a pathway link — declares it with the
+:func:`wallet.routes.deps.fetches_for_learner` dependency, which takes one of the learner's
+*outbound slots* for the whole request:
 
 * at most ``fetch_concurrency`` such requests per account at once (per worker process), so one
   learner (or a script holding their session) cannot tie up the wallet's outbound capacity with
@@ -22,16 +23,12 @@ import math
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
-
-from fastapi import Depends, Request
 
 from rotonde.errors import PolicyError
 from servicekit.ratelimit import count_request
 from servicekit.replay import OneTimeStore
-from wallet.web import PageError, ctx, current_user
 
-__all__ = ["OutboundLimit", "fetches_for_learner"]
+__all__ = ["OutboundLimit"]
 
 
 class OutboundLimit:
@@ -99,33 +96,3 @@ class OutboundLimit:
             yield
         finally:
             self.release(account)
-
-
-def fetches_for_learner(query: str | None = None) -> Any:
-    """A route dependency (``dependencies=[fetches_for_learner()]``): the request fetches from
-    other servers for the signed-in learner, and holds one of their slots while the route runs
-    (released before the response is sent, so the next request finds it free).
-
-    A GET only fetches when it carries a query (an offer or request link): without one, or
-    without the query parameter ``query`` when named, it takes no slot. Requests without a
-    signed-in learner take none either (the route sends them to the login page).
-    """
-
-    def dependency(request: Request) -> Iterator[None]:
-        user = current_user(request)
-        params = request.query_params
-        if user is None or (request.method == "GET" and not (
-                query in params if query else params)):
-            yield
-            return
-        limit = ctx(request).outbound
-        try:
-            limit.acquire(user.account_id)
-        except PolicyError as exc:
-            raise PageError(429, error=exc) from None
-        try:
-            yield
-        finally:
-            limit.release(user.account_id)
-
-    return Depends(dependency, scope="function")

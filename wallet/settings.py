@@ -8,13 +8,11 @@ shows as trusted).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from rotonde.errors import ConfigurationError
-from servicekit.settings import ServiceSettings, settings_from_env
+from servicekit.settings import ServiceSettings, settings_loader
 
 __all__ = ["ENV_PREFIX", "WalletSettings", "load_settings"]
 
@@ -44,8 +42,6 @@ class WalletSettings(ServiceSettings):
     #: Path of an issuer trust list (``schemas/trust-list.schema.json``, unsigned JSON); the
     #: ``trust`` check of every verification uses it. Empty: the trust check is skipped.
     trust_list: str = ""
-    #: Key-encryption key (base64url, 32 bytes); normally from ``ROTONDE_WALLET_KEK``.
-    kek: str = ""
     #: Directory with pathway JSON files (default: the shipped ``examples/pathways``).
     pathways_dir: Path | None = None
     #: Requests that fetch from other servers (offer and request links, checks, pathway links)
@@ -109,6 +105,7 @@ class WalletSettings(ServiceSettings):
         return self.public_url.startswith("https://")
 
 
-def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> WalletSettings:
-    """Settings from ``ROTONDE_WALLET_*`` variables, overridden by keyword arguments."""
-    return settings_from_env(WalletSettings, ENV_PREFIX, environ, **overrides).validate()
+#: ``load_settings(environ=None, **overrides)``: settings from ``ROTONDE_WALLET_*`` variables
+#: (default: the process environment), keyword overrides winning, validated. Made at import:
+#: a field type without a converter fails here (:mod:`servicekit.envsettings`).
+load_settings = settings_loader(WalletSettings, ENV_PREFIX)

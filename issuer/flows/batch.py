@@ -22,8 +22,7 @@ from issuer import models
 from issuer.context import IssuerContext, dumps, new_id
 from issuer.flows.issuing import issue_to_learner
 from issuer.flows.tenants import Tenant, get_tenant
-from rotonde.errors import RotondeError
-from servicekit import HttpProblem
+from rotonde.errors import NotFoundError, RotondeError
 
 __all__ = [
     "BatchWorker", "create_job", "create_job_from_json", "get_job", "job_item_aad", "job_items",
@@ -72,7 +71,7 @@ def get_job(ctx: IssuerContext, tenant: Tenant, job_id: str) -> dict[str, Any]:
         row = s.connection().execute(select(models.jobs).where(
             models.jobs.c.id == job_id, models.jobs.c.tenant_id == tenant.id)).first()
     if row is None:
-        raise HttpProblem(404, "job.not_found", "job not found", detail_nl="taak niet gevonden")
+        raise NotFoundError("job.not_found", "job not found", message_nl="taak niet gevonden")
     return {"id": row.id, "state": row.state, "total": row.total, "done": row.done,
             "failed": row.failed, "progress": (row.done + row.failed) / row.total if row.total
             else 1.0}
@@ -127,9 +126,8 @@ def _process_chunk(ctx: IssuerContext, job: Any, tenant: Tenant) -> int:
                     state="done", issued_id=result.issued_id, offer_id=result.offer_id,
                     payload=ctx.box.encrypt_text(dumps(result.to_dict()), aad=job_item_aad(job.id, seq))))
                 done += 1
-            except (RotondeError, HttpProblem) as exc:
-                problems = ([p.to_dict() for p in exc.problems] if isinstance(exc, RotondeError)
-                            else [{"code": exc.code, "message": exc.detail}])
+            except RotondeError as exc:
+                problems = [p.to_dict() for p in exc.problems]
                 conn.execute(update(models.job_items).where(
                     models.job_items.c.job_id == job.id, models.job_items.c.seq == seq).values(
                     state="failed", payload=None, error=dumps(problems)))

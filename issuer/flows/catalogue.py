@@ -21,9 +21,8 @@ from sqlalchemy import insert, select, update
 from issuer import models
 from issuer.context import IssuerContext, dumps, new_id
 from issuer.flows.tenants import Tenant
-from rotonde.errors import Problem, ValidationError
+from rotonde.errors import NotFoundError, Problem, ValidationError
 from rotonde.learning.record import record_problems
-from servicekit import HttpProblem
 
 __all__ = [
     "PER_LEARNER",
@@ -152,9 +151,9 @@ def complete_record(
     return record
 
 
-def _not_found() -> HttpProblem:
-    return HttpProblem(404, "achievement.not_found", "achievement not found",
-                       detail_nl="leerresultaat niet gevonden")
+def _not_found() -> NotFoundError:
+    return NotFoundError("achievement.not_found", "achievement not found",
+                       message_nl="leerresultaat niet gevonden")
 
 
 def create_achievement(

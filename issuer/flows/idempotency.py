@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from issuer import models
 from issuer.context import IssuerContext, dumps
-from servicekit import HttpProblem
+from rotonde.errors import ParseError, ValidationError
 
 __all__ = ["run_idempotent"]
 
@@ -31,8 +31,8 @@ def run_idempotent(
         status, body = fn()
         return status, body, False
     if not 1 <= len(key) <= 200:
-        raise HttpProblem(400, "idempotency.key_invalid", "Idempotency-Key must be 1-200 chars",
-                          detail_nl="Idempotency-Key moet 1-200 tekens zijn")
+        raise ParseError("idempotency.key_invalid", "Idempotency-Key must be 1-200 chars",
+                          message_nl="Idempotency-Key moet 1-200 tekens zijn")
     digest = hashlib.sha256(dumps(fingerprint).encode()).hexdigest()
 
     def stored() -> tuple[int, Any, bool] | None:
@@ -43,10 +43,9 @@ def run_idempotent(
         if row is None:
             return None
         if row.request_hash != digest:
-            raise HttpProblem(
-                422, "idempotency.key_reused",
+            raise ValidationError("idempotency.key_reused",
                 "this Idempotency-Key was used for a different request",
-                detail_nl="deze Idempotency-Key is gebruikt voor een ander verzoek")
+                message_nl="deze Idempotency-Key is gebruikt voor een ander verzoek")
         return int(row.status_code), json.loads(row.response), True
 
     previous = stored()

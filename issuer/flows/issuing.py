@@ -22,9 +22,8 @@ from issuer.flows.catalogue import check_awarding_body, complete_record, get_ach
 from issuer.flows.render import all_configurations, configurations_for
 from issuer.flows.status import allocate_index
 from issuer.flows.tenants import Tenant
-from rotonde.errors import ValidationError
+from rotonde.errors import ConflictError, NotFoundError, ValidationError
 from rotonde.oid4vci import CredentialOffer, TxCode, offer_uri
-from servicekit import HttpProblem
 
 __all__ = [
     "IssueResult",
@@ -167,8 +166,8 @@ def offer_document(ctx: IssuerContext, tenant: Tenant, offer_id: str) -> dict[st
             models.offers.c.id == offer_id, models.offers.c.tenant_id == tenant.id
         )).first()
     if row is None or row.expires_at <= ctx.now():
-        raise HttpProblem(404, "offer.not_found", "offer not found or expired",
-                          detail_nl="aanbod niet gevonden of verlopen")
+        raise NotFoundError("offer.not_found", "offer not found or expired",
+                          message_nl="aanbod niet gevonden of verlopen")
     code = ctx.box.decrypt_text(row.code_enc, aad=offer_aad(offer_id))
     offer = CredentialOffer(
         ctx.tenant_base(tenant.slug), tuple(json.loads(row.configuration_ids)), code,
@@ -196,8 +195,8 @@ def get_issued(ctx: IssuerContext, tenant: Tenant, issued_id: str) -> dict[str, 
             models.issued.c.id == issued_id, models.issued.c.tenant_id == tenant.id
         )).first()
     if row is None:
-        raise HttpProblem(404, "credential.not_found", "issued credential not found",
-                          detail_nl="uitgegeven credential niet gevonden")
+        raise NotFoundError("credential.not_found", "issued credential not found",
+                          message_nl="uitgegeven credential niet gevonden")
     return _public(row)
 
 
@@ -237,11 +236,11 @@ def change_status(
     if current == target:
         return get_issued(ctx, tenant, issued_id)
     if current == "revoked":
-        raise HttpProblem(409, "status.revoked_final", "a revoked credential cannot change status",
-                          detail_nl="een ingetrokken credential kan niet meer van status wisselen")
+        raise ConflictError("status.revoked_final", "a revoked credential cannot change status",
+                          message_nl="een ingetrokken credential kan niet meer van status wisselen")
     if action == "reinstate" and current != "suspended":
-        raise HttpProblem(409, "status.not_suspended", "only a suspended credential can be "
-                          "reinstated", detail_nl="alleen een geschorst credential kan worden "
+        raise ConflictError("status.not_suspended", "only a suspended credential can be "
+                          "reinstated", message_nl="alleen een geschorst credential kan worden "
                           "hersteld")
     with ctx.db.session() as s:
         conn = s.connection()

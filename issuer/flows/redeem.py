@@ -17,6 +17,11 @@ one copy per key); a second request for the same configuration is ``credential_r
 and once every offered configuration was issued the token is spent (``invalid_token``). §8
 lets an issuer stop accepting an access token ("Multiple Accesses to the Credential Endpoint");
 a wallet that wants more copies asks for them in the one batch request.
+
+Protocol errors are domain errors: :class:`~rotonde.oid4vci.OID4VCIError`, whose ``error`` is
+the OAuth error code; the endpoints map them to OAuth error responses
+(:func:`servicekit.problem.oauth_errors`). A credential the issuer cannot render is its own
+fault: :class:`~rotonde.errors.ConfigurationError` ``issuer.render_failed``.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from issuer.context import IssuerContext
 from issuer.flows.issuing import PREAUTH_NS, record_aad, tx_code_hash
 from issuer.flows.render import configuration_metadata, render_credential
 from issuer.flows.tenants import Tenant
-from rotonde.errors import RotondeError
+from rotonde.errors import ConfigurationError, RotondeError
 from rotonde.oid4vci import (
     OID4VCIError,
     parse_credential_request,
@@ -41,7 +46,6 @@ from rotonde.oid4vci import (
     token_response,
     validate_proof,
 )
-from servicekit import OAuthError
 
 __all__ = [
     "ACCESS_NS", "ACCESS_USED_NS", "BATCH_SIZE", "NONCE_NS", "exchange_token",
@@ -56,37 +60,36 @@ NONCE_NS = "c_nonce"
 BATCH_SIZE = 10
 
 
-def _oauth(exc: OID4VCIError) -> OAuthError:
-    return OAuthError(exc.error, exc.message)
-
-
 def exchange_token(ctx: IssuerContext, tenant: Tenant, form: dict[str, Any]) -> dict[str, Any]:
-    try:
-        req = parse_token_request(form)
-    except OID4VCIError as exc:
-        raise _oauth(exc) from None
+    req = parse_token_request(form)
     data = ctx.once.peek(PREAUTH_NS, req.pre_authorized_code)
     if not data or data.get("tenant_id") != tenant.id:
-        raise OAuthError("invalid_grant", "pre-authorized code is unknown, expired or used")
+        raise OID4VCIError("invalid_grant", "pre-authorized code is unknown, expired or used",
+                           "de pre-authorized code is onbekend, verlopen of gebruikt")
     with ctx.db.session() as s:
         offer = s.connection().execute(
             select(models.offers).where(models.offers.c.id == data["offer_id"])
         ).first()
     if offer is None:
-        raise OAuthError("invalid_grant", "pre-authorized code is unknown, expired or used")
+        raise OID4VCIError("invalid_grant", "pre-authorized code is unknown, expired or used",
+                           "de pre-authorized code is onbekend, verlopen of gebruikt")
     if req.tx_code is None:
-        raise OAuthError("invalid_request", "tx_code is required for this offer")
+        raise OID4VCIError("invalid_request", "tx_code is required for this offer",
+                           "voor dit aanbod is tx_code verplicht")
     expected = offer.tx_code_hash
     if not hmac.compare_digest(expected, tx_code_hash(req.pre_authorized_code, req.tx_code)):
         limit = ctx.settings.tx_code_attempts
         attempts = ctx.once.count_attempt(PREAUTH_NS, req.pre_authorized_code, limit=limit)
         left = max(limit - attempts, 0)
-        msg = ("wrong tx_code; the code is now locked" if left == 0
-               else f"wrong tx_code; {left} attempt(s) left")
-        raise OAuthError("invalid_grant", msg)
+        msg, msg_nl = (("wrong tx_code; the code is now locked",
+                        "verkeerde tx_code; de code is nu geblokkeerd") if left == 0
+                       else (f"wrong tx_code; {left} attempt(s) left",
+                             f"verkeerde tx_code; nog {left} poging(en)"))
+        raise OID4VCIError("invalid_grant", msg, msg_nl)
     redeemed = ctx.once.consume(PREAUTH_NS, req.pre_authorized_code)
     if redeemed is None:
-        raise OAuthError("invalid_grant", "pre-authorized code is unknown, expired or used")
+        raise OID4VCIError("invalid_grant", "pre-authorized code is unknown, expired or used",
+                           "de pre-authorized code is onbekend, verlopen of gebruikt")
     token = secrets.token_urlsafe(32)
     ttl = ctx.settings.access_token_ttl
     ctx.once.issue(ACCESS_NS, token, ttl=ttl, data={
@@ -96,10 +99,12 @@ def exchange_token(ctx: IssuerContext, tenant: Tenant, form: dict[str, Any]) -> 
     return token_response(token, expires_in=ttl)
 
 
-def _already_issued(conf_id: str) -> OAuthError:
-    return OAuthError("credential_request_denied",
-                      f"{conf_id!r} was already issued with this access token; ask for more "
-                      f"copies (up to {BATCH_SIZE} key proofs) in one request")
+def _already_issued(conf_id: str) -> OID4VCIError:
+    return OID4VCIError("credential_request_denied",
+                        f"{conf_id!r} was already issued with this access token; ask for more "
+                        f"copies (up to {BATCH_SIZE} key proofs) in one request",
+                        f"{conf_id!r} is met dit toegangstoken al uitgegeven; vraag meer "
+                        f"exemplaren (tot {BATCH_SIZE} sleutelbewijzen) in één verzoek")
 
 
 def _spend(ctx: IssuerContext, token: str, conf_id: str, offered: list[str]) -> None:
@@ -121,8 +126,8 @@ def new_nonce(ctx: IssuerContext, tenant: Tenant) -> str:
 def _bearer(authorization: str | None) -> str:
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise OAuthError("invalid_token", "a Bearer access token is required", status=401,
-                         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        raise OID4VCIError("invalid_token", "a Bearer access token is required",
+                           "een Bearer-toegangstoken is vereist")
     return token.strip()
 
 
@@ -132,47 +137,46 @@ def issue_credentials(
     token = _bearer(authorization)
     grant = ctx.once.peek(ACCESS_NS, token)
     if not grant or grant.get("tenant_id") != tenant.id:
-        raise OAuthError("invalid_token", "access token is unknown, expired or used up",
-                         status=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    try:
-        req = parse_credential_request(body, max_proofs=BATCH_SIZE)
-    except OID4VCIError as exc:
-        raise _oauth(exc) from None
+        raise OID4VCIError("invalid_token", "access token is unknown, expired or used up",
+                           "het toegangstoken is onbekend, verlopen of opgebruikt")
+    req = parse_credential_request(body, max_proofs=BATCH_SIZE)
     configs = configuration_metadata(tenant)
     conf_id = req.credential_configuration_id
     if conf_id is None:
-        raise OAuthError("unknown_credential_identifier",
-                         "credential identifiers are not used by this issuer")
+        raise OID4VCIError("unknown_credential_identifier",
+                           "credential identifiers are not used by this issuer",
+                           "deze uitgever gebruikt geen credential identifiers")
     if conf_id not in configs:
-        raise OAuthError("unknown_credential_configuration",
-                         f"unknown credential configuration {conf_id!r}")
+        raise OID4VCIError("unknown_credential_configuration",
+                           f"unknown credential configuration {conf_id!r}",
+                           f"onbekende credential-configuratie {conf_id!r}")
     if conf_id not in grant["configuration_ids"]:
-        raise OAuthError("invalid_credential_request",
-                         f"the access token does not cover {conf_id!r}")
+        raise OID4VCIError("invalid_credential_request",
+                           f"the access token does not cover {conf_id!r}",
+                           f"het toegangstoken geldt niet voor {conf_id!r}")
     if ctx.once.peek(ACCESS_USED_NS, f"{token}|{conf_id}") is not None:
         raise _already_issued(conf_id)
     if not req.jwt_proofs:
-        raise OAuthError("invalid_proof", "proofs.jwt is required (holder binding)")
+        raise OID4VCIError("invalid_proof", "proofs.jwt is required (holder binding)",
+                           "proofs.jwt is verplicht (binding aan de houder)")
     algs = frozenset(configs[conf_id]["proof_types_supported"]["jwt"]
                      ["proof_signing_alg_values_supported"])
     audience = ctx.tenant_base(tenant.slug)
-    results = []
-    try:
-        for proof in req.jwt_proofs:
-            results.append(validate_proof(proof, audience=audience, clock=ctx.clock,
-                                          allowed_algs=algs))
-    except OID4VCIError as exc:
-        raise _oauth(exc) from None
+    results = [validate_proof(proof, audience=audience, clock=ctx.clock, allowed_algs=algs)
+               for proof in req.jwt_proofs]
     nonces = {r.nonce for r in results}
     if len(nonces) != 1:
-        raise OAuthError("invalid_proof", "all proofs must carry the same c_nonce")
+        raise OID4VCIError("invalid_proof", "all proofs must carry the same c_nonce",
+                           "alle proofs moeten dezelfde c_nonce dragen")
     if len({r.public_key.thumbprint() for r in results}) != len(results):
-        raise OAuthError("invalid_proof", "each proof must use a different key")
+        raise OID4VCIError("invalid_proof", "each proof must use a different key",
+                           "elke proof moet een andere sleutel gebruiken")
     nonce = nonces.pop()
     assert nonce is not None
     if ctx.once.consume(NONCE_NS, nonce,
                         check=lambda d: bool(d) and d.get("tenant_id") == tenant.id) is None:
-        raise OAuthError("invalid_nonce", "c_nonce is unknown, expired or already used")
+        raise OID4VCIError("invalid_nonce", "c_nonce is unknown, expired or already used",
+                           "c_nonce is onbekend, verlopen of al gebruikt")
     with ctx.db.session() as s:
         conn = s.connection()
         row = conn.execute(select(models.issued).where(
@@ -181,9 +185,11 @@ def issue_credentials(
         list_row = conn.execute(select(models.status_lists.c.number).where(
             models.status_lists.c.id == row.list_id)).first() if row is not None else None
     if row is None or row.record is None or list_row is None:
-        raise OAuthError("credential_request_denied", "the credential is no longer available")
+        raise OID4VCIError("credential_request_denied", "the credential is no longer available",
+                           "het credential is niet meer beschikbaar")
     if row.status != "active":
-        raise OAuthError("credential_request_denied", f"the credential is {row.status}")
+        raise OID4VCIError("credential_request_denied", f"the credential is {row.status}",
+                           f"het credential is {row.status}")
     record = json.loads(ctx.box.decrypt_text(row.record, aad=record_aad(row.id)))
     credentials = []
     try:
@@ -193,10 +199,10 @@ def issue_credentials(
                 idx=row.idx, holder_key=result.public_key, holder_kid=result.kid,
             )
             credentials.append(rendered.credential)
-    except RotondeError as exc:
-        raise OAuthError("credential_request_denied",
-                         f"the credential could not be rendered: {exc.message}",
-                         status=500) from None
+    except RotondeError as exc:  # the issuer's own template or record: its fault, not the wallet's
+        raise ConfigurationError(
+            "issuer.render_failed", f"the credential could not be rendered: {exc.message}",
+            message_nl=f"het credential kon niet worden opgemaakt: {exc.message}") from None
     _spend(ctx, token, conf_id, grant["configuration_ids"])
     with ctx.db.session() as s:
         s.connection().execute(update(models.issued).where(models.issued.c.id == row.id).values(

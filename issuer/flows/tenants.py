@@ -19,9 +19,8 @@ from sqlalchemy import insert, select, update
 
 from issuer import models
 from issuer.context import IssuerContext, dumps, new_id
-from rotonde.errors import ConfigurationError, ValidationError
+from rotonde.errors import ConfigurationError, NotFoundError, ValidationError
 from rotonde.keys import PrivateKey, generate, private_key_from_jwk, public_key_from_jwk
-from servicekit import HttpProblem
 
 __all__ = [
     "Tenant",
@@ -170,8 +169,8 @@ def get_tenant(ctx: IssuerContext, tenant_id: str) -> Tenant:
         conn = s.connection()
         row = conn.execute(select(models.tenants).where(models.tenants.c.id == tenant_id)).first()
         if row is None:
-            raise HttpProblem(404, "tenant.not_found", "tenant not found",
-                              detail_nl="instelling niet gevonden")
+            raise NotFoundError("tenant.not_found", "tenant not found",
+                              message_nl="instelling niet gevonden")
         return _row_to_tenant(ctx, conn, row)
 
 
@@ -180,8 +179,8 @@ def tenant_by_slug(ctx: IssuerContext, slug: str) -> Tenant:
         conn = s.connection()
         row = conn.execute(select(models.tenants).where(models.tenants.c.slug == slug)).first()
         if row is None:
-            raise HttpProblem(404, "tenant.not_found", "tenant not found",
-                              detail_nl="instelling niet gevonden")
+            raise NotFoundError("tenant.not_found", "tenant not found",
+                              message_nl="instelling niet gevonden")
         return _row_to_tenant(ctx, conn, row)
 
 

@@ -21,8 +21,7 @@ from issuer.context import IssuerContext, new_id
 from issuer.flows.issuing import change_status
 from issuer.flows.status import allocate_index, list_urls
 from issuer.flows.tenants import Tenant, signer_for
-from rotonde.errors import Problem, ValidationError
-from servicekit import HttpProblem
+from rotonde.errors import ConflictError, NotFoundError, Problem, ValidationError
 
 __all__ = ["issue_vc", "update_status"]
 
@@ -83,8 +82,8 @@ def issue_vc(ctx: IssuerContext, tenant: Tenant, credential: Any, *, actor: str)
         conn = s.connection()
         if conn.execute(select(models.issued.c.id).where(
                 models.issued.c.credential_id == cid)).first():
-            raise HttpProblem(409, "vcapi.duplicate_id", "a credential with this id was issued",
-                              detail_nl="er is al een credential met dit id uitgegeven")
+            raise ConflictError("vcapi.duplicate_id", "a credential with this id was issued",
+                              message_nl="er is al een credential met dit id uitgegeven")
         list_id, number, idx = allocate_index(ctx, conn, tenant, issued_id)
         if "credentialStatus" not in doc:
             urls = list_urls(ctx, tenant, number)
@@ -124,8 +123,8 @@ def update_status(ctx: IssuerContext, tenant: Tenant, body: Any, *, actor: str) 
             models.issued.c.credential_id == body["credentialId"],
             models.issued.c.tenant_id == tenant.id)).first()
     if row is None:
-        raise HttpProblem(404, "credential.not_found", "credential not found",
-                          detail_nl="credential niet gevonden")
+        raise NotFoundError("credential.not_found", "credential not found",
+                          message_nl="credential niet gevonden")
     result: dict[str, Any] = {}
     for i, change in enumerate(changes):
         status = change.get("status") if isinstance(change, dict) else None

@@ -28,7 +28,7 @@ from issuer.routes.deps import Ctx, TenantFromPath
 from rotonde.encoding import loads_json
 from rotonde.errors import ParseError
 from rotonde.oid4vci import PRE_AUTHORIZED_GRANT, issuer_metadata, nonce_response
-from servicekit import OAuthError
+from servicekit.problem import OAuthError, oauth_errors
 from servicekit.ratelimit import client_key, count_request
 
 __all__ = ["router"]
@@ -178,8 +178,9 @@ async def token(request: Request, ctx: Ctx, tenant: TenantFromPath) -> JSONRespo
         raise OAuthError("invalid_request", "use application/x-www-form-urlencoded")
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
-    return JSONResponse(await run_in_threadpool(exchange_token, ctx, tenant, fields),
-                        headers=_NO_STORE)
+    with oauth_errors():
+        issued = await run_in_threadpool(exchange_token, ctx, tenant, fields)
+    return JSONResponse(issued, headers=_NO_STORE)
 
 
 @router.post(
@@ -216,5 +217,6 @@ async def credential(
         body = loads_json(raw, what="credential request", max_depth=16)
     except ParseError as exc:
         raise OAuthError("invalid_credential_request", exc.message) from None
-    issued = await run_in_threadpool(issue_credentials, ctx, tenant, authorization, body)
+    with oauth_errors(failure="credential_request_denied"):
+        issued = await run_in_threadpool(issue_credentials, ctx, tenant, authorization, body)
     return JSONResponse(issued, headers=_NO_STORE)

@@ -16,7 +16,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -25,13 +24,15 @@ from issuer.routes.deps import Ctx, TenantFromPath
 from rotonde.oid4vci import offer_uri
 from rotonde.qr import qr_svg
 from servicekit import HttpProblem
+from servicekit.formats import when
+from servicekit.pages import negotiate
+from servicekit.templating import page_templates
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["Pages"])
 HERE = Path(__file__).resolve().parent.parent
-_env = Environment(loader=FileSystemLoader(HERE / "templates"),
-                   autoescape=select_autoescape(["html"]))
+TEMPLATES = page_templates(HERE / "templates")
 _CSS = (HERE / "static" / "offer.css").read_bytes()
 
 TEXT: dict[str, dict[str, str]] = {
@@ -58,16 +59,6 @@ TEXT: dict[str, dict[str, str]] = {
                    "the credential.",
     },
 }
-
-
-def _lang(query: str | None, accept: str | None) -> str:
-    if query in TEXT:
-        return query
-    for part in (accept or "").split(","):
-        tag = part.split(";")[0].strip().lower()[:2]
-        if tag in TEXT:
-            return tag
-    return "nl"
 
 
 @router.get("/static/offer.css", summary="Offer page stylesheet", include_in_schema=False)
@@ -97,7 +88,7 @@ def offer_page(
     if row is None or issued is None or row.expires_at <= ctx.now():
         raise HttpProblem(404, "offer.not_found", "offer not found or expired",
                           detail_nl="aanbod niet gevonden of verlopen")
-    chosen = _lang(lang, accept_language)
+    chosen = negotiate(None, accept_language, query=lang)
     base = ctx.tenant_base(tenant.slug)
     ref = f"{base}/credential-offer/{offer_id}"
     uri = offer_uri(credential_offer_uri=ref)
@@ -113,8 +104,8 @@ def offer_page(
         "offer_uri": uri,
         "wallet_link": offer_uri(credential_offer_uri=ref, base=wallet + "/offer") if wallet
         else None,
-        "expires_iso": expires.isoformat(), "expires_text": expires.strftime("%Y-%m-%d %H:%M UTC"),
+        "expires_iso": expires.isoformat(), "expires_text": when(row.expires_at, seconds=False),
         "css_url": f"{ctx.settings.base_url}/static/offer.css",
     }
-    html = _env.get_template("offer.html").render(**context)
+    html = TEMPLATES.get_template("offer.html").render(**context)
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})

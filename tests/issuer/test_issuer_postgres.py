@@ -19,7 +19,7 @@ from issuer.flows.issuing import issue_to_learner
 from issuer.flows.redeem import exchange_token
 from issuer.flows.tenants import create_tenant
 from issuer.settings import IssuerSettings
-from servicekit import OAuthError
+from rotonde.oid4vci import OID4VCIError
 from tests.issuer._support import free_port, template
 from tests.pg import fresh_schema
 
@@ -106,7 +106,7 @@ def test_racing_redemptions_succeed_once(pg_ctx: IssuerContext) -> None:
         barrier.wait()
         try:
             outcomes.append(exchange_token(pg_ctx, tenant, token_request(code, result.tx_code)))
-        except OAuthError as exc:
+        except OID4VCIError as exc:  # the flow raises the domain error; routes map it
             outcomes.append(exc.error)
 
     threads = [threading.Thread(target=redeem) for _ in range(6)]

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DOC", "SERVICES", "extra_variables", "rows", "table", "write"]
+__all__ = ["DOC", "SERVICES", "extra_variables", "rows", "table", "typed_rows", "write"]
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DOC = ROOT / "docs" / "deployment.md"
@@ -94,15 +94,24 @@ def _fmt(value: Any) -> str:
 
 def rows(service: str) -> list[tuple[str, str, str]]:
     """``(variable, default, description)`` for every settings field of ``service``."""
+    return [(name, default, text) for name, default, _, text in typed_rows(service)]
+
+
+def typed_rows(service: str) -> list[tuple[str, str, str, str]]:
+    """``(variable, default, accepted text, description)`` for every settings field; the
+    accepted text is what the service's environment loader converts (servicekit.envsettings)."""
+    from servicekit.envsettings import EnvLoader
+
     cls, prefix = _settings()[service]
     notes = _comments(cls)
+    kinds = {name: f.kind for name, f in EnvLoader(cls, prefix).fields.items()}
     out = []
     for f in dataclasses.fields(cls):
         default = f.default if f.default is not dataclasses.MISSING else (
             f.default_factory() if f.default_factory is not dataclasses.MISSING else None)
         text = FALLBACK.get(f.name, "") if f.name in ("service", "dev", "db_schema") else \
             notes.get(f.name) or FALLBACK.get(f.name, "")
-        out.append((prefix + f.name.upper(), _fmt(default), text))
+        out.append((prefix + f.name.upper(), _fmt(default), kinds[f.name], text))
     return out
 
 
@@ -114,9 +123,9 @@ def extra_variables(service: str) -> tuple[str, ...]:
 
 
 def table(service: str) -> str:
-    lines = ["| variable | default | meaning |", "|---|---|---|"]
-    for name, default, text in rows(service):
-        lines.append(f"| `{name}` | `{default}` | {text} |")
+    lines = ["| variable | default | type | meaning |", "|---|---|---|---|"]
+    for name, default, kind, text in typed_rows(service):
+        lines.append(f"| `{name}` | `{default}` | {kind} | {text} |")
     return "\n".join(lines)
 
 

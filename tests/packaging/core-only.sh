@@ -11,9 +11,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 PY=${PYTHON:-python3}
 
+# Build from a copy of the tracked (and new, not ignored) files: pip builds in the source tree.
+mkdir "$work/src"
+git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} sh -c 'test -e "{}" && echo "{}"' \
+  | tar -c -T - | tar -x -C "$work/src"
 "$PY" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install --quiet --upgrade pip
-"$work/venv/bin/python" -m pip install --quiet "$repo"
+"$work/venv/bin/python" -m pip install --quiet "$work/src"
 cd "$work"                        # not the checkout: import the installed wheel only
 py="$work/venv/bin/python"
 rotonde="$work/venv/bin/rotonde"

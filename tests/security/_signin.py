@@ -24,7 +24,7 @@ STAFF = "hr-anna"
 
 def served_verifier(tmp: Path, *, workers: int = 1, **settings: str) -> Proc:
     """A verifier process (staff sign-in on) with the staff account ``hr-anna``."""
-    from verifier.app import open_database
+    from verifier.flows.context import open_database
     from verifier.flows.staff import add_staff
     from verifier.settings import VerifierSettings
 

@@ -21,7 +21,7 @@ def test_the_check_sees_every_async_function_of_the_services() -> None:
     # routes that still read their body on the loop, middleware, error handlers, lifespan
     for expected in ("issuer.routes.oid4vci:token", "verifier.routes.oid4vp:direct_post",
                      "servicekit.security:__call__", "servicekit.handlers:on_unexpected",
-                     "issuer.app:lifespan", "verifier.routes._web:read_form"):
+                     "servicekit.resources:lifespan", "servicekit.pages:read_form"):
         assert expected in names, sorted(names)
 
 

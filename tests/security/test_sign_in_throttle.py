@@ -56,7 +56,7 @@ def test_parallel_wrong_passwords_over_http_check_at_most_the_limit(tmp_path: Pa
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def staff_db(request: Any, tmp_path: Path) -> Any:
-    from verifier.app import open_database
+    from verifier.flows.context import open_database
     from verifier.flows.staff import add_staff
     from verifier.settings import VerifierSettings
 

@@ -9,9 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from servicekit.pages import negotiate
 from tests.wallet.wallet_helpers import PASSWORD, Learner, csrf_of, make_settings, text_of
 from wallet.app import create_app
-from wallet.i18n import CATALOGUE, LANGS, negotiate
+from wallet.i18n import CATALOGUE, LANGS
 from wallet.models import Account, HolderKey, WebSession
 
 

@@ -1,19 +1,28 @@
-"""Everything a verifier use case needs, built once at start-up and injected into routes."""
+"""Everything a verifier use case needs, built once at start-up (:func:`open_context`) and
+injected into routes (``Ctx`` in :mod:`verifier.routes.deps`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from rotonde.clock import Clock
-from rotonde.http import Fetcher
+from rotonde.clock import Clock, SystemClock
+from rotonde.http import Fetcher, URLPolicy
 from rotonde.keys import PrivateKey
-from servicekit.crypto import SecretBox
+from servicekit.crypto import SecretBox, service_secret_box
 from servicekit.db import Database
+from servicekit.db import open_database as open_service_database
 from servicekit.replay import OneTimeStore
-from verifier.settings import VerifierSettings
+from servicekit.resources import Resources
+from verifier.settings import ENV_PREFIX, VerifierSettings
 
-__all__ = ["VerifierContext"]
+__all__ = ["MIGRATIONS", "VERSION_TABLE", "VerifierContext", "open_context", "open_database",
+           "secret_box"]
+
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = ROOT / "migrations"
+VERSION_TABLE = "verifier_alembic_version"
 
 
 @dataclass
@@ -43,3 +52,57 @@ class VerifierContext:
     @property
     def kid(self) -> str:
         return str(self.key.kid)
+
+
+def open_database(settings: VerifierSettings) -> Database:
+    """The verifier's database, migrated to this code's schema (own Alembic version table)."""
+    return open_service_database(settings, MIGRATIONS, version_table=VERSION_TABLE)
+
+
+def secret_box(settings: VerifierSettings) -> SecretBox:
+    """The KEK (and any previous KEKs) from the settings and environment."""
+    return service_secret_box(settings, ENV_PREFIX)
+
+
+def open_context(
+    settings: VerifierSettings, resources: Resources, *, clock: Clock | None = None,
+    fetcher: Fetcher | None = None, resolver: Any = None, status_resolver: Any = None,
+    trust_list: Any = None,
+) -> VerifierContext:
+    """Validate the settings, open and migrate the database, load the KEK and the request
+    signing key, build the one outbound Fetcher (http and loopback only in development mode),
+    the DID resolver, the caching status resolver, the trust list (a signed list that fails its
+    signature check refuses start-up) and the requirement profiles. What is opened here is
+    closed with ``resources``; what is given stays the caller's."""
+    from rotonde.did import Resolver
+    from rotonde.status.resolver import StatusListResolver
+    from verifier.flows.keys import did_document, load_or_create_key
+    from verifier.flows.templates import load_profiles
+    from verifier.flows.trust import load_trust
+
+    settings = settings.validate()
+    db = open_database(settings)
+    resources.own("database", db.dispose)
+    clk = clock or SystemClock()
+    box = secret_box(settings)
+    if fetcher is None:
+        fetcher = Fetcher(policy=URLPolicy(allow_http=settings.dev, allow_private=settings.dev))
+        resources.own("fetcher", fetcher.close)
+    did = settings.client_id_did
+    key = load_or_create_key(db, box, did, now=clk.now())
+    if trust_list is None:
+        trust, trust_info = load_trust(settings, fetcher)
+    else:
+        trust, trust_info = trust_list, {"source": "injected"}
+    ctx = VerifierContext(
+        settings=settings, db=db, box=box, clock=clk, fetcher=fetcher,
+        one_time=OneTimeStore(db, clock=clk), key=key, did_document=did_document(did, key),
+        resolver=resolver or Resolver(fetcher=fetcher),
+        status_resolver=status_resolver or StatusListResolver(fetcher, clock=clk),
+        trust_list=trust, trust_info=trust_info,
+    )
+    ctx.one_time.purge_expired(grace=3600)  # old single-use records of earlier runs
+    default_profiles = ROOT.parent / "examples" / "requirements"
+    ctx.profiles = load_profiles(settings.profiles_dir or (
+        default_profiles if default_profiles.is_dir() else None))
+    return ctx

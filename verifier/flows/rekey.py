@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from servicekit.rekey import SealedColumn, rekey
-from verifier.app import open_database, secret_box
+from servicekit.rekey import SealedColumn, rekey_database
+from verifier.flows.context import open_database, secret_box
 from verifier.models import SigningKey, VerificationSession
 from verifier.settings import VerifierSettings
 
@@ -21,8 +21,4 @@ SEALED = (
 
 def rekey_verifier(settings: VerifierSettings) -> dict[str, int]:
     """Re-seal every verifier secret not under the current KEK; counts per column."""
-    db = open_database(settings.validate())
-    try:
-        return rekey(db, secret_box(settings), SEALED)
-    finally:
-        db.dispose()
+    return rekey_database(open_database(settings.validate()), secret_box(settings), SEALED)

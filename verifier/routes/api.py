@@ -7,16 +7,14 @@
 * ``POST /api/shares`` — verify a scanned share text (``{"text": ...}``).
 
 Without configured API keys the API is open only in development mode. With keys, every
-session records which key created it (:func:`key_id`) and only that key can read it.
+session records which key created it (:func:`verifier.routes.deps.key_id`) and only that key can read it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -26,40 +24,11 @@ from verifier.flows.context import VerifierContext
 from verifier.flows.scan import scan
 from verifier.flows.sessions import SessionView, get_session
 from verifier.flows.templates import compose, from_profile
-from verifier.routes._web import get_ctx
+from verifier.routes.deps import ApiClient, Ctx
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api")
-Ctx = Annotated[VerifierContext, Depends(get_ctx)]
-
-
-def key_id(key: str) -> str:
-    """The name a session records for the API key that created it: a fingerprint of the key
-    itself, so it survives adding, reordering or removing other keys (a position in the list
-    did not: after a rotation the next key inherited the removed one's results)."""
-    return "key:" + hashlib.sha256(key.encode()).hexdigest()[:16]
-
-
-def api_client(request: Request, ctx: Ctx) -> str:
-    keys = ctx.settings.api_keys
-    if not keys:
-        if ctx.settings.dev:
-            return "dev"
-        raise HttpProblem(403, "api.disabled", "the JSON API has no API keys configured",
-                          detail_nl="de JSON-API heeft geen API-sleutels ingesteld")
-    auth = request.headers.get("authorization", "")
-    scheme, _, token = auth.partition(" ")
-    if scheme.lower() == "bearer":
-        for key in keys:
-            if hmac.compare_digest(token.strip().encode(), key.encode()):
-                return key_id(key)
-    raise HttpProblem(401, "api.unauthorized", "a valid API key is required",
-                      detail_nl="een geldige API-sleutel is vereist",
-                      headers={"www-authenticate": "Bearer"})
-
-
-Client = Annotated[str, Depends(api_client)]
 
 
 class RequestIn(BaseModel):
@@ -100,7 +69,7 @@ def session_json(ctx: VerifierContext, s: SessionView) -> dict[str, Any]:
 
 
 @router.post("/requests", status_code=201)
-def create_request(body: RequestIn, ctx: Ctx, client: Client) -> JSONResponse:
+def create_request(body: RequestIn, ctx: Ctx, client: ApiClient) -> JSONResponse:
     if body.profile is not None:
         query, requirement, title = from_profile(body.profile)
     else:
@@ -131,7 +100,7 @@ def create_request(body: RequestIn, ctx: Ctx, client: Client) -> JSONResponse:
 
 
 @router.get("/requests/{session_id}")
-def read_request(session_id: str, ctx: Ctx, client: Client) -> JSONResponse:
+def read_request(session_id: str, ctx: Ctx, client: ApiClient) -> JSONResponse:
     s = get_session(ctx, id=session_id)
     # each key sees only what it created (requests and shares); sessions made on the staff
     # pages belong to no key
@@ -142,7 +111,7 @@ def read_request(session_id: str, ctx: Ctx, client: Client) -> JSONResponse:
 
 
 @router.post("/shares", status_code=201)
-def verify_share(body: ShareIn, ctx: Ctx, client: Client) -> JSONResponse:
+def verify_share(body: ShareIn, ctx: Ctx, client: ApiClient) -> JSONResponse:
     _, requirement, _ = compose(template="achievement", min_level=body.min_level,
                                 min_assurance=body.min_assurance,
                                 accepted_issuers=body.accepted_issuers)

@@ -7,42 +7,28 @@ Accounts come from ``rotonde verifier staff add``; passwords, sessions and throt
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from rotonde.errors import PolicyError
-from servicekit.accounts import DEVICE_TTL, sign_in_status
+from servicekit.accounts import DEVICE_TTL, safe_next, sign_in_status
+from servicekit.pages import check_csrf, form_text, lang_of, redirect, render
 from servicekit.ratelimit import client_key
-from verifier.flows.context import VerifierContext
 from verifier.flows.staff import STAFF
-from verifier.routes._web import (
-    PRE_COOKIE,
-    SESSION_COOKIE,
-    PageForm,
-    check_csrf,
-    current_staff,
-    form_text,
-    get_ctx,
-    lang_of,
-    render,
-    require_staff,
-    safe_next,
-)
+from verifier.pages import PRE_COOKIE, SESSION_COOKIE, current_staff, require_staff
+from verifier.routes.deps import Ctx, PageForm
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 #: Marks a browser a staff member signed in on before (:mod:`servicekit.throttle`).
 DEVICE_COOKIE = "verifier_device"
-Ctx = Annotated[VerifierContext, Depends(get_ctx)]
 
 
 @router.get("/login")
 def login_page(request: Request, ctx: Ctx, next: str = "/") -> Response:
     if not ctx.settings.require_staff or current_staff(request) is not None:
-        return RedirectResponse(safe_next(next), status_code=303)
+        return redirect(safe_next(next))
     return render(request, "login.html", {"next": safe_next(next), "error": None})
 
 
@@ -71,7 +57,7 @@ def login(request: Request, ctx: Ctx, form: PageForm) -> Response:
         return render(request, "login.html",
                       {"next": next_url, "error": message, "username": username},
                       status=status, headers=headers)
-    response = RedirectResponse(next_url, status_code=303)
+    response = redirect(next_url)
     response.set_cookie(SESSION_COOKIE, token, max_age=settings.session_ttl, httponly=True,
                         samesite="lax", secure=settings.secure_cookies, path="/")
     response.set_cookie(DEVICE_COOKIE, signed_in.device, max_age=DEVICE_TTL, httponly=True,
@@ -85,6 +71,6 @@ def logout(request: Request, ctx: Ctx, form: PageForm) -> Response:
     check_csrf(request, form.get("csrf"))
     with ctx.db.session() as s:
         STAFF.end_session(s, request.cookies.get(SESSION_COOKIE, ""))
-    response = RedirectResponse("/login", status_code=303)
+    response = redirect("/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -11,9 +11,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -22,12 +20,11 @@ from verifier.flows.ask import request_object
 from verifier.flows.context import VerifierContext
 from verifier.flows.receive import receive_response
 from verifier.flows.sessions import get_session, mark_retrieved
-from verifier.routes._web import get_ctx
+from verifier.routes.deps import Ctx
 
 __all__ = ["router"]
 
 router = APIRouter()
-Ctx = Annotated[VerifierContext, Depends(get_ctx)]
 _MAX_FORM = 1024 * 1024
 
 

@@ -9,13 +9,14 @@ scripts in ``static/`` poll the status endpoint and use the camera where the bro
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from rotonde.errors import Problem, RotondeError
+from servicekit.formats import when
+from servicekit.pages import PageError, check_csrf, form_text, lang_of, redirect, render
 from verifier.flows.ask import invitation, start_request
 from verifier.flows.context import VerifierContext
 from verifier.flows.disclosed import claim_cards
@@ -23,28 +24,13 @@ from verifier.flows.images import decode_upload
 from verifier.flows.scan import scan
 from verifier.flows.sessions import SessionView, get_session, raw_presentation
 from verifier.flows.templates import TEMPLATES, compose, from_profile
-from verifier.routes._web import (
-    PageError,
-    PageForm,
-    check_csrf,
-    form_text,
-    get_ctx,
-    lang_of,
-    render,
-    require_staff,
-)
+from verifier.pages import require_staff
+from verifier.routes.deps import Ctx, PageForm
 
 __all__ = ["router"]
 
 #: Every page here is for employer staff: signed in when ``settings.require_staff``.
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_staff)])
-Ctx = Annotated[VerifierContext, Depends(get_ctx)]
-
-
-def _when(ts: float | None) -> str:
-    if ts is None:
-        return ""
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _session(ctx: VerifierContext, session_id: str) -> SessionView:
@@ -101,7 +87,7 @@ def create_request_page(request: Request, ctx: Ctx, form: PageForm) -> Response:
                           client_id_prefix=prefix)
     except RotondeError as exc:
         raise PageError(422, exc.problems[0]) from None
-    return RedirectResponse(f"/requests/{s.id}", status_code=303)
+    return redirect(f"/requests/{s.id}")
 
 
 @router.get("/requests/{session_id}", response_class=HTMLResponse)
@@ -109,14 +95,14 @@ def request_page(session_id: str, request: Request, ctx: Ctx) -> Response:
     s = _session(ctx, session_id)
     status = s.public_status(ctx.clock.now())
     if s.kind != "request" or status in ("completed", "failed"):
-        return RedirectResponse(f"/results/{s.id}", status_code=303)
+        return redirect(f"/results/{s.id}")
     from rotonde.qr import qr_svg
 
     inv = invitation(ctx, s) if status in ("pending", "retrieved") else None
     return render(request, "request.html", {
         "s": s, "status": status, "inv": inv,
         "qr": qr_svg(inv.uri, title="QR code") if inv else "",
-        "expires": _when(s.expires_at),
+        "expires": when(s.expires_at),
     })
 
 
@@ -146,13 +132,13 @@ def result_page(session_id: str, request: Request, ctx: Ctx) -> Response:
     s = _session(ctx, session_id)
     if s.result is None:
         if s.kind == "request":
-            return RedirectResponse(f"/requests/{s.id}", status_code=303)
+            return redirect(f"/requests/{s.id}")
         raise PageError(404, Problem("session.no_result", "there is no result yet",
                                      "er is nog geen resultaat"))
     raw = raw_presentation(ctx, s.id)
     return render(request, "result.html", {
         "s": s, "r": s.result, "claims": claim_cards(s.result, lang_of(request)),
-        "checked_at": _when(s.result.get("checked_at")),
+        "checked_at": when(s.result.get("checked_at")),
         "raw": json.dumps(raw, indent=2, ensure_ascii=False) if raw is not None else "",
     })
 
@@ -180,7 +166,7 @@ def scan_submit(request: Request, ctx: Ctx, form: PageForm) -> Response:
     level = form_text(form, "min_level")
     requirement = {"min_level": int(level)} if level.isdigit() else None
     s = scan(ctx, text, requirement=requirement)
-    return RedirectResponse(f"/results/{s.id}", status_code=303)
+    return redirect(f"/results/{s.id}")
 
 
 @router.get("/trust", response_class=HTMLResponse)
@@ -197,5 +183,5 @@ def trust_page(request: Request, ctx: Ctx) -> HTMLResponse:
     return render(request, "trust.html", {
         "info": info, "rows": rows, "configured": ctx.trust_list is not None,
         "list_name": list_name.get(lang) or next(iter(list_name.values()), ""),
-        "valid_until": _when(info.get("valid_until")),
+        "valid_until": when(info.get("valid_until")),
     })

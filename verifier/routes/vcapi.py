@@ -7,14 +7,14 @@
 Both answer 200 ``{"verified", "checks", "warnings", "errors", "report"}`` when verified and
 400 with the same body when not (as the VC-API test suites expect). Bad input is a 400 with
 a precise error, never a 500. Like the JSON API they need an API key (``Authorization: Bearer``;
-:func:`verifier.routes.api.api_client`): open without keys in development mode only, refused
+:func:`verifier.routes.deps.api_client`): open without keys in development mode only, refused
 (403 ``api.disabled``) in production without keys — every verification may make the verifier
 resolve DIDs and fetch status lists, so it is not offered to anyone who asks.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -22,19 +22,11 @@ from fastapi.responses import JSONResponse
 from rotonde.verify import VerificationReport, VerifyOptions, verify
 from servicekit.problem import HttpProblem
 from verifier.flows.context import VerifierContext
-from verifier.routes._web import get_ctx
+from verifier.routes.deps import Ctx, api_client
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/vc-api")
-Ctx = Annotated[VerifierContext, Depends(get_ctx)]
-
-
-def _auth(request: Request, ctx: Ctx) -> None:
-    from verifier.routes.api import api_client
-
-    api_client(request, ctx)
-
 
 async def _body(request: Request) -> dict[str, Any]:
     from rotonde.encoding import loads_json
@@ -83,7 +75,7 @@ def _options(ctx: VerifierContext, opts: Any) -> VerifyOptions:
                          trust_list=ctx.trust_list, status_resolver=ctx.status_resolver)
 
 
-@router.post("/credentials/verify", dependencies=[Depends(_auth)],
+@router.post("/credentials/verify", dependencies=[Depends(api_client)],
              openapi_extra=_body_doc("verifiableCredential"))
 async def verify_credential(request: Request, ctx: Ctx) -> JSONResponse:
     body = await _body(request)
@@ -97,7 +89,7 @@ async def verify_credential(request: Request, ctx: Ctx) -> JSONResponse:
     return _answer(report)
 
 
-@router.post("/presentations/verify", dependencies=[Depends(_auth)],
+@router.post("/presentations/verify", dependencies=[Depends(api_client)],
              openapi_extra=_body_doc("verifiablePresentation"))
 async def verify_presentation(request: Request, ctx: Ctx) -> JSONResponse:
     body = await _body(request)

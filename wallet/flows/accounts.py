@@ -34,6 +34,8 @@ __all__ = [
     "holder_keys",
     "load_session",
     "remember_device",
+    "signed_in",
+    "signed_out",
     "vault_for",
 ]
 
@@ -42,6 +44,8 @@ authenticate = _ACCOUNTS.authenticate
 remember_device = _ACCOUNTS.remember_device
 create_session = _ACCOUNTS.create_session
 load_session = _ACCOUNTS.load_session
+signed_in = _ACCOUNTS.signed_in
+signed_out = _ACCOUNTS.signed_out
 end_session = _ACCOUNTS.end_session
 
 

@@ -7,8 +7,8 @@ data keys is the whole rotation.
 
 from __future__ import annotations
 
-from servicekit.rekey import SealedColumn, rekey
-from wallet.app import open_database, secret_box
+from servicekit.rekey import SealedColumn, rekey_database
+from wallet.context import open_database, secret_box
 from wallet.models import Account
 from wallet.settings import WalletSettings
 from wallet.vault import account_aad
@@ -20,8 +20,4 @@ SEALED = (SealedColumn(Account.__table__, "data_key", lambda row: account_aad(ro
 
 def rekey_wallet(settings: WalletSettings) -> dict[str, int]:
     """Re-seal every data key not under the current KEK; counts per column."""
-    db = open_database(settings.validate())
-    try:
-        return rekey(db, secret_box(settings), SEALED)
-    finally:
-        db.dispose()
+    return rekey_database(open_database(settings.validate()), secret_box(settings), SEALED)

@@ -9,18 +9,11 @@ from fastapi.responses import Response
 
 from rotonde.errors import PolicyError, RotondeError
 from servicekit.accounts import DEVICE_TTL, THROTTLED, safe_next, sign_in_status
+from servicekit.pages import check_csrf, lang_of, redirect, render, set_lang_cookie
 from wallet.flows import accounts
-from wallet.web import (
-    SESSION_COOKIE,
-    check_csrf,
-    ctx,
-    current_user,
-    lang_of,
-    redirect,
-    render,
-    require_user,
-    set_lang_cookie,
-)
+from wallet.flows.accounts import SessionInfo
+from wallet.pages import SESSION_COOKIE, context_of, current_user
+from wallet.routes.deps import Ctx, User
 
 __all__ = ["router"]
 
@@ -36,7 +29,7 @@ def _client(request: Request) -> str:
 
 
 def _start_session(request: Request, account_id: str, target: str, device: str) -> Response:
-    c = ctx(request)
+    c = context_of(request)
     with c.db.session() as s:
         old = request.cookies.get(SESSION_COOKIE)
         if old:
@@ -72,10 +65,9 @@ def signup_page(request: Request, next: str = "/") -> Response:
 
 @router.post("/signup")
 def signup(
-    request: Request, username: Text, password: Text, csrf: Text = "", next: Text = "/"
+    request: Request, c: Ctx, username: Text, password: Text, csrf: Text = "", next: Text = "/"
 ) -> Response:
     check_csrf(request, csrf)
-    c = ctx(request)
     try:
         with c.db.session() as s:
             account_id = accounts.create_account(s, c.box, c.clock, username, password)
@@ -95,10 +87,9 @@ def login_page(request: Request, next: str = "/") -> Response:
 
 @router.post("/login")
 def login(
-    request: Request, username: Text, password: Text, csrf: Text = "", next: Text = "/"
+    request: Request, c: Ctx, username: Text, password: Text, csrf: Text = "", next: Text = "/"
 ) -> Response:
     check_csrf(request, csrf)
-    c = ctx(request)
     try:
         signed_in = accounts.authenticate(
             c.db, c.clock, username, password, _client(request),
@@ -112,9 +103,8 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, csrf: Text = "") -> Response:
+def logout(request: Request, c: Ctx, csrf: Text = "") -> Response:
     check_csrf(request, csrf)
-    c = ctx(request)
     with c.db.session() as s:
         accounts.end_session(s, request.cookies.get(SESSION_COOKIE, ""))
     response = redirect("/login")
@@ -125,18 +115,17 @@ def logout(request: Request, csrf: Text = "") -> Response:
 @router.get("/lang/{code}")
 def switch_language(request: Request, code: str, next: str = "/") -> Response:
     response = redirect(safe_next(next))
-    set_lang_cookie(response, code, ctx(request).settings.secure_cookies)
+    set_lang_cookie(response, code, context_of(request).settings.secure_cookies)
     return response
 
 
-def _listed_keys(request: Request) -> list[dict[str, str]]:
+def _listed_keys(request: Request, user: SessionInfo) -> list[dict[str, str]]:
     """The account's holder keys with their identifiers (did:jwk for P-256, did:key for
     Ed25519)."""
     from rotonde.did.jwk import did_jwk_from_public_key
     from rotonde.did.key import did_key_from_public_key
 
-    user = require_user(request)
-    c = ctx(request)
+    c = context_of(request)
     with c.db.session() as s:
         keys = accounts.all_holder_keys(s, accounts.vault_for(s, c.box, user.account_id))
     return [{"alg": k.alg, "id": did_jwk_from_public_key(k.public_key) if k.alg == "ES256"
@@ -145,15 +134,15 @@ def _listed_keys(request: Request) -> list[dict[str, str]]:
 
 
 @router.get("/account")
-def account_page(request: Request) -> Response:
-    return render(request, "account.html", {"keys": _listed_keys(request), "active": "account"})
+def account_page(request: Request, user: User) -> Response:
+    return render(request, "account.html", {"keys": _listed_keys(request, user),
+                                            "active": "account"})
 
 
 @router.post("/account/delete")
-def delete_account(request: Request, password: Text, csrf: Text = "") -> Response:
-    user = require_user(request)
+def delete_account(request: Request, c: Ctx, user: User, password: Text,
+                   csrf: Text = "") -> Response:
     check_csrf(request, csrf)
-    c = ctx(request)
     try:
         accounts.authenticate(
             c.db, c.clock, user.username, password, _client(request),
@@ -162,10 +151,10 @@ def delete_account(request: Request, password: Text, csrf: Text = "") -> Respons
         )
     except RotondeError as exc:
         return _refused(request, "account.html",
-                        {"keys": _listed_keys(request), "active": "account"}, exc, 403)
+                        {"keys": _listed_keys(request, user), "active": "account"}, exc, 403)
     with c.db.session() as s:
         accounts.delete_account(s, user.account_id)
-    request.state.user = None
+    accounts.signed_out(request, cookie=SESSION_COOKIE)
     response = render(request, "login.html", {"next": "/", "notice": _t(request,
                                                                        "account.deleted")})
     response.delete_cookie(SESSION_COOKIE, path="/")

@@ -8,10 +8,12 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from rotonde.errors import RotondeError
+from servicekit.pages import check_csrf, lang_of, render
 from wallet.flows.accounts import vault_for
 from wallet.flows.backup import export_backup, restore_backup
 from wallet.i18n import problem_text, translator
-from wallet.web import check_csrf, ctx, lang_of, read_upload, render, require_user
+from wallet.pages import read_upload
+from wallet.routes.deps import Ctx, User
 
 __all__ = ["router"]
 
@@ -25,20 +27,17 @@ def _page(request: Request, *, error: str | None = None, notice: str | None = No
 
 
 @router.get("/backup")
-def backup_page(request: Request) -> Response:
-    require_user(request)
+def backup_page(request: Request, user: User) -> Response:
     return _page(request)
 
 
 @router.post("/backup/export")
 def backup_export(
-    request: Request,
+    request: Request, c: Ctx, user: User,
     csrf: Annotated[str, Form()] = "",
     passphrase: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
-    user = require_user(request)
     check_csrf(request, csrf)
-    c = ctx(request)
     try:
         with c.db.session() as s:
             data = export_backup(s, vault_for(s, c.box, user.account_id), passphrase=passphrase,
@@ -53,14 +52,12 @@ def backup_export(
 
 @router.post("/backup/import")
 def backup_import(
-    request: Request,
+    request: Request, c: Ctx, user: User,
     csrf: Annotated[str, Form()] = "",
     passphrase: Annotated[str, Form(max_length=1024)] = "",
     file: Annotated[UploadFile | str | None, File()] = None,
 ) -> Response:
-    user = require_user(request)
     check_csrf(request, csrf)
-    c = ctx(request)
     lang = lang_of(request)
     data = read_upload(file, c.settings.max_upload_bytes)
     if data is None:

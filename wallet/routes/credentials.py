@@ -10,8 +10,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from rotonde.errors import RotondeError, ValidationError
+from servicekit.pages import PageError, check_csrf, lang_of, redirect, render
 from wallet.flows import insight
-from wallet.flows.accounts import holder_keys, vault_for
+from wallet.flows.accounts import SessionInfo, holder_keys, vault_for
 from wallet.flows.store import (
     delete_credential,
     get_credential,
@@ -21,8 +22,8 @@ from wallet.flows.store import (
     update_meta,
 )
 from wallet.i18n import problem_text, translator
-from wallet.outbound import fetches_for_learner
-from wallet.web import PageError, check_csrf, ctx, lang_of, redirect, render, require_user
+from wallet.pages import context_of
+from wallet.routes.deps import Ctx, User, fetches_for_learner
 
 __all__ = ["router"]
 
@@ -33,9 +34,7 @@ _FORMATS = {"dc+sd-jwt": "SD-JWT VC", "ldp_vc": "Data Integrity", "vc+jwt": "JWT
 
 
 @router.get("/")
-def home(request: Request, notice: str = "") -> Response:
-    user = require_user(request)
-    c = ctx(request)
+def home(request: Request, c: Ctx, user: User, notice: str = "") -> Response:
     lang = lang_of(request)
     with c.db.session() as s:
         items = list_credentials(s, vault_for(s, c.box, user.account_id))
@@ -49,9 +48,8 @@ def home(request: Request, notice: str = "") -> Response:
     return render(request, "list.html", {"active": "list", "cards": cards, "notice": text})
 
 
-def _detail(request: Request, credential_id: str, **extra: Any) -> Response:
-    user = require_user(request)
-    c = ctx(request)
+def _detail(request: Request, user: SessionInfo, credential_id: str, **extra: Any) -> Response:
+    c = context_of(request)
     lang = lang_of(request)
     with c.db.session() as s:
         held = get_credential(s, vault_for(s, c.box, user.account_id), credential_id)
@@ -70,20 +68,18 @@ def _detail(request: Request, credential_id: str, **extra: Any) -> Response:
 
 
 @router.get("/credentials/{credential_id}")
-def detail(request: Request, credential_id: str) -> Response:
-    return _detail(request, credential_id)
+def detail(request: Request, user: User, credential_id: str) -> Response:
+    return _detail(request, user, credential_id)
 
 
 @router.post("/credentials/{credential_id}/recheck", dependencies=[fetches_for_learner()])
-def recheck(request: Request, credential_id: str,
+def recheck(request: Request, c: Ctx, user: User, credential_id: str,
             csrf: Annotated[str, Form()] = "") -> Response:
     """Verify the stored credential again now (status list fetched afresh)."""
     from rotonde.verify import verify
     from wallet.routes.receive import verify_options
 
-    user = require_user(request)
     check_csrf(request, csrf)
-    c = ctx(request)
     with c.db.session() as s:
         vault = vault_for(s, c.box, user.account_id)
         held = get_credential(s, vault, credential_id)
@@ -91,7 +87,7 @@ def recheck(request: Request, credential_id: str,
         raise PageError(404, "error.not_found")
     report = verify(held.credential, verify_options(c)).to_dict()
     if held.self_asserted:
-        keys = _keys(request)
+        keys = _keys(request, user)
         report = _self_report(held.credential, keys["ES256"], c)
     fresh = summarise(held.credential, report, fmt=held.format)
     meta = dict(held.meta)
@@ -103,29 +99,27 @@ def recheck(request: Request, credential_id: str,
 
 
 @router.post("/credentials/{credential_id}/delete")
-def remove(request: Request, credential_id: str, csrf: Annotated[str, Form()] = "") -> Response:
-    user = require_user(request)
+def remove(request: Request, c: Ctx, user: User, credential_id: str,
+           csrf: Annotated[str, Form()] = "") -> Response:
     check_csrf(request, csrf)
-    c = ctx(request)
     with c.db.session() as s:
         if not delete_credential(s, vault_for(s, c.box, user.account_id), credential_id):
             raise PageError(404, "error.not_found")
     return redirect("/?notice=detail.deleted")
 
 
-def _passport(request: Request) -> tuple[Any, list[Any]]:
+def _passport(request: Request, user: SessionInfo) -> tuple[Any, list[Any]]:
     from rotonde.learning.passport import passport
 
-    user = require_user(request)
-    c = ctx(request)
+    c = context_of(request)
     with c.db.session() as s:
         items = list_credentials(s, vault_for(s, c.box, user.account_id))
     return passport(insight.evidence_of(items)), items
 
 
 @router.get("/passport")
-def passport_page(request: Request) -> Response:
-    result, items = _passport(request)
+def passport_page(request: Request, user: User) -> Response:
+    result, items = _passport(request, user)
     titles = {h.id: f"{h.title(lang_of(request))} ({_FORMATS.get(h.format, h.format)})"
               for h in items}
     return render(request, "passport.html", {"active": "passport", "entries": result.entries,
@@ -133,13 +127,12 @@ def passport_page(request: Request) -> Response:
 
 
 @router.get("/progress", dependencies=[fetches_for_learner("url")])
-def progress_page(request: Request, pathway: str = "", url: str = "") -> Response:
+def progress_page(request: Request, c: Ctx, user: User, pathway: str = "",
+                  url: str = "") -> Response:
     from datetime import date
 
     from rotonde.learning.stacking import progress
 
-    user = require_user(request)
-    c = ctx(request)
     lang = lang_of(request)
     pathways = insight.load_pathways(c.settings.pathways_dir)
     with c.db.session() as s:
@@ -175,25 +168,23 @@ def progress_page(request: Request, pathway: str = "", url: str = "") -> Respons
 
 
 @router.get("/self-assessment")
-def self_page(request: Request) -> Response:
-    result, _ = _passport(request)
+def self_page(request: Request, user: User) -> Response:
+    result, _ = _passport(request, user)
     return render(request, "self.html", {"active": "passport", "entries": result.entries})
 
 
 @router.post("/self-assessment")
 def self_save(
-    request: Request,
+    request: Request, c: Ctx, user: User,
     csrf: Annotated[str, Form()] = "",
     skill: Annotated[str, Form(max_length=300)] = "",
     skill_title: Annotated[str, Form(max_length=300)] = "",
     skill_uri: Annotated[str, Form(max_length=300)] = "",
     level: Annotated[int, Form(ge=0, le=8)] = 0,
 ) -> Response:
-    user = require_user(request)
     check_csrf(request, csrf)
-    c = ctx(request)
     lang = lang_of(request)
-    result, _ = _passport(request)
+    result, _ = _passport(request, user)
     uri, title = skill_uri, skill_title
     if skill:
         entry = result.entry(skill)
@@ -222,9 +213,8 @@ def self_save(
     return redirect("/passport")
 
 
-def _keys(request: Request) -> dict[str, Any]:
-    user = require_user(request)
-    c = ctx(request)
+def _keys(request: Request, user: SessionInfo) -> dict[str, Any]:
+    c = context_of(request)
     with c.db.session() as s:
         return dict(holder_keys(s, vault_for(s, c.box, user.account_id)))
 

@@ -10,35 +10,26 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from rotonde.errors import RotondeError
+from servicekit.pages import PageError, check_csrf, lang_of, render
 from wallet.flows import present as flow
-from wallet.flows.accounts import holder_keys, vault_for
+from wallet.flows.accounts import SessionInfo, holder_keys, vault_for
 from wallet.flows.insight import disclosed_rows
 from wallet.flows.pending import drop_flow, load_flow, start_flow
 from wallet.flows.store import list_credentials, list_history, log_disclosure
 from wallet.i18n import claim_label, problem_text, translator
-from wallet.outbound import fetches_for_learner
-from wallet.web import (
-    PageError,
-    PageForm,
-    check_csrf,
-    ctx,
-    lang_of,
-    link_or_qr,
-    render,
-    require_user,
-)
+from wallet.pages import context_of, link_or_qr
+from wallet.routes.deps import Ctx, PageForm, User, fetches_for_learner
 
 __all__ = ["router"]
 
 router = APIRouter()
 
 
-def _page(request: Request, error: RotondeError | None = None, text: str = "",
-          status: int = 200) -> Response:
+def _page(request: Request, user: SessionInfo, error: RotondeError | None = None,
+          text: str = "", status: int = 200) -> Response:
     from wallet.flows.share import list_shares
 
-    user = require_user(request)
-    c = ctx(request)
+    c = context_of(request)
     lang = lang_of(request)
     with c.db.session() as s:
         vault = vault_for(s, c.box, user.account_id)
@@ -56,18 +47,17 @@ def _label(path: tuple[Any, ...]) -> str:
     return " › ".join("*" if p is None else str(p) for p in path)
 
 
-def _prepare(request: Request, text: str) -> Response:
+def _prepare(request: Request, user: SessionInfo, text: str) -> Response:
     from rotonde.did import Resolver
 
-    user = require_user(request)
-    c = ctx(request)
+    c = context_of(request)
     lang = lang_of(request)
     try:
         view = flow.read_request(text, fetcher=c.fetcher, resolver=Resolver(c.fetcher),
                                  clock=c.clock, allow_http=c.settings.dev,
                                  trusted=c.settings.trusted_verifiers)
     except RotondeError as exc:
-        return _page(request, exc, text, status=400)
+        return _page(request, user, exc, text, status=400)
     with c.db.session() as s:
         vault = vault_for(s, c.box, user.account_id)
         held = list_credentials(s, vault)
@@ -104,40 +94,37 @@ def _prepare(request: Request, text: str) -> Response:
 
 
 @router.get("/authorize", dependencies=[fetches_for_learner()])
-def authorize(request: Request) -> Response:
+def authorize(request: Request, user: User) -> Response:
     """The wallet's https entry point for OpenID4VP requests (a phone camera opens it)."""
-    require_user(request)
     if not request.url.query:
-        return _page(request)
-    return _prepare(request, "openid4vp://?" + request.url.query)
+        return _page(request, user)
+    return _prepare(request, user, "openid4vp://?" + request.url.query)
 
 
 @router.get("/present")
-def present_page(request: Request) -> Response:
-    return _page(request)
+def present_page(request: Request, user: User) -> Response:
+    return _page(request, user)
 
 
 @router.post("/present", dependencies=[fetches_for_learner()])
 def present_submit(
-    request: Request,
+    request: Request, user: User,
     csrf: Annotated[str, Form()] = "",
     request_link: Annotated[str, Form(max_length=8192)] = "",
     image: Annotated[UploadFile | str | None, File()] = None,
 ) -> Response:
-    require_user(request)
     check_csrf(request, csrf)
     try:
-        text = link_or_qr(request_link, image, ctx(request).settings.max_upload_bytes)
+        text = link_or_qr(request_link, image, context_of(request).settings.max_upload_bytes)
     except RotondeError as exc:
-        return _page(request, exc, status=400)
-    return _prepare(request, text)
+        return _page(request, user, exc, status=400)
+    return _prepare(request, user, text)
 
 
 @router.post("/present/{flow_id}", dependencies=[fetches_for_learner()])
-def present_answer(request: Request, flow_id: str, form: PageForm) -> Response:
-    user = require_user(request)
+def present_answer(request: Request, c: Ctx, user: User, flow_id: str,
+                   form: PageForm) -> Response:
     check_csrf(request, str(form.get("csrf", "")))
-    c = ctx(request)
     lang = lang_of(request)
     with c.db.session() as s:
         vault = vault_for(s, c.box, user.account_id)
@@ -199,9 +186,7 @@ def present_answer(request: Request, flow_id: str, form: PageForm) -> Response:
 
 
 @router.get("/history")
-def history(request: Request) -> Response:
-    user = require_user(request)
-    c = ctx(request)
+def history(request: Request, c: Ctx, user: User) -> Response:
     with c.db.session() as s:
         entries = list_history(s, vault_for(s, c.box, user.account_id))
     return render(request, "history.html", {"active": "history", "entries": entries})

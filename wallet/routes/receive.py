@@ -10,23 +10,15 @@ from fastapi.responses import Response
 from rotonde import oid4vci
 from rotonde.errors import RotondeError
 from rotonde.verify import VerifyOptions
+from servicekit.pages import PageError, check_csrf, lang_of, redirect, render
+from wallet.context import WalletContext
 from wallet.flows import receive as flow
-from wallet.flows.accounts import holder_keys, vault_for
+from wallet.flows.accounts import SessionInfo, holder_keys, vault_for
 from wallet.flows.pending import drop_flow, load_flow, start_flow, update_flow
 from wallet.flows.store import store_credential, summarise
 from wallet.i18n import problem_text
-from wallet.outbound import fetches_for_learner
-from wallet.web import (
-    PageError,
-    WalletContext,
-    check_csrf,
-    ctx,
-    lang_of,
-    link_or_qr,
-    redirect,
-    render,
-    require_user,
-)
+from wallet.pages import context_of, link_or_qr
+from wallet.routes.deps import Ctx, User, fetches_for_learner
 
 __all__ = ["router", "verify_options"]
 
@@ -56,10 +48,9 @@ def _page(request: Request, error: RotondeError | str | None = None, text: str =
                                             "offer_text": text}, status=status)
 
 
-def _prepare(request: Request, text: str) -> Response:
+def _prepare(request: Request, user: SessionInfo, text: str) -> Response:
     """Read the offer and the issuer metadata, then ask the learner (PIN, accept)."""
-    user = require_user(request)
-    c = ctx(request)
+    c = context_of(request)
     lang = lang_of(request)
     try:
         offer = oid4vci.read_offer(text=text, fetcher=c.fetcher)
@@ -84,49 +75,44 @@ def _prepare(request: Request, text: str) -> Response:
 
 
 @router.get("/offer", dependencies=[fetches_for_learner()])
-def offer_endpoint(request: Request) -> Response:
+def offer_endpoint(request: Request, user: User) -> Response:
     """The wallet's https Credential Offer Endpoint (OpenID4VCI 1.0 §4.1): a phone camera opens
     the issuer's QR code here."""
-    require_user(request)
     query = request.url.query
     if "credential_offer" not in query:
         return _page(request)
-    return _prepare(request, oid4vci.offer_link_from_query(query))
+    return _prepare(request, user, oid4vci.offer_link_from_query(query))
 
 
 @router.get("/receive")
-def receive_page(request: Request) -> Response:
-    require_user(request)
+def receive_page(request: Request, user: User) -> Response:
     return _page(request)
 
 
 @router.post("/receive", dependencies=[fetches_for_learner()])
 def receive_submit(
-    request: Request,
+    request: Request, user: User,
     csrf: Annotated[str, Form()] = "",
     offer: Annotated[str, Form(max_length=16384)] = "",
     image: Annotated[UploadFile | str | None, File()] = None,
 ) -> Response:
-    require_user(request)
     check_csrf(request, csrf)
     try:
-        text = link_or_qr(offer, image, ctx(request).settings.max_upload_bytes)
+        text = link_or_qr(offer, image, context_of(request).settings.max_upload_bytes)
     except RotondeError as exc:
         return _page(request, exc, status=400)
-    return _prepare(request, text)
+    return _prepare(request, user, text)
 
 
 @router.post("/receive/{flow_id}", dependencies=[fetches_for_learner()])
 def receive_accept(
-    request: Request,
+    request: Request, c: Ctx, user: User,
     flow_id: str,
     csrf: Annotated[str, Form()] = "",
     tx_code: Annotated[str, Form(max_length=64)] = "",
     action: Annotated[str, Form()] = "accept",
 ) -> Response:
-    user = require_user(request)
     check_csrf(request, csrf)
-    c = ctx(request)
     lang = lang_of(request)
     with c.db.session() as s:
         vault = vault_for(s, c.box, user.account_id)

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from rotonde.errors import RotondeError
+from servicekit.pages import PageError, check_csrf, lang_of, render
 from wallet.flows import share as flow
 from wallet.flows.accounts import holder_keys, vault_for
 from wallet.flows.store import get_credential, list_credentials, log_disclosure
 from wallet.i18n import claim_label, translator
-from wallet.web import PageError, PageForm, check_csrf, ctx, lang_of, render, require_user
+from wallet.routes.deps import Ctx, PageForm, User
 
 __all__ = ["router"]
 
@@ -21,11 +22,9 @@ router = APIRouter()
 
 
 @router.get("/share")
-def share_form(request: Request, credential: str = "") -> Response:
+def share_form(request: Request, c: Ctx, user: User, credential: str = "") -> Response:
     from rotonde.sdjwt import disclosable_paths
 
-    user = require_user(request)
-    c = ctx(request)
     lang = lang_of(request)
     with c.db.session() as s:
         vault = vault_for(s, c.box, user.account_id)
@@ -45,10 +44,8 @@ def share_form(request: Request, credential: str = "") -> Response:
 
 
 @router.post("/share")
-def share_create(request: Request, form: PageForm) -> Response:
-    user = require_user(request)
+def share_create(request: Request, c: Ctx, user: User, form: PageForm) -> Response:
     check_csrf(request, str(form.get("csrf", "")))
-    c = ctx(request)
     lang = lang_of(request)
     credential_id = str(form.get("credential", ""))
     chosen = [str(v) for v in form.getlist("claim")][:200]
@@ -65,7 +62,7 @@ def share_create(request: Request, form: PageForm) -> Response:
                 ttl=c.settings.share_ttl, base_url=c.settings.base_url, label=label)
             key = flow.share_key(created.share_id)
     except RotondeError as exc:
-        raise PageError(400, error=exc) from None
+        raise PageError(400, exc) from None
     from rotonde.qr import qr_svg
 
     return render(request, "share_show.html", {
@@ -77,10 +74,9 @@ def share_create(request: Request, form: PageForm) -> Response:
 
 
 @router.post("/shares/{key}/withdraw")
-def share_withdraw(request: Request, key: str, csrf: Annotated[str, Form()] = "") -> Response:
-    user = require_user(request)
+def share_withdraw(request: Request, c: Ctx, user: User, key: str,
+                   csrf: Annotated[str, Form()] = "") -> Response:
     check_csrf(request, csrf)
-    c = ctx(request)
     with c.db.session() as s:
         if not flow.withdraw_share(s, vault_for(s, c.box, user.account_id), key):
             raise PageError(404, "error.not_found")
@@ -88,9 +84,8 @@ def share_withdraw(request: Request, key: str, csrf: Annotated[str, Form()] = ""
 
 
 @router.get("/share/{share_id}")
-def share_fetch(request: Request, share_id: str) -> Response:
+def share_fetch(request: Request, c: Ctx, share_id: str) -> Response:
     """The envelope for a verifier (JSON); a short human page for a browser."""
-    c = ctx(request)
     wants_html = "text/html" in request.headers.get("accept", "") and "json" not in \
         request.headers.get("accept", "")
     if wants_html:

@@ -1,0 +1,97 @@
+"""The wallet's pages on the shared page layer (:mod:`servicekit.pages`): its templates and
+string table, the signed-in learner, uploads.
+
+Pages are server-rendered (Jinja2, autoescaped) and work without JavaScript. Every POST form
+carries a CSRF token: for signed-in pages the session's token; for the sign-in and sign-up
+forms a double-submit token (cookie ``wallet_pre`` equals the hidden field).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from starlette.datastructures import UploadFile
+
+from servicekit.pages import LoginRequired, PageError, PageSite
+from servicekit.templating import page_templates
+from wallet.context import WalletContext
+from wallet.flows.accounts import SessionInfo, signed_in
+from wallet.i18n import claim_label, problem_text, translator
+from wallet.settings import WalletSettings
+
+__all__ = [
+    "PRE_COOKIE", "SESSION_COOKIE", "TEMPLATES", "context_of", "current_user", "link_or_qr",
+    "read_upload", "require_user", "wallet_site",
+]
+
+SESSION_COOKIE = "wallet_session"
+PRE_COOKIE = "wallet_pre"
+TEMPLATES = page_templates(Path(__file__).resolve().parent / "templates")
+
+
+def context_of(request: Request) -> WalletContext:
+    value: WalletContext = request.app.state.wallet
+    return value
+
+
+def current_user(request: Request) -> SessionInfo | None:
+    """The signed-in learner of this request (looked up once per request), or ``None``."""
+    c = context_of(request)
+    return signed_in(request, cookie=SESSION_COOKIE, db=c.db, clock=c.clock)
+
+
+def require_user(request: Request) -> SessionInfo:
+    """The signed-in learner; :class:`LoginRequired` (back here after sign-in) otherwise."""
+    user = current_user(request)
+    if user is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(target)
+    return user
+
+
+def _values(request: Request, lang: str) -> dict[str, Any]:
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    t = translator(lang)
+    return {
+        "here_q": quote(here, safe=""),
+        "err": lambda e: problem_text(lang, e),
+        "claim": lambda p: claim_label(str(p), t),
+        "settings": context_of(request).settings,
+    }
+
+
+def wallet_site(settings: WalletSettings) -> PageSite:
+    """How the wallet's pages look and who signs in to them."""
+    return PageSite(
+        templates=TEMPLATES, translator=translator, user=current_user, user_name="user",
+        pre_cookie=PRE_COOKIE, secure_cookies=settings.secure_cookies, problem_text=problem_text,
+        values=_values, csrf_expired="error.csrf", internal="error.internal",
+        http_reason=lambda status: "error.not_found" if status in (404, 405)
+        else "error.internal",
+    )
+
+
+def read_upload(upload: UploadFile | str | None, limit: int) -> bytes | None:
+    """Read an uploaded file up to ``limit`` bytes; ``None`` when no file was chosen (call from
+    a ``def`` route: the spooled file is read synchronously, in the thread pool)."""
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        return None
+    data = upload.file.read(limit + 1)
+    if len(data) > limit:
+        raise PageError(413, "error.too_large")
+    return data or None
+
+
+def link_or_qr(text: str, image: UploadFile | str | None, limit: int) -> str:
+    """The pasted link, or the text of the QR code in an uploaded image when one was chosen.
+
+    Raises :class:`~rotonde.errors.RotondeError` when the image holds no readable QR code."""
+    data = read_upload(image, limit)
+    if data is None:
+        return text.strip()
+    from servicekit.qrscan import decode_qr
+
+    return decode_qr(data)

@@ -1,4 +1,4 @@
-"""One wall-clock deadline per outbound request (DESIGN.md §5).
+"""One wall-clock deadline per outbound request (docs/architecture.md §5).
 
 httpx and httpcore time each *operation*: a read that returns one byte starts the next read's
 clock afresh, so a peer that drips one header byte every few seconds holds a request for as long

@@ -1,4 +1,4 @@
-"""Concurrent outbound requests per peer address (DESIGN.md §5, "caps").
+"""Concurrent outbound requests per peer address (docs/architecture.md §5, "caps").
 
 The limit keys on the *resolved* IP address, not on how the URL spells the host: ``127.1``,
 ``0x7f000001``, ``2130706433``, ``[::ffff:127.0.0.1]`` and a name resolving to ``127.0.0.1``

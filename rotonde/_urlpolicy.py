@@ -1,6 +1,6 @@
 """URL policy for outbound fetches, and the connection backend that enforces it.
 
-DESIGN.md §5: ``https`` only; the host must not be, or resolve to, a private, loopback,
+docs/architecture.md §5: ``https`` only; the host must not be, or resolve to, a private, loopback,
 link-local, multicast, reserved, shared (CGNAT) or unspecified address, IPv4 or IPv6, including
 IPv4 addresses embedded in IPv6 (IPv4-mapped ``::ffff:0:0/96``, 6to4 ``2002::/16``, NAT64
 ``64:ff9b::/96``, RFC 6052). A host name is resolved once per request (by the Fetcher, under

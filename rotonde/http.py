@@ -1,4 +1,4 @@
-"""The one outbound HTTP client of Rotonde, with a URL policy (DESIGN.md §5).
+"""The one outbound HTTP client of Rotonde, with a URL policy (docs/architecture.md §5).
 
 Everything the product fetches or posts — ``did:web`` documents, status lists, ``request_uri``,
 ``credential_offer_uri``, issuer metadata, token / nonce / credential requests, ``direct_post``

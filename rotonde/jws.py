@@ -1,6 +1,6 @@
 """Compact JWS (RFC 7515 §7.1) with the Rotonde security defaults.
 
-* Only ``ES256`` and ``EdDSA`` (DESIGN.md §5); ``none`` and HMAC are refused before any key is
+* Only ``ES256`` and ``EdDSA`` (docs/architecture.md §5); ``none`` and HMAC are refused before any key is
   touched, and the header ``alg`` must match the verification key's algorithm.
 * ``crit`` (RFC 7515 §4.1.11) must only name extensions the caller says it understands.
 * Size cap on the serialisation and a depth cap on header and payload JSON.

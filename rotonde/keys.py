@@ -14,7 +14,7 @@
   of large order (``signature.non_canonical``, ``signature.small_order``), checked in
   :meth:`PublicKey.verify` (JWS, SD-JWT and KB-JWT, key proofs, Data Integrity).
 
-Only ``ES256`` and ``EdDSA`` are allowed (DESIGN.md §5). ES256 signatures use the JWS
+Only ``ES256`` and ``EdDSA`` are allowed (docs/architecture.md §5). ES256 signatures use the JWS
 format (``r || s``, 64 bytes, RFC 7518 §3.4) everywhere in Rotonde.
 """
 

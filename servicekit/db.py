@@ -4,7 +4,7 @@
   workers can share one file); PostgreSQL uses psycopg 3 (``postgresql+psycopg://``) and may be
   pinned to one schema (``search_path``), which the tests use for a fresh schema per run.
 * :class:`Database` — engine + session factory; ``with db.session() as s:`` commits on success
-  and rolls back on any exception, so nothing half-written survives (DESIGN.md §5).
+  and rolls back on any exception, so nothing half-written survives (docs/architecture.md §5).
 * :func:`migrate` — applies a service's Alembic migrations up to head. It refuses to start
   when the database carries a revision this code does not know (a schema newer than the code)
   and reports an unreachable database clearly. A service's ``migrations/env.py`` only needs

@@ -16,7 +16,7 @@ prefix (``ROTONDE_ISSUER_``, ``ROTONDE_WALLET_``, ``ROTONDE_VERIFIER_``):
 Each variable is converted according to its field's type (:mod:`servicekit.envsettings`).
 
 :meth:`ServiceSettings.validate` refuses unsafe combinations outside development mode instead
-of silently defaulting to them (DESIGN.md §5).
+of silently defaulting to them (docs/architecture.md §5).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Per-account limits on what the wallet fetches for a learner (DESIGN.md §5).
+"""Per-account limits on what the wallet fetches for a learner (docs/architecture.md §5).
 
 Every page that makes the wallet contact other servers on a learner's say-so — opening an
 offer link, a verifier's request, accepting an offer, answering a request, checking a

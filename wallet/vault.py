@@ -1,4 +1,4 @@
-"""Per-account encryption (envelope encryption, DESIGN.md §5).
+"""Per-account encryption (envelope encryption, docs/architecture.md §5).
 
 Each account has a random 256-bit data key, stored wrapped by the server KEK
 (:class:`servicekit.crypto.SecretBox`, associated data ``account:<id>``). Everything personal

@@ -1,5 +1,5 @@
 """Issue an achievement to a learner: validate the record, reserve a status entry and create a
-pre-authorized OpenID4VCI offer (DESIGN.md §3 step 1). Signing happens later, at redemption.
+pre-authorized OpenID4VCI offer (docs/architecture.md §3 step 1). Signing happens later, at redemption.
 
 Everything for one learner — issued row, status index, offer, pre-authorized code — is written
 in one transaction, so a failure leaves nothing behind.

@@ -1,7 +1,7 @@
 """Status lists for one tenant: random, transactional index allocation and list rendering.
 
 One allocation ``(list, idx)`` per issued record drives all its formats (one record status,
-DESIGN.md §3): the Bitstring Status List credentials for ``revocation`` and ``suspension``
+docs/architecture.md §3): the Bitstring Status List credentials for ``revocation`` and ``suspension``
 (W3C Bitstring Status List 1.0 §2.2, signed with Data Integrity ``eddsa-rdfc-2022``) and the
 Token Status List JWT (values 0 VALID, 1 INVALID, 2 SUSPENDED; IETF Token Status List §7.1).
 

@@ -1,7 +1,7 @@
 """An offline JSON-LD document loader: shipped static contexts plus registered ones.
 
 JSON-LD 1.1 API §9.4 (LoadDocumentCallback) lets a processor resolve ``@context`` URLs through a
-caller-supplied loader. Rotonde never dereferences a context over the network (DESIGN §5): the
+caller-supplied loader. Rotonde never dereferences a context over the network (docs/architecture.md §5): the
 loader serves only the contexts listed in ``contexts/MANIFEST.json`` (the published W3C and
 1EdTech contexts, byte-identical or JSON-identical to their npm releases) and those registered
 by the application (e.g. Rotonde's own contexts from ``schemas/``). Any other URL is refused

@@ -24,7 +24,7 @@ __all__ = ["DEFAULT_SOURCES", "RequirementOutcome", "claim_meets", "claims_for_s
            "evidence_usable", "level_label"]
 
 #: Level sources that count unless a requirement says otherwise: a self-assessed level never
-#: satisfies a requirement by default (DESIGN.md §1).
+#: satisfies a requirement by default (docs/architecture.md §1).
 DEFAULT_SOURCES: tuple[str, ...] = ("official", "regulated", "institution")
 
 

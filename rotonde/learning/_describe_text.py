@@ -2,7 +2,7 @@
 and English.
 
 The vocabulary follows the record schema (``schemas/achievement-record.schema.json``); the
-level sources and assurances follow DESIGN §1; the NLQF entry level ("instapniveau") has no EQF
+level sources and assurances follow docs/architecture.md §1; the NLQF entry level ("instapniveau") has no EQF
 counterpart (NLQF referencing report).
 """
 

@@ -20,11 +20,11 @@ Every row's text goes through :func:`rotonde.text.display_text` (directional for
 characters removed), so no claim can reorder what a reader sees. With ``issuer`` (the identifier
 the signature proved) an awarding body is named only when its ``id`` *is* that issuer; a body
 that names another institution — or a credential whose issuer is unknown — gets "not
-confirmed" instead of the claimed name (DESIGN §5: a claimed name is shown only when it matches
+confirmed" instead of the claimed name (docs/architecture.md §5: a claimed name is shown only when it matches
 what the signature proves).
 
 Levels (EQF/NLQF and their source), assurances and the EU micro-credential elements follow
-DESIGN §1 and Council Recommendation 2022/C 243/02, Annex I. Skills are named with their ESCO
+docs/architecture.md §1 and Council Recommendation 2022/C 243/02, Annex I. Skills are named with their ESCO
 label (:func:`rotonde.learning.esco.label`) when known, else their URI.
 """
 

@@ -4,7 +4,7 @@ A credential counts as evidence only after :func:`rotonde.verify.verify` has loo
 verification outcome, the issuer it proved and the status it found travel with the record, so
 every later decision ("counts towards the pathway", "meets the vacancy") can say *why*.
 
-Assurance (DESIGN.md §1) is ordered ``self_asserted < attested < assessed``.
+Assurance (docs/architecture.md §1) is ordered ``self_asserted < attested < assessed``.
 """
 
 from __future__ import annotations

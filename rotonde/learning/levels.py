@@ -7,7 +7,7 @@
   no EQF counterpart (it ranks below EQF 1).
 
 A level in a record is a dict ``{"framework": "EQF"|"NLQF", "value": 1..8 | "entry",
-"source": "official"|"regulated"|"institution"|"self"}`` (DESIGN §1: a level always carries its
+"source": "official"|"regulated"|"institution"|"self"}`` (docs/architecture.md §1: a level always carries its
 source). Comparison is by rank: entry = 0, otherwise the number, across both frameworks.
 """
 

@@ -3,7 +3,7 @@
 For each skill: the highest verified level (with its framework and source), the best
 assurance, the evidence (which credentials) and, beside it, the learner's own
 self-assessment (the "paskamermethode": what the learner thinks, next to what is proven).
-Self-assessed levels never count as the verified level (DESIGN.md §1).
+Self-assessed levels never count as the verified level (docs/architecture.md §1).
 """
 
 from __future__ import annotations

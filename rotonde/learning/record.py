@@ -6,9 +6,9 @@ SD-JWT VC forms are rendered from a record and read back into the same record.
 
 Beyond the schema, :func:`validate_record` enforces:
 
-* levels carry a known framework, an in-range value and a source (DESIGN §1); the main level and
+* levels carry a known framework, an in-range value and a source (docs/architecture.md §1); the main level and
   its ``equivalent_levels`` must map onto each other (NLQF n = EQF n, NLQF entry has no EQF);
-* assurance (DESIGN §1): a self-asserted claim cannot carry a level from any source but ``self``
+* assurance (docs/architecture.md §1): a self-asserted claim cannot carry a level from any source but ``self``
   and a level with source ``self`` cannot sit on an attested/assessed claim; a ``self_assessment``
   is self-asserted throughout; an assessment of type ``self_assessment`` cannot be ``assessed``;
 * the mandatory elements of a micro-credential, Council Recommendation of 16 June 2022 on a

@@ -7,7 +7,7 @@ selectively disclosable, :mod:`rotonde.learning.sdjwt_vc`), else what
 :func:`rotonde.learning.read` reads back from an ELM 3 or Open Badges 3.0 credential; for any
 other credential only the issuer itself is looked up.
 
-With a trust list, ``trust`` is a fatal check (DESIGN §5: nothing from an unknown issuer is ever
+With a trust list, ``trust`` is a fatal check (docs/architecture.md §5: nothing from an unknown issuer is ever
 accepted): an issuer that is not on the list, not accredited for the kind or level, or that the
 signature did not establish (``trust.issuer_unknown``; ``trust.issuer_unproven`` when the
 caller switched off the key-controller rule with ``options.require_controller=False``)

@@ -4,7 +4,7 @@ Checks, in report order (see :mod:`rotonde.verify.report`):
 
 * ``parse``: size and depth caps, the VCDM 2.0 data model (:mod:`rotonde.credential`,
   :mod:`rotonde.presentation`) and strict JSON-LD expansion (known contexts only, no undefined
-  terms: VC Data Integrity 1.0 §4.4 step 1 and VCDM 2.0 §4.3, DESIGN §5).
+  terms: VC Data Integrity 1.0 §4.4 step 1 and VCDM 2.0 §4.3, docs/architecture.md §5).
 * ``signature``: every proof verifies (:func:`rotonde.proofs.verify_proof`), with a method the
   issuer (credential) or holder (presentation) controls, authorised for the proof purpose. A
   presentation without a proof fails ``vp.unsigned`` unless

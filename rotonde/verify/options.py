@@ -5,7 +5,7 @@ free-form ``extra`` dictionary, so a misspelt option is a ``TypeError`` at the c
 silently ignored key, and a wrong type (``require_controller="no"``) is refused
 (``verify.option_invalid``) instead of being read as true.
 
-Defaults (DESIGN §5, "verification fails closed"):
+Defaults (docs/architecture.md §5, "verification fails closed"):
 
 * ``require_controller=True``: the signing key's controller must be the issuer (credentials)
   or holder (presentations) — VCDM 2.0 §4.7, VC Data Integrity 1.0 §4.4.

@@ -14,7 +14,7 @@ so anything with the right methods fits (a test double, a cache) and nothing els
 The HTTP client and the JSON-LD loader are not protocols but the project's own classes,
 :class:`rotonde.http.Fetcher` and :class:`rotonde.jsonld.DocumentLoader`: every outbound request
 goes through the one Fetcher with its URL policy, and contexts only ever come from the shipped or
-registered documents (DESIGN §5) — a look-alike loader or HTTP client would bypass exactly what
+registered documents (docs/architecture.md §5) — a look-alike loader or HTTP client would bypass exactly what
 makes them safe.
 
 Policy checks (DCC verifier-core style: a check returns data, never raises into the caller):

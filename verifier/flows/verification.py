@@ -18,7 +18,7 @@ Verdicts: ``accepted`` (everything holds), ``rejected`` (a fatal check failed �
 list configured that includes an issuer that is not on it or is unknown —, the query or the
 requirement is not met), ``inconclusive`` (genuine, but the status list could not be read:
 we never say "not revoked" when we do not know), ``declined`` (the wallet refused). An issuer
-that is not on the trust list is never accepted, not even "with a warning" (DESIGN §5).
+that is not on the trust list is never accepted, not even "with a warning" (docs/architecture.md §5).
 """
 
 from __future__ import annotations

@@ -19,13 +19,17 @@ Three verbs, each keyword-only, each sending every request through the
    of type ``jwt`` (Appendix F.1) signed with the holder key that fits the format (Ed25519 for
    ``ldp_vc``, P-256 otherwise, or what ``proof_signing_alg_values_supported`` allows), and the
    Credential Request with ``proofs.jwt`` (§8.2) whose Credential Response (§8.3) carries the
-   credentials. An error answer of the Nonce Endpoint, or any failure of the Credential
-   Request, fails that configuration only; the others are still asked for.
+   credentials. Any failure of the Nonce Request, the key proof or the Credential Request
+   fails that configuration only; the others are still asked for (the access token is spent,
+   so nothing already issued may be lost). Authorization Server Metadata (RFC 8414) is used
+   only when its ``issuer`` is the server it was fetched from (§3.3).
 
 Errors (:class:`~rotonde.errors.RotondeError`, stable codes): :class:`ValidationError`
 ``offer.empty``, ``offer.not_an_offer``, ``offer.unknown_configuration``, ``offer.pin_missing``,
 ``offer.invalid_grant`` (§6.3: wrong PIN, or a used or expired code), ``offer.<error>`` for the
-other OAuth error responses (§6.3, §8.3.1), ``offer.no_holder_key``; :class:`FetchError`
+other OAuth error codes of §6.3, §8.3.1 and RFC 6750 (:data:`KNOWN_OAUTH_ERRORS`),
+``offer.issuer_refused`` for any other code an issuer sends, ``offer.no_holder_key`` (that
+configuration only); :class:`FetchError`
 ``offer.issuer_error`` (an HTTP error status without an OAuth error body), the Fetcher's
 ``fetch.*`` (``fetch.not_json`` for a POST answer that is not JSON); :class:`ParseError`
 ``json.*`` (a GET answer that is not JSON); :class:`~rotonde.oid4vci.OID4VCIError`
@@ -60,6 +64,7 @@ from rotonde.oid4vci.offer import (
 from rotonde.oid4vci.proof import create_proof
 
 __all__ = [
+    "KNOWN_OAUTH_ERRORS",
     "Issued",
     "IssuerInfo",
     "fetch_issuer_metadata",
@@ -179,9 +184,17 @@ def fetch_issuer_metadata(*, issuer: str, fetcher: Fetcher) -> IssuerInfo:
         try:
             as_meta = fetcher.get_json(well_known(server, "oauth-authorization-server"),
                                        max_bytes=_MAX_AS_METADATA, accept=_JSON)
-            token = as_meta.get("token_endpoint") if isinstance(as_meta, dict) else None
         except FetchError:
-            token = None
+            as_meta = None
+        if isinstance(as_meta, dict) and as_meta.get("issuer") != server:
+            # RFC 8414 §3.3: metadata whose issuer is not the server asked for is not used
+            raise OID4VCIError(
+                "invalid_request",
+                "the authorization server's metadata names another issuer",
+                "de metadata van de autorisatieserver noemen een andere uitgever",
+                pointer="/issuer",
+            )
+        token = as_meta.get("token_endpoint") if isinstance(as_meta, dict) else None
         if not isinstance(token, str):
             token = server.rstrip("/") + "/token"
     return IssuerInfo(meta, token)
@@ -198,11 +211,24 @@ class Issued:
     problems: tuple[Problem, ...] = ()
 
 
+#: Error codes an issuer may answer with: Token Endpoint (§6.3, RFC 6749 §5.2), Credential
+#: Endpoint (§8.3.1.2) and bearer tokens (RFC 6750 §3.1). Anything else is ``issuer_refused``:
+#: the issuer does not choose the codes the wallet's pages and logs see.
+KNOWN_OAUTH_ERRORS = frozenset({
+    "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client",
+    "unsupported_grant_type", "invalid_scope", "authorization_pending", "slow_down",
+    "invalid_credential_request", "unknown_credential_configuration",
+    "unknown_credential_identifier", "invalid_proof", "invalid_nonce",
+    "invalid_encryption_parameters", "credential_request_denied",
+    "invalid_token", "insufficient_scope",
+})
+
+
 def _oauth_error(status: int, body: Any, what: str) -> RotondeError:
     """An error answer of the token (§6.3), nonce or credential (§8.3.1) endpoint."""
     if isinstance(body, dict) and isinstance(body.get("error"), str):
-        err = body["error"]
-        desc = str(body.get("error_description") or err)
+        err = body["error"] if body["error"] in KNOWN_OAUTH_ERRORS else "issuer_refused"
+        desc = str(body.get("error_description") or err)[:300]
         if err == "invalid_grant":
             return ValidationError(
                 "offer.invalid_grant",
@@ -211,7 +237,7 @@ def _oauth_error(status: int, body: Any, what: str) -> RotondeError:
                 message_nl="de uitgever weigert de code: de pincode klopt niet, of het aanbod is "
                 f"al gebruikt of verlopen ({desc})",
             )
-        return ValidationError(f"offer.{err}"[:64], f"{what}: {desc}",
+        return ValidationError(f"offer.{err}", f"{what}: {desc}",
                                message_nl=f"{what}: {desc}")
     return FetchError("offer.issuer_error", f"{what}: the issuer answered HTTP {status}",
                       message_nl=f"{what}: de uitgever antwoordde met HTTP {status}",
@@ -242,17 +268,16 @@ def _one_configuration(
     conf = info.configuration(config_id)
     fmt = str(conf["format"])
     nonce_endpoint = info.metadata.get("nonce_endpoint")
-    nonce: str | None = None
-    if isinstance(nonce_endpoint, str):
-        status, body = fetcher.post_json(nonce_endpoint, max_bytes=_MAX_RESPONSE)
-        if status != 200 or not isinstance(body, dict) or not isinstance(
-                body.get("c_nonce"), str):
-            error = _oauth_error(status, body, "nonce request")
-            return [Issued(config_id, fmt, None, tuple(error.problems))]
-        nonce = body["c_nonce"]
-    proof = create_proof(_holder_key(fmt, conf, keys), audience=info.issuer, nonce=nonce,
-                         clock=clock)
     try:
+        nonce: str | None = None
+        if isinstance(nonce_endpoint, str):
+            status, body = fetcher.post_json(nonce_endpoint, max_bytes=_MAX_RESPONSE)
+            if status != 200 or not isinstance(body, dict) or not isinstance(
+                    body.get("c_nonce"), str):
+                raise _oauth_error(status, body, "nonce request")
+            nonce = body["c_nonce"]
+        proof = create_proof(_holder_key(fmt, conf, keys), audience=info.issuer, nonce=nonce,
+                             clock=clock)
         status, body = fetcher.post_json(
             str(info.metadata["credential_endpoint"]),
             json_body=credential_request(config_id, jwt_proofs=[proof]), headers=auth,

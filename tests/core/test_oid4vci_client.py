@@ -250,7 +250,7 @@ def test_token_endpoint_discovery(scripted: Scripted) -> None:
     scripted.answer("GET", "/.well-known/openid-credential-issuer", scripted.metadata(
         authorization_servers=[scripted.base + "/as"]))
     scripted.answer("GET", "/.well-known/oauth-authorization-server/as",
-                    {"token_endpoint": scripted.base + "/as/token"})
+                    {"issuer": scripted.base + "/as", "token_endpoint": scripted.base + "/as/token"})
     assert scripted.info().token_endpoint == scripted.base + "/as/token"
     # no Authorization Server Metadata at all: <server>/token
     del scripted.answers[("GET", "/.well-known/oauth-authorization-server/as")]
@@ -376,14 +376,66 @@ def test_token_endpoint_answering_garbage_or_errors(scripted: Scripted, status: 
     assert ("POST", "/credential") not in scripted.seen
 
 
+def test_authorization_server_metadata_for_another_issuer_is_not_used(scripted: Scripted) -> None:
+    """RFC 8414 §3.3: the metadata's ``issuer`` must be the server it was asked of."""
+    scripted.answer("GET", "/.well-known/openid-credential-issuer", scripted.metadata(
+        authorization_servers=[scripted.base + "/as"]))
+    for other in ({"issuer": "https://elsewhere.example", "token_endpoint": "https://elsewhere.example/t"},
+                  {"token_endpoint": scripted.base + "/as/token"}):
+        scripted.answer("GET", "/.well-known/oauth-authorization-server/as", other)
+        code, pointer = _code(scripted.info)
+        assert (code, pointer) == ("oid4vci.invalid_request", "/issuer")
+
+
 @pytest.mark.parametrize("status, body, expected", [
     (200, b"<html>not json {{{", "fetch.not_json"),
     (500, b"boom", "fetch.not_json"),
 ])
-def test_nonce_endpoint_answering_garbage_fails_the_call(scripted: Scripted, status: int,
-                                                         body: bytes, expected: str) -> None:
-    scripted.answer("POST", "/nonce", body, status)
-    assert _code(lambda: _redeem(scripted.offer(), scripted.info(), None))[0] == expected
+def test_nonce_endpoint_answering_garbage_fails_that_configuration(
+        scripted: Scripted, status: int, body: bytes, expected: str) -> None:
+    # the access token is spent by now: a failing nonce request must not lose what the
+    # earlier configurations of the same offer already issued
+    meta = scripted.metadata()
+    meta["credential_configurations_supported"]["Badge"] = {"format": "ldp_vc"}
+    scripted.answer("GET", "/.well-known/openid-credential-issuer", meta)
+    info = scripted.info()
+    calls = 0
+    original = FETCHER.post_json
+
+    def nonce_fails_second_time(url: str, **kw: Any) -> Any:
+        nonlocal calls
+        if url.endswith("/nonce"):
+            calls += 1
+            if calls == 2:
+                scripted.answer("POST", "/nonce", body, status)
+        return original(url, **kw)
+
+    offer = oid4vci.CredentialOffer(scripted.base, ("Welding", "Badge"), "code-1")
+    fetcher = _Wrapped(nonce_fails_second_time)
+    issued = oid4vci.redeem(offer=offer, info=info, tx_code=None, keys=KEYS, fetcher=fetcher,
+                            clock=CLOCK)
+    assert [(i.config_id, i.credential) for i in issued] == [
+        ("Welding", "issued-credential"), ("Badge", None)]
+    assert issued[1].problems[0].code == expected
+
+
+class _Wrapped:
+    """The test Fetcher with ``post_json`` routed through a function (the other calls as is)."""
+
+    def __init__(self, post_json: Any) -> None:
+        self.post_json = post_json
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(FETCHER, name)
+
+
+@pytest.mark.parametrize("error", ["made_up_by_the_issuer", "invalid_grant; DROP TABLE", "x" * 200])
+def test_an_issuer_does_not_choose_the_error_code(scripted: Scripted, error: str) -> None:
+    scripted.answer("POST", "/credential", {"error": error, "error_description": "nee"}, 400)
+    [issued] = _redeem(scripted.offer(), scripted.info(), None)
+    assert issued.problems[0].code == "offer.issuer_refused"
+    scripted.answer("POST", "/oauth/token", {"error": error}, 400)
+    assert _code(lambda: _redeem(scripted.offer(), scripted.info(), None))[0] == "offer.issuer_refused"
 
 
 @pytest.mark.parametrize("status, body, expected", [
@@ -448,10 +500,11 @@ def test_the_holder_key_fits_the_format_and_the_issuer(scripted: Scripted) -> No
     assert used == [("Welding", KEYS["ES256"].public_key.to_jwk()),
                     ("Badge", KEYS["EdDSA"].public_key.to_jwk()),
                     ("EdOnly", KEYS["EdDSA"].public_key.to_jwk())]
-    with pytest.raises(RotondeError) as missing:
-        oid4vci.redeem(offer=offer, info=info, tx_code=None, keys={"ES256": KEYS["ES256"]},
-                       fetcher=FETCHER, clock=CLOCK)
-    assert missing.value.code == "offer.no_holder_key"
+    issued = oid4vci.redeem(offer=offer, info=info, tx_code=None, keys={"ES256": KEYS["ES256"]},
+                            fetcher=FETCHER, clock=CLOCK)
+    # without an Ed25519 key only the configurations that need one fail
+    assert [(i.config_id, i.problems[0].code if i.problems else None) for i in issued] == [
+        ("Welding", None), ("Badge", "offer.no_holder_key"), ("EdOnly", "offer.no_holder_key")]
 
 
 _FETCHER_STRICT = Fetcher(policy=URLPolicy())

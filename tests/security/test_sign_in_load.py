@@ -71,9 +71,10 @@ def test_a_sign_in_storm_neither_stalls_the_service_nor_queues_up(tmp_path: Path
               f"{max(healthz) * 1000:.0f} ms over {len(healthz)} polls; direct_post max "
               f"{max(direct_post) * 1000:.0f} ms over {len(direct_post)} polls")
         # The probes kept answering: a stall as long as the storm would be a blocked loop or
-        # a thread pool filled with password checks.
-        assert max(healthz) < max(1.5, took / 3), (max(healthz), took)
-        assert max(direct_post) < max(1.5, took / 3), (max(direct_post), took)
+        # a thread pool filled with password checks (the review measured 9.5 s for a 13 s
+        # storm). Half the storm leaves room for a machine busy with other work.
+        assert max(healthz) < max(2.0, took / 2), (max(healthz), took)
+        assert max(direct_post) < max(2.0, took / 2), (max(direct_post), took)
         # Everyone got an answer: checked and wrong (401), or "busy, try again" (503).
         assert set(statuses) <= {401, 503} and sum(statuses.values()) == STORM, statuses
         assert statuses[503] > 0, "concurrent password checks are capped"

@@ -123,13 +123,16 @@ class LoginRequired(Exception):
 
 
 class PageError(Exception):
-    """An error page with ``status`` saying ``reason`` in the reader's language."""
+    """An error page with ``status`` saying ``reason`` in the reader's language; ``headers``
+    go with it (e.g. ``Retry-After`` on a 429 or 503, RFC 9110 §10.2.3)."""
 
-    def __init__(self, status: int, reason: Reason) -> None:
+    def __init__(self, status: int, reason: Reason,
+                 headers: Mapping[str, str] | None = None) -> None:
         code = reason if isinstance(reason, str) else reason.code
         super().__init__(code)
         self.status = status
         self.reason = reason
+        self.headers = dict(headers or {})
 
 
 #: The form of a page has expired (or was never this session's): CSRF refusal.
@@ -290,7 +293,9 @@ def install_page_handlers(app: FastAPI, site: PageSite) -> None:
 
     def on_page_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, PageError)
-        return render_error(request, exc.status, exc.reason)
+        response = render_error(request, exc.status, exc.reason)
+        response.headers.update(exc.headers)
+        return response
 
     def page_or(kind: type[Exception], page: Callable[[Request, Exception], Response]) -> None:
         previous = fallback.get(kind)

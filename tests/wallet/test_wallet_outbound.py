@@ -134,6 +134,7 @@ def test_one_learner_cannot_hold_more_than_its_slots(
         # Anouk's third link is refused at once, in words; nothing is fetched for it.
         took, r = _timed(lambda: anouk.client.get("/progress", params={"url": quick}))
         assert r.status_code == 429 and took < 1.0, (r.status_code, took)
+        assert r.headers["retry-after"] == "5"  # RFC 6585 §4: her own links finish first
         words = text_of(r.text)
         assert "already fetching 2 links for you" in words and "outbound.busy" in words
         # Bram is not affected: his link is fetched while Anouk's are still dripping.
@@ -161,6 +162,7 @@ def test_recent_fetches_are_limited_across_workers(tmp_path: Path, quick: str) -
         assert anouk.client.get("/progress", params={"url": quick}).status_code == 200
         r = other.get("/progress", params={"url": quick})
         assert r.status_code == 429
+        assert 0 < int(r.headers["retry-after"]) <= 3600  # until the window ends
         words = text_of(r.text)
         assert "meer dan 3 links geopend" in words and "outbound.rate_limited" in words, words
         # pages that fetch nothing still work

@@ -51,7 +51,10 @@ def fetches_for_learner(query: str | None = None) -> Any:
         try:
             limit.acquire(user.account_id)
         except PolicyError as exc:
-            raise PageError(429, exc) from None
+            # RFC 6585 §4: when to try again (the rate window's end; a few seconds when the
+            # learner's own links are still being fetched)
+            retry = exc.problems[0].detail.get("retry_after", 5) if exc.problems else 5
+            raise PageError(429, exc, headers={"Retry-After": str(retry)}) from None
         try:
             yield
         finally:

@@ -11,6 +11,7 @@
   ``from servicekit.db import run_env; run_env(target_metadata)``.
 * :func:`open_database` — a service's database from its settings, migrated (what every
   ``create_app`` and every operator command opens).
+* :func:`rowcount` — the rows an UPDATE or DELETE run through a :class:`Session` matched.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy import CursorResult, Engine, MetaData, Result, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
     from servicekit.settings import ServiceSettings
 
 __all__ = [
-    "Database", "create_engine_for", "current_revisions", "migrate", "open_database", "run_env",
+    "Database", "create_engine_for", "current_revisions", "migrate", "open_database", "rowcount",
+    "run_env",
 ]
 
 log = logging.getLogger("servicekit")
@@ -113,6 +115,17 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The number of rows the UPDATE or DELETE that gave ``result`` matched.
+
+    :meth:`Session.execute` is typed as returning a plain :class:`Result`; for these statements
+    it is a :class:`CursorResult`, which carries the count. Anything else is a programming error.
+    """
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"no row count on {type(result).__name__} (not an UPDATE or DELETE)")
+    return result.rowcount
 
 
 def _config(script_location: Path, version_table: str) -> Any:

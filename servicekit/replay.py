@@ -42,7 +42,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rotonde.clock import Clock, SystemClock
 from rotonde.errors import RotondeError
-from servicekit.db import Database
+from servicekit.db import Database, rowcount
 
 __all__ = ["OneTimeStore", "Redeemed", "create_table", "metadata", "one_time_table"]
 
@@ -148,7 +148,7 @@ class OneTimeStore:
                 .where(key, one_time_table.c.used_at.is_(None), one_time_table.c.expires_at > now)
                 .values(used_at=now)
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            if rowcount(result) != 1:
                 return None
         return Redeemed(namespace, data)
 
@@ -213,4 +213,4 @@ class OneTimeStore:
         cutoff = self.clock.now() - grace
         with self.db.session() as s:
             result = s.execute(delete(one_time_table).where(one_time_table.c.expires_at < cutoff))
-            return int(result.rowcount)  # type: ignore[attr-defined]
+            return rowcount(result)

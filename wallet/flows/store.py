@@ -26,6 +26,7 @@ from rotonde.errors import RotondeError
 from rotonde.learning import elm, ob3, sdjwt_vc
 from rotonde.learning.describe import awarding_body_proven
 from rotonde.text import display_text
+from servicekit.db import rowcount
 from wallet.models import CredentialRow, Disclosure
 from wallet.vault import Vault
 
@@ -230,7 +231,7 @@ def update_meta(s: Session, vault: Vault, credential_id: str, meta: dict[str, An
 def delete_credential(s: Session, vault: Vault, credential_id: str) -> bool:
     result = s.execute(delete(CredentialRow).where(
         CredentialRow.id == credential_id, CredentialRow.account_id == vault.account_id))
-    return bool(getattr(result, "rowcount", 0))
+    return rowcount(result) > 0
 
 
 def log_disclosure(s: Session, vault: Vault, at: float, entry: dict[str, Any]) -> str:

@@ -73,6 +73,8 @@ def _row_to_tenant(ctx: IssuerContext, conn: Any, row: Any) -> Tenant:
                 models.tenant_keys.c.tenant_id == row.id, models.tenant_keys.c.purpose == "di"
             ).order_by(models.tenant_keys.c.created_at)
         ).first()
+        if key is None:  # create_tenant writes the key with the tenant: a damaged database
+            raise _no_key()
         did = did_key_from_public_key(public_key_from_jwk(json.loads(key.public_jwk)))
     else:
         did = _did_web(ctx, row.slug)
@@ -80,6 +82,11 @@ def _row_to_tenant(ctx: IssuerContext, conn: Any, row: Any) -> Tenant:
         row.id, row.slug, row.name_nl, row.name_en, row.logo_uri, row.country,
         row.brin, row.rio, row.kvk, row.did_method, did,
     )
+
+
+def _no_key() -> ConfigurationError:
+    return ConfigurationError("tenant.no_key", "tenant has no active key",
+                              message_nl="instelling heeft geen actieve sleutel")
 
 
 def tenant_key_aad(tenant_id: str, fragment: str) -> str:
@@ -201,8 +208,7 @@ def signer_for(ctx: IssuerContext, tenant: Tenant, purpose: str) -> PrivateKey:
             )
         ).first()
     if row is None:
-        raise ConfigurationError("tenant.no_key", "tenant has no active key",
-                                 message_nl="instelling heeft geen actieve sleutel")
+        raise _no_key()
     aad = tenant_key_aad(tenant.id, row.fragment)
     key = private_key_from_jwk(json.loads(ctx.box.decrypt_text(row.private_enc, aad=aad)))
     if tenant.did_method == "key":

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+
+from rotonde.cli.support import Subcommands
 
 __all__ = ["register"]
 
 
-def register(sub: Any) -> None:
+def register(sub: Subcommands) -> None:
     from rotonde.cli.support import guarded
     from servicekit.serving import add_serve_arguments
 
@@ -26,7 +27,12 @@ def register(sub: Any) -> None:
     rekey.add_argument("--dev", action="store_true", default=None,
                        help="development mode: KEK in the data directory")
     rekey.set_defaults(handler=guarded(_rekey))
-    wallet.set_defaults(handler=lambda args: (wallet.print_help(), 2)[1])
+
+    def _help(_args: argparse.Namespace) -> int:
+        wallet.print_help()
+        return 2
+
+    wallet.set_defaults(handler=_help)
 
 
 def _rekey(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 
 from issuer import models
 from issuer.context import IssuerContext, dumps, new_id
@@ -64,7 +64,7 @@ def _did_web(ctx: IssuerContext, slug: str) -> str:
     return ":".join(["did:web", host, *segs, "tenants", slug])
 
 
-def _row_to_tenant(ctx: IssuerContext, conn: Any, row: Any) -> Tenant:
+def _row_to_tenant(ctx: IssuerContext, conn: Connection, row: Row[Any]) -> Tenant:
     if row.did_method == "key":
         from rotonde.did.key import did_key_from_public_key
 
@@ -94,7 +94,7 @@ def tenant_key_aad(tenant_id: str, fragment: str) -> str:
     return f"tenant-key:{tenant_id}:{fragment}"
 
 
-def _add_key(ctx: IssuerContext, conn: Any, tenant_id: str, purpose: str) -> None:
+def _add_key(ctx: IssuerContext, conn: Connection, tenant_id: str, purpose: str) -> None:
     key = generate(PURPOSE_ALG[purpose])
     key_id = new_id()
     fragment = f"{purpose}-{key.public_key.thumbprint()[:16]}"

@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rotonde.errors import RotondeError
+from rotonde.keys import PrivateKey
 from rotonde.oid4vp import new_nonce
 from servicekit.db import rowcount
 from verifier.flows.context import VerifierContext
@@ -214,7 +215,7 @@ def finish(ctx: VerifierContext, session_id: str, result: dict[str, Any],
         return True
 
 
-def encryption_key(ctx: VerifierContext, session: SessionView) -> Any:
+def encryption_key(ctx: VerifierContext, session: SessionView) -> PrivateKey | None:
     """The session's private ECDH-ES key for ``direct_post.jwt`` (``None`` otherwise)."""
     if session.enc_kid is None:
         return None

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
+from rotonde import oid4vp
 from rotonde.errors import RotondeError
 from servicekit.pages import PageError, check_csrf, lang_of, render
 from wallet.flows import present as flow
@@ -148,9 +149,9 @@ def present_answer(request: Request, c: Ctx, user: User, flow_id: str,
             continue
         kept = []
         for raw in form.getlist(f"opt_{qid}_{cand.held.id}")[:100]:
-            try:
-                kept.append(tuple(json.loads(str(raw))))
-            except (ValueError, TypeError):
+            try:  # a claims path pointer (OpenID4VP 1.0 §7); anything else keeps nothing
+                kept.append(oid4vp.parse_path(json.loads(str(raw))))
+            except (ValueError, RotondeError):
                 continue
         try:
             chosen[qid] = (cand.held, cand.disclose(kept))

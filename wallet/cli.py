@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rotonde.cli.support import Subcommands
+from rotonde.cli.support import Subcommands, show_help
 
 __all__ = ["register"]
 
@@ -27,12 +27,7 @@ def register(sub: Subcommands) -> None:
     rekey.add_argument("--dev", action="store_true", default=None,
                        help="development mode: KEK in the data directory")
     rekey.set_defaults(handler=guarded(_rekey))
-
-    def _help(_args: argparse.Namespace) -> int:
-        wallet.print_help()
-        return 2
-
-    wallet.set_defaults(handler=_help)
+    wallet.set_defaults(handler=show_help(wallet))
 
 
 def _rekey(args: argparse.Namespace) -> int:

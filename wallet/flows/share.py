@@ -140,7 +140,7 @@ def check_paths(held: Held, chosen: list[str]) -> list[tuple[str, ...]]:
         return []
     from rotonde.sdjwt import disclosable_paths
 
-    allowed = set(disclosable_paths(held.credential))
+    allowed = set(disclosable_paths(held.sd_jwt))
     bad = [c for c in chosen if c not in allowed]
     if bad:
         raise ValidationError("share.claim_unknown", "a chosen claim is not in the credential",

@@ -23,13 +23,26 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CursorResult, Engine, MetaData, Result, create_engine, event, text
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Engine,
+    MetaData,
+    Result,
+    create_engine,
+    event,
+    text,
+)
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rotonde.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy.engine.interfaces import DBAPIConnection
+    from sqlalchemy.pool import ConnectionPoolEntry
+
     from servicekit.settings import ServiceSettings
 
 __all__ = [
@@ -50,7 +63,7 @@ def create_engine_for(url: str, *, schema: str | None = None, echo: bool = False
         )
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+        def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
             cur = dbapi_conn.cursor()
             if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
                 cur.execute("PRAGMA journal_mode=WAL")
@@ -128,7 +141,7 @@ def rowcount(result: Result[Any]) -> int:
     return result.rowcount
 
 
-def _config(script_location: Path, version_table: str) -> Any:
+def _config(script_location: Path, version_table: str) -> Config:
     from alembic.config import Config
 
     cfg = Config()
@@ -280,12 +293,14 @@ def run_env(target_metadata: MetaData | None) -> None:
             )
         engine = create_engine_for(url)
         with engine.begin() as conn:
-            _run(context, conn, target_metadata, version_table)
+            _run(conn, target_metadata, version_table)
         return
-    _run(context, connection, target_metadata, version_table)
+    _run(connection, target_metadata, version_table)
 
 
-def _run(context: Any, connection: Any, metadata: MetaData | None, version_table: str) -> None:
+def _run(connection: Connection, metadata: MetaData | None, version_table: str) -> None:
+    from alembic import context
+
     context.configure(
         connection=connection,
         target_metadata=metadata,

@@ -18,11 +18,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rotonde.cli.support import guarded, print_json, read_json_file
+from rotonde.cli.support import Handler, Subcommands, guarded, print_json, read_json_file, show_help
 from rotonde.errors import RotondeError
 from servicekit.serving import add_serve_arguments
+
+if TYPE_CHECKING:
+    from issuer.context import IssuerContext
+    from issuer.settings import IssuerSettings
 
 __all__ = ["register"]
 
@@ -35,14 +39,14 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--database-url", help="SQLAlchemy URL (default: SQLite in the data dir)")
 
 
-def _settings(args: argparse.Namespace, **extra: Any) -> Any:
+def _settings(args: argparse.Namespace, **extra: Any) -> IssuerSettings:
     from issuer.settings import load_settings
 
     return load_settings(data_dir=args.data_dir, dev=args.dev, public_url=args.public_url,
                          database_url=args.database_url, **extra)
 
 
-def _context(args: argparse.Namespace) -> Any:
+def _context(args: argparse.Namespace) -> IssuerContext:
     from issuer.context import open_context
 
     return open_context(_settings(args))
@@ -125,13 +129,12 @@ def _offer(args: argparse.Namespace) -> int:
     return 0
 
 
-def _wrap(fn: Any) -> Any:
+def _wrap(fn: Handler) -> Handler:
     """guarded() plus: an error with several problems prints each of them on its own line."""
 
     def inner(args: argparse.Namespace) -> int:
         try:
-            code: int = fn(args)
-            return code
+            return fn(args)
         except RotondeError as exc:
             if len(exc.problems) > 1:
                 for p in exc.problems:
@@ -142,10 +145,10 @@ def _wrap(fn: Any) -> Any:
     return guarded(inner)
 
 
-def register(sub: Any) -> None:
+def register(sub: Subcommands) -> None:
     parser = sub.add_parser("issuer", help="run and operate the issuer service")
     isub = parser.add_subparsers(dest="issuer_command", metavar="COMMAND")
-    parser.set_defaults(handler=lambda _args: (parser.print_help(sys.stderr), 2)[1])
+    parser.set_defaults(handler=show_help(parser))
 
     serve = isub.add_parser("serve", help="run the issuer HTTP service")
     add_serve_arguments(serve, port=8001)
@@ -158,7 +161,7 @@ def register(sub: Any) -> None:
 
     tenant = isub.add_parser("tenant", help="manage tenants (issuing organisations)")
     tsub = tenant.add_subparsers(dest="tenant_command", metavar="COMMAND")
-    tenant.set_defaults(handler=lambda _args: (tenant.print_help(sys.stderr), 2)[1])
+    tenant.set_defaults(handler=show_help(tenant))
     add = tsub.add_parser("add", help="add a tenant with fresh keys")
     _common(add)
     add.add_argument("--slug", required=True)
@@ -179,7 +182,7 @@ def register(sub: Any) -> None:
 
     apikey = isub.add_parser("apikey", help="manage provider API keys")
     asub = apikey.add_subparsers(dest="apikey_command", metavar="COMMAND")
-    apikey.set_defaults(handler=lambda _args: (apikey.print_help(sys.stderr), 2)[1])
+    apikey.set_defaults(handler=show_help(apikey))
     new = asub.add_parser("new", help="create an API key (the token is shown once)")
     _common(new)
     new.add_argument("--tenant", required=True)
@@ -189,7 +192,7 @@ def register(sub: Any) -> None:
 
     ach = isub.add_parser("achievement", help="manage the achievement catalogue")
     csub = ach.add_subparsers(dest="achievement_command", metavar="COMMAND")
-    ach.set_defaults(handler=lambda _args: (ach.print_help(sys.stderr), 2)[1])
+    ach.set_defaults(handler=show_help(ach))
     cadd = csub.add_parser("add", help="add an achievement template from a JSON file")
     _common(cadd)
     cadd.add_argument("--tenant", required=True)

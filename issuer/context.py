@@ -7,9 +7,9 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 
 from issuer import models
 from issuer.settings import ENV_PREFIX, IssuerSettings
@@ -19,13 +19,23 @@ from servicekit.db import Database, open_database
 from servicekit.replay import OneTimeStore
 from servicekit.resources import Resources
 
-__all__ = ["MIGRATIONS", "IssuerContext", "new_id", "open_context"]
+__all__ = ["MIGRATIONS", "IssuerContext", "Randomness", "StatusCacheEntry", "new_id", "open_context"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+class Randomness(Protocol):
+    """Where status-list indices and transaction codes are drawn from (a CSPRNG in service)."""
+
+    def randrange(self, stop: int, /) -> int: ...
+
+
+#: A signed status list as last rendered: (ETag, body, media type, rendered at).
+StatusCacheEntry = tuple[str, bytes, str, float]
 
 
 @dataclass
@@ -35,9 +45,9 @@ class IssuerContext:
     box: SecretBox
     once: OneTimeStore
     clock: Clock = field(default_factory=SystemClock)
-    rng: Any = field(default=secrets.SystemRandom())
-    #: Signed status lists by (tenant, list, purpose): (etag, body, media type, rendered at).
-    status_cache: dict[Any, Any] = field(default_factory=dict)
+    rng: Randomness = field(default=secrets.SystemRandom())
+    #: Signed status lists by (tenant id, list number, purpose).
+    status_cache: dict[tuple[str, int, str], StatusCacheEntry] = field(default_factory=dict)
 
     def now(self) -> float:
         return self.clock.now()
@@ -47,7 +57,7 @@ class IssuerContext:
         return f"{self.settings.base_url}/tenants/{slug}"
 
     def audit(
-        self, conn: Any, *, tenant_id: str | None, actor: str, action: str,
+        self, conn: Connection, *, tenant_id: str | None, actor: str, action: str,
         target: str | None = None, reason: str | None = None,
     ) -> None:
         """Record an administrative action (who, what, which object; never personal data)."""

@@ -11,6 +11,7 @@
   ``from servicekit.db import run_env; run_env(target_metadata)``.
 * :func:`open_database` — a service's database from its settings, migrated (what every
   ``create_app`` and every operator command opens).
+* :func:`rowcount` — the rows an UPDATE or DELETE run through a :class:`Session` matched.
 """
 
 from __future__ import annotations
@@ -22,17 +23,31 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Engine,
+    MetaData,
+    Result,
+    create_engine,
+    event,
+    text,
+)
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rotonde.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy.engine.interfaces import DBAPIConnection
+    from sqlalchemy.pool import ConnectionPoolEntry
+
     from servicekit.settings import ServiceSettings
 
 __all__ = [
-    "Database", "create_engine_for", "current_revisions", "migrate", "open_database", "run_env",
+    "Database", "create_engine_for", "current_revisions", "migrate", "open_database", "rowcount",
+    "run_env",
 ]
 
 log = logging.getLogger("servicekit")
@@ -48,7 +63,7 @@ def create_engine_for(url: str, *, schema: str | None = None, echo: bool = False
         )
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+        def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
             cur = dbapi_conn.cursor()
             if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
                 cur.execute("PRAGMA journal_mode=WAL")
@@ -115,7 +130,18 @@ class Database:
         self.engine.dispose()
 
 
-def _config(script_location: Path, version_table: str) -> Any:
+def rowcount(result: Result[Any]) -> int:
+    """The number of rows the UPDATE or DELETE that gave ``result`` matched.
+
+    :meth:`Session.execute` is typed as returning a plain :class:`Result`; for these statements
+    it is a :class:`CursorResult`, which carries the count. Anything else is a programming error.
+    """
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"no row count on {type(result).__name__} (not an UPDATE or DELETE)")
+    return result.rowcount
+
+
+def _config(script_location: Path, version_table: str) -> Config:
     from alembic.config import Config
 
     cfg = Config()
@@ -267,12 +293,14 @@ def run_env(target_metadata: MetaData | None) -> None:
             )
         engine = create_engine_for(url)
         with engine.begin() as conn:
-            _run(context, conn, target_metadata, version_table)
+            _run(conn, target_metadata, version_table)
         return
-    _run(context, connection, target_metadata, version_table)
+    _run(connection, target_metadata, version_table)
 
 
-def _run(context: Any, connection: Any, metadata: MetaData | None, version_table: str) -> None:
+def _run(connection: Connection, metadata: MetaData | None, version_table: str) -> None:
+    from alembic import context
+
     context.configure(
         connection=connection,
         target_metadata=metadata,

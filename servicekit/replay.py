@@ -22,10 +22,11 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     Column,
+    Connection,
     Float,
     Integer,
     MetaData,
@@ -39,12 +40,13 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.schema import SchemaItem
 
 from rotonde.clock import Clock, SystemClock
 from rotonde.errors import RotondeError
-from servicekit.db import Database
+from servicekit.db import Database, rowcount
 
-__all__ = ["OneTimeStore", "Redeemed", "create_table", "metadata", "one_time_table"]
+__all__ = ["OneTimeStore", "Redeemed", "TableOps", "create_table", "metadata", "one_time_table"]
 
 metadata = MetaData()
 
@@ -61,7 +63,13 @@ one_time_table = Table(
 )
 
 
-def create_table(op: Any) -> None:
+class TableOps(Protocol):
+    """What :func:`create_table` needs of Alembic's ``op`` (the module satisfies it)."""
+
+    def create_table(self, table_name: str, *columns: SchemaItem, **kw: Any) -> Table: ...
+
+
+def create_table(op: TableOps) -> None:
     """Create :data:`one_time_table` from an Alembic migration (``op`` is ``alembic.op``)."""
     op.create_table(
         "rotonde_one_time",
@@ -95,7 +103,8 @@ class OneTimeStore:
         self.clock: Clock = clock or SystemClock()
 
     def issue(
-        self, namespace: str, value: str, *, ttl: float, data: Any = None, conn: Any = None
+        self, namespace: str, value: str, *, ttl: float, data: Any = None,
+        conn: Connection | None = None,
     ) -> None:
         """Record ``value`` as valid for ``ttl`` seconds; raises ``replay.duplicate`` if known.
 
@@ -148,7 +157,7 @@ class OneTimeStore:
                 .where(key, one_time_table.c.used_at.is_(None), one_time_table.c.expires_at > now)
                 .values(used_at=now)
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            if rowcount(result) != 1:
                 return None
         return Redeemed(namespace, data)
 
@@ -213,4 +222,4 @@ class OneTimeStore:
         cutoff = self.clock.now() - grace
         with self.db.session() as s:
             result = s.execute(delete(one_time_table).where(one_time_table.c.expires_at < cutoff))
-            return int(result.rowcount)  # type: ignore[attr-defined]
+            return rowcount(result)

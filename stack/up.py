@@ -24,7 +24,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from rotonde.cli.support import UsageError, usage_error
+from rotonde.cli.support import Subcommands, UsageError, usage_error
 from rotonde.errors import ConfigurationError, RotondeError
 
 __all__ = ["register", "run_up"]
@@ -186,7 +186,7 @@ def _handler(args: argparse.Namespace) -> int:
     return 1
 
 
-def register(sub: Any) -> None:
+def register(sub: Subcommands) -> None:
     from rotonde.cli.support import guarded
 
     p = sub.add_parser(

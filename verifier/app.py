@@ -12,12 +12,13 @@ answers with a stack trace.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI
 
 from rotonde.clock import Clock
+from rotonde.did import DidResolver
 from rotonde.http import Fetcher
+from rotonde.verify import StatusResolver, TrustPolicy
 from servicekit.app import service_app
 from servicekit.resources import Resources
 from verifier.flows.context import open_context
@@ -35,9 +36,9 @@ def create_app(
     *,
     clock: Clock | None = None,
     fetcher: Fetcher | None = None,
-    resolver: Any = None,
-    status_resolver: Any = None,
-    trust_list: Any = None,
+    resolver: DidResolver | None = None,
+    status_resolver: StatusResolver | None = None,
+    trust_list: TrustPolicy | None = None,
 ) -> FastAPI:
     """Build the verifier app; ``clock``, ``fetcher``, ``resolver``, ``status_resolver`` and
     ``trust_list`` are injectable (tests; what is given stays the caller's to close)."""

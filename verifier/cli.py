@@ -12,7 +12,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from rotonde.cli.support import Subcommands, show_help
+
+if TYPE_CHECKING:
+    from rotonde.clock import Clock
+    from servicekit.db import Database
+    from verifier.settings import VerifierSettings
 
 __all__ = ["register"]
 
@@ -35,7 +42,7 @@ def _rekey(args: argparse.Namespace) -> int:
     return 0
 
 
-def _staff_context(args: argparse.Namespace) -> Any:
+def _staff_context(args: argparse.Namespace) -> tuple[Database, Clock]:
     """Database and clock of the configured verifier (migrated), for the staff commands."""
     from rotonde.clock import SystemClock
     from verifier.flows.context import open_database
@@ -43,7 +50,7 @@ def _staff_context(args: argparse.Namespace) -> Any:
     return open_database(_settings(args)), SystemClock()
 
 
-def _settings(args: argparse.Namespace) -> Any:
+def _settings(args: argparse.Namespace) -> VerifierSettings:
     """Settings from the environment with ``--data-dir`` and ``--dev`` applied."""
     from verifier.settings import load_settings
 
@@ -99,7 +106,7 @@ def _staff_remove(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any) -> None:
+def register(sub: Subcommands) -> None:
     from rotonde.cli.support import guarded
     from servicekit.serving import add_serve_arguments
 
@@ -118,7 +125,7 @@ def register(sub: Any) -> None:
 
     staff = vsub.add_parser("staff", help="staff accounts for the employer pages")
     ssub = staff.add_subparsers(dest="staff_command", metavar="COMMAND")
-    staff.set_defaults(handler=lambda _args: (staff.print_help(sys.stderr), 2)[1])
+    staff.set_defaults(handler=show_help(staff))
     add = ssub.add_parser("add", help="add a staff account (password prompted or from a file)")
     remove = ssub.add_parser("remove", help="remove a staff account and end its sessions")
     for p in (add, remove):

@@ -3,7 +3,9 @@ worker can serve the request object, accept the wallet's response and show the r
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
+from typing import ClassVar
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
@@ -12,7 +14,9 @@ __all__ = [
 
 
 class Base(DeclarativeBase):
-    pass
+    #: Every model here is declared with ``__tablename__``, so it maps a :class:`Table`
+    #: (SQLAlchemy types the attribute as any ``FromClause``).
+    __table__: ClassVar[Table]
 
 
 class VerificationSession(Base):

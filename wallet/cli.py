@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+
+from rotonde.cli.support import Subcommands, show_help
 
 __all__ = ["register"]
 
 
-def register(sub: Any) -> None:
+def register(sub: Subcommands) -> None:
     from rotonde.cli.support import guarded
     from servicekit.serving import add_serve_arguments
 
@@ -26,7 +27,7 @@ def register(sub: Any) -> None:
     rekey.add_argument("--dev", action="store_true", default=None,
                        help="development mode: KEK in the data directory")
     rekey.set_defaults(handler=guarded(_rekey))
-    wallet.set_defaults(handler=lambda args: (wallet.print_help(), 2)[1])
+    wallet.set_defaults(handler=show_help(wallet))
 
 
 def _rekey(args: argparse.Namespace) -> int:

@@ -12,7 +12,9 @@ Times are POSIX seconds (floats) taken from the injected clock.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from typing import ClassVar
+
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
@@ -29,7 +31,9 @@ __all__ = [
 
 
 class Base(DeclarativeBase):
-    pass
+    #: Every model here is declared with ``__tablename__``, so it maps a :class:`Table`
+    #: (SQLAlchemy types the attribute as any ``FromClause``).
+    __table__: ClassVar[Table]
 
 
 def _account_fk() -> ForeignKey:

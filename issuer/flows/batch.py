@@ -96,22 +96,22 @@ def job_items(
     return out
 
 
-def _process_chunk(ctx: IssuerContext, job: Any, tenant: Tenant) -> int:
-    """Process up to CHUNK pending items of ``job`` in one transaction; returns how many."""
+def _process_chunk(ctx: IssuerContext, job_id: str, tenant: Tenant) -> int:
+    """Process up to CHUNK pending items of job ``job_id`` in one transaction; returns how many."""
     with ctx.db.session() as s:
         conn = s.connection()
         pending = conn.execute(
             select(models.job_items.c.seq, models.job_items.c.payload)
-            .where(models.job_items.c.job_id == job.id, models.job_items.c.state == "pending")
+            .where(models.job_items.c.job_id == job_id, models.job_items.c.state == "pending")
             .order_by(models.job_items.c.seq).limit(CHUNK)).all()
         done = failed = 0
         for seq, payload in pending:
             claimed = conn.execute(update(models.job_items).where(
-                models.job_items.c.job_id == job.id, models.job_items.c.seq == seq,
+                models.job_items.c.job_id == job_id, models.job_items.c.seq == seq,
                 models.job_items.c.state == "pending").values(state="working"))
             if claimed.rowcount != 1:
                 continue  # another worker has it
-            item = json.loads(ctx.box.decrypt_text(payload, aad=job_item_aad(job.id, seq)))
+            item = json.loads(ctx.box.decrypt_text(payload, aad=job_item_aad(job_id, seq)))
             try:
                 with conn.begin_nested():
                     result = issue_to_learner(
@@ -119,28 +119,28 @@ def _process_chunk(ctx: IssuerContext, job: Any, tenant: Tenant) -> int:
                         learner=item.get("learner"), award_date=item.get("award_date"),
                         learner_ref=item.get("learner_ref"),
                         configurations=item.get("configurations"), extra=item.get("extra"),
-                        actor=f"job:{job.id}", job_id=job.id, conn=conn,
+                        actor=f"job:{job_id}", job_id=job_id, conn=conn,
                     )
                 conn.execute(update(models.job_items).where(
-                    models.job_items.c.job_id == job.id, models.job_items.c.seq == seq).values(
+                    models.job_items.c.job_id == job_id, models.job_items.c.seq == seq).values(
                     state="done", issued_id=result.issued_id, offer_id=result.offer_id,
-                    payload=ctx.box.encrypt_text(dumps(result.to_dict()), aad=job_item_aad(job.id, seq))))
+                    payload=ctx.box.encrypt_text(dumps(result.to_dict()), aad=job_item_aad(job_id, seq))))
                 done += 1
             except RotondeError as exc:
                 problems = [p.to_dict() for p in exc.problems]
                 conn.execute(update(models.job_items).where(
-                    models.job_items.c.job_id == job.id, models.job_items.c.seq == seq).values(
+                    models.job_items.c.job_id == job_id, models.job_items.c.seq == seq).values(
                     state="failed", payload=None, error=dumps(problems)))
                 failed += 1
-        conn.execute(update(models.jobs).where(models.jobs.c.id == job.id).values(
+        conn.execute(update(models.jobs).where(models.jobs.c.id == job_id).values(
             state="running", done=models.jobs.c.done + done,
             failed=models.jobs.c.failed + failed))
         if not pending:
             remaining = conn.execute(select(func.count()).select_from(models.job_items).where(
-                models.job_items.c.job_id == job.id,
+                models.job_items.c.job_id == job_id,
                 models.job_items.c.state.in_(("pending", "working")))).scalar()
             if not remaining:
-                conn.execute(update(models.jobs).where(models.jobs.c.id == job.id).values(
+                conn.execute(update(models.jobs).where(models.jobs.c.id == job_id).values(
                     state="done", finished_at=ctx.now()))
         return len(pending)
 
@@ -156,7 +156,7 @@ def process_pending(ctx: IssuerContext, *, max_chunks: int | None = None) -> int
                 .order_by(models.jobs.c.created_at).limit(1)).first()
         if job is None:
             return seen
-        n = _process_chunk(ctx, job, get_tenant(ctx, job.tenant_id))
+        n = _process_chunk(ctx, job.id, get_tenant(ctx, job.tenant_id))
         seen += n
         chunks += 1
     return seen

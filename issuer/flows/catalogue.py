@@ -16,7 +16,7 @@ import copy
 import json
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Row, insert, select, update
 
 from issuer import models
 from issuer.context import IssuerContext, dumps, new_id
@@ -173,7 +173,7 @@ def create_achievement(
     return {"id": ach_id, "template": template, "created_at": now, "updated_at": now}
 
 
-def _row(ctx: IssuerContext, tenant: Tenant, ach_id: str) -> Any:
+def _row(ctx: IssuerContext, tenant: Tenant, ach_id: str) -> Row[Any]:
     with ctx.db.session() as s:
         row = s.connection().execute(
             select(models.achievements).where(

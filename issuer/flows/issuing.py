@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
 
 from issuer import models
 from issuer.context import IssuerContext, dumps, new_id
@@ -95,7 +95,7 @@ def issue_to_learner(
     extra: dict[str, Any] | None = None,
     actor: str,
     job_id: str | None = None,
-    conn: Any = None,
+    conn: Connection | None = None,
 ) -> IssueResult:
     """Create the issued record and its offer. Raises ValidationError (nothing stored)."""
     template = get_achievement(ctx, tenant, achievement_id)["template"]
@@ -124,7 +124,7 @@ def issue_to_learner(
 
 
 def _store(
-    ctx: IssuerContext, conn: Any, tenant: Tenant, achievement_id: str, record: dict[str, Any],
+    ctx: IssuerContext, conn: Connection, tenant: Tenant, achievement_id: str, record: dict[str, Any],
     learner_ref: str | None, wanted: list[str], actor: str, job_id: str | None,
 ) -> IssueResult:
     issued_id = new_id()
@@ -177,7 +177,7 @@ def offer_document(ctx: IssuerContext, tenant: Tenant, offer_id: str) -> dict[st
     return offer.to_dict()
 
 
-def _public(row: Any) -> dict[str, Any]:
+def _public(row: Row[Any]) -> dict[str, Any]:
     return {
         "id": row.id, "achievement_id": row.achievement_id, "title": row.title,
         "learner_ref": row.learner_ref, "state": row.state, "status": row.status,

@@ -57,7 +57,8 @@ _KIND_NAMES = {
 @dataclass(frozen=True)
 class Rendered:
     format: str
-    credential: Any
+    #: A compact JWT or SD-JWT (``dc+sd-jwt``, ``jwt_vc_json``) or a signed JSON-LD document.
+    credential: str | dict[str, Any]
 
 
 def sdjwt_configuration(kind: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from issuer import models
@@ -38,7 +38,7 @@ def list_urls(ctx: IssuerContext, tenant: Tenant, number: int) -> dict[str, str]
             "token": base + "/token"}
 
 
-def _open_list(ctx: IssuerContext, conn: Any, tenant: Tenant) -> tuple[str, int, int]:
+def _open_list(ctx: IssuerContext, conn: Connection, tenant: Tenant) -> tuple[str, int, int]:
     """The tenant's current list with room left (id, number, size), creating one if needed."""
     row = conn.execute(
         select(models.status_lists).where(models.status_lists.c.tenant_id == tenant.id)
@@ -66,7 +66,7 @@ def _open_list(ctx: IssuerContext, conn: Any, tenant: Tenant) -> tuple[str, int,
 
 
 def allocate_index(
-    ctx: IssuerContext, conn: Any, tenant: Tenant, issued_id: str
+    ctx: IssuerContext, conn: Connection, tenant: Tenant, issued_id: str
 ) -> tuple[str, int, int]:
     """Claim a random free index for ``issued_id``; returns (list_id, list_number, idx)."""
     list_id, number, size = _open_list(ctx, conn, tenant)
@@ -82,7 +82,9 @@ def allocate_index(
     raise RuntimeError("could not allocate a status index")  # pragma: no cover - < 2**-64
 
 
-def status_snapshot(ctx: IssuerContext, tenant: Tenant, number: int) -> tuple[Any, list[Any]]:
+def status_snapshot(
+    ctx: IssuerContext, tenant: Tenant, number: int
+) -> tuple[Row[Any] | None, list[tuple[int, str]]]:
     """The list row and its (idx, status) pairs that are not active."""
     with ctx.db.session() as s:
         conn = s.connection()
@@ -94,7 +96,7 @@ def status_snapshot(ctx: IssuerContext, tenant: Tenant, number: int) -> tuple[An
         flagged = conn.execute(select(models.issued.c.idx, models.issued.c.status).where(
             models.issued.c.list_id == row.id, models.issued.c.status != "active"
         )).all()
-    return row, list(flagged)
+    return row, [(idx, status) for idx, status in flagged]
 
 
 def bitstring_credential(
@@ -141,7 +143,7 @@ def token_status_list(ctx: IssuerContext, tenant: Tenant, number: int) -> str | 
     )
 
 
-def _fingerprint(row: Any, flagged: list[Any], purpose: str) -> str:
+def _fingerprint(row: Row[Any], flagged: list[tuple[int, str]], purpose: str) -> str:
     import hashlib
 
     h = hashlib.sha256(f"{row.id}:{row.size}:{purpose}".encode())

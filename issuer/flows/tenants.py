@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 
 from issuer import models
 from issuer.context import IssuerContext, dumps, new_id
@@ -64,7 +64,7 @@ def _did_web(ctx: IssuerContext, slug: str) -> str:
     return ":".join(["did:web", host, *segs, "tenants", slug])
 
 
-def _row_to_tenant(ctx: IssuerContext, conn: Any, row: Any) -> Tenant:
+def _row_to_tenant(ctx: IssuerContext, conn: Connection, row: Row[Any]) -> Tenant:
     if row.did_method == "key":
         from rotonde.did.key import did_key_from_public_key
 
@@ -73,6 +73,8 @@ def _row_to_tenant(ctx: IssuerContext, conn: Any, row: Any) -> Tenant:
                 models.tenant_keys.c.tenant_id == row.id, models.tenant_keys.c.purpose == "di"
             ).order_by(models.tenant_keys.c.created_at)
         ).first()
+        if key is None:  # create_tenant writes the key with the tenant: a damaged database
+            raise _no_key()
         did = did_key_from_public_key(public_key_from_jwk(json.loads(key.public_jwk)))
     else:
         did = _did_web(ctx, row.slug)
@@ -82,12 +84,17 @@ def _row_to_tenant(ctx: IssuerContext, conn: Any, row: Any) -> Tenant:
     )
 
 
+def _no_key() -> ConfigurationError:
+    return ConfigurationError("tenant.no_key", "tenant has no active key",
+                              message_nl="instelling heeft geen actieve sleutel")
+
+
 def tenant_key_aad(tenant_id: str, fragment: str) -> str:
     """Associated data binding an encrypted tenant private key to its tenant and key."""
     return f"tenant-key:{tenant_id}:{fragment}"
 
 
-def _add_key(ctx: IssuerContext, conn: Any, tenant_id: str, purpose: str) -> None:
+def _add_key(ctx: IssuerContext, conn: Connection, tenant_id: str, purpose: str) -> None:
     key = generate(PURPOSE_ALG[purpose])
     key_id = new_id()
     fragment = f"{purpose}-{key.public_key.thumbprint()[:16]}"
@@ -201,8 +208,7 @@ def signer_for(ctx: IssuerContext, tenant: Tenant, purpose: str) -> PrivateKey:
             )
         ).first()
     if row is None:
-        raise ConfigurationError("tenant.no_key", "tenant has no active key",
-                                 message_nl="instelling heeft geen actieve sleutel")
+        raise _no_key()
     aad = tenant_key_aad(tenant.id, row.fragment)
     key = private_key_from_jwk(json.loads(ctx.box.decrypt_text(row.private_enc, aad=aad)))
     if tenant.did_method == "key":

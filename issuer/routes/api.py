@@ -8,6 +8,7 @@ A key only ever sees its own tenant's objects.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
@@ -294,7 +295,7 @@ def get_credential(ctx: Ctx, auth: ReadCred, credential_id: str) -> dict[str, An
     return issuing.get_issued(ctx, auth[1], credential_id)
 
 
-def _status_route(action: str) -> Any:
+def _status_route(action: str) -> Callable[..., JSONResponse]:
     def handler(request: Request, ctx: Ctx, auth: WriteStatus, credential_id: str,
                 payload: StatusChange, idem: IdemKey = None) -> JSONResponse:
         principal, tenant = auth

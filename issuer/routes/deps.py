@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
@@ -32,7 +32,7 @@ TenantFromPath = Annotated[Tenant, Depends(tenant_from_path)]
 _UNAUTHENTICATED = {"WWW-Authenticate": 'Bearer realm="rotonde-issuer"'}
 
 
-def require_scope(scope: str) -> Callable[..., Any]:
+def require_scope(scope: str) -> Callable[..., tuple[Principal, Tenant]]:
     """Dependency: a valid API key with ``scope``; yields (principal, tenant)."""
 
     def dependency(

@@ -19,9 +19,9 @@ import importlib
 import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
-from typing import Any
 
 from rotonde import __version__
+from rotonde.cli.support import Subcommands
 
 __all__ = ["COMMANDS", "PLUGIN_GROUP", "build_parser", "main"]
 
@@ -33,7 +33,7 @@ PLUGIN_GROUP = "rotonde.commands"
 _PLUGIN_ORDER = ("issuer", "wallet", "verifier", "up")
 
 
-def _missing(sub: Any, name: str, exc: ModuleNotFoundError) -> None:
+def _missing(sub: Subcommands, name: str, exc: ModuleNotFoundError) -> None:
     """A stand-in for a plug-in that cannot be imported: it explains and exits 2."""
     parser = sub.add_parser(name, help=f"(needs: pip install 'rotonde[server]'; missing {exc.name})",
                             add_help=False)
@@ -49,7 +49,7 @@ def _missing(sub: Any, name: str, exc: ModuleNotFoundError) -> None:
     parser.set_defaults(handler=explain)
 
 
-def _plugins(sub: Any) -> None:
+def _plugins(sub: Subcommands) -> None:
     found = {ep.name: ep for ep in entry_points(group=PLUGIN_GROUP)}
     ordered = [n for n in _PLUGIN_ORDER if n in found] + sorted(set(found) - set(_PLUGIN_ORDER))
     for name in ordered:

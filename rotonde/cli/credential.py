@@ -20,7 +20,15 @@ import json
 import sys
 from typing import Any
 
-from rotonde.cli.support import guarded, print_json, read_json_file, read_text, usage_error
+from rotonde.cli.support import (
+    Subcommands,
+    guarded,
+    print_json,
+    read_json_file,
+    read_text,
+    show_help,
+    usage_error,
+)
 from rotonde.encoding import loads_json
 from rotonde.errors import RotondeError, ValidationError
 
@@ -94,14 +102,9 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any) -> None:
+def register(sub: Subcommands) -> None:
     p = sub.add_parser("credential", help="learning achievements: build a form, read one back")
-
-    def _help(args: argparse.Namespace) -> int:
-        p.print_help(sys.stderr)
-        return 2
-
-    p.set_defaults(handler=_help)
+    p.set_defaults(handler=show_help(p))
     cmds = p.add_subparsers(dest="credential_command", metavar="ACTION")
     b = cmds.add_parser("build", help="render a record as an unsigned ELM, OB 3.0 or SD-JWT VC")
     b.add_argument("--form", required=True, choices=FORMS, help="credential form")

@@ -17,7 +17,7 @@ import sys
 from typing import Any
 
 from rotonde import keys, sdjwt
-from rotonde.cli.support import guarded, print_json
+from rotonde.cli.support import Subcommands, guarded, print_json
 from rotonde.clock import SystemClock, format_datetime
 from rotonde.verify import VerifyOptions, verify
 
@@ -124,7 +124,7 @@ def _demo(args: argparse.Namespace) -> int:
     return 0 if report.verified else 1
 
 
-def register(sub: Any) -> None:
+def register(sub: Subcommands) -> None:
     p = sub.add_parser("demo", help="issue, present and verify a demo microcredential (offline)")
     p.add_argument("--alg", choices=sorted(keys.ALGORITHMS), default="EdDSA",
                    help="issuer key algorithm")

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from rotonde import keys
-from rotonde.cli.support import guarded, print_json, read_json_file, usage_error
+from rotonde.cli.support import Subcommands, guarded, print_json, read_json_file, usage_error
 from rotonde.errors import RotondeError
 
 __all__ = ["register"]
@@ -32,7 +32,7 @@ def _public(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any) -> None:
+def register(sub: Subcommands) -> None:
     p = sub.add_parser("keys", help="create and inspect keys")
     ks = p.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
     new = ks.add_parser("new", help="print a new private JWK")

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from rotonde import keys, sdjwt
 from rotonde.cli.sign import trailing_file
-from rotonde.cli.support import guarded, read_json_file, read_text, usage_error
+from rotonde.cli.support import Subcommands, guarded, read_json_file, read_text, usage_error
 from rotonde.errors import ConfigurationError, KeyFormatError, RotondeError
 
 __all__ = ["register"]
@@ -43,7 +42,7 @@ def _present(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any) -> None:
+def register(sub: Subcommands) -> None:
     p = sub.add_parser("present", help="present chosen claims of an SD-JWT VC with key binding")
     p.add_argument("--holder-key", metavar="HOLDER_JWK", help="holder private JWK file")
     p.add_argument("--disclose", action="extend", nargs="+", metavar="PATH",

@@ -21,7 +21,7 @@ from typing import Any
 
 from rotonde import keys, sdjwt
 from rotonde.cli import _sign_vc
-from rotonde.cli.support import guarded, read_json_file, usage_error
+from rotonde.cli.support import Subcommands, guarded, read_json_file, usage_error
 from rotonde.clock import to_timestamp
 from rotonde.errors import ConfigurationError, RotondeError
 
@@ -99,7 +99,7 @@ def _sign(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any) -> None:
+def register(sub: Subcommands) -> None:
     p = sub.add_parser("sign", help="sign claims as a credential (SD-JWT VC, ...)")
     p.add_argument("--format", required=True, choices=sorted(FORMAT_SIGNERS),
                    help="credential format")

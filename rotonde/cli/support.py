@@ -1,16 +1,27 @@
-"""Shared helpers for CLI commands: reading input files, printing JSON, usage errors."""
+"""Shared helpers for CLI commands: reading input files, printing JSON, usage errors, and the
+types a command group is registered with (:data:`Subcommands`, :data:`Handler`)."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeAlias
 
 from rotonde.encoding import loads_json
 from rotonde.errors import RotondeError
 
-__all__ = ["UsageError", "print_json", "read_json_file", "read_text", "usage_error"]
+__all__ = [
+    "Handler", "Subcommands", "UsageError", "guarded", "print_json", "read_json_file", "read_text",
+    "show_help", "usage_error",
+]
+
+#: A command's handler (``set_defaults(handler=...)``): the parsed arguments in, the exit status out.
+Handler: TypeAlias = Callable[[argparse.Namespace], int]
+#: What a command group's ``register`` adds its commands to (``parser.add_subparsers()``).
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 class UsageError(Exception):
@@ -42,13 +53,22 @@ def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
 
-def guarded(fn: Any) -> Any:
+def show_help(parser: argparse.ArgumentParser) -> Handler:
+    """The handler of a command group run without a command: its help on standard error, exit 2."""
+
+    def handler(_args: argparse.Namespace) -> int:
+        parser.print_help(sys.stderr)
+        return 2
+
+    return handler
+
+
+def guarded(fn: Handler) -> Handler:
     """Wrap a handler: usage errors exit 2, core errors exit 1, both with a one-line message."""
 
-    def wrapper(args: Any) -> int:
+    def wrapper(args: argparse.Namespace) -> int:
         try:
-            code: int = fn(args)
-            return code
+            return fn(args)
         except UsageError as exc:
             sys.stderr.write(f"rotonde: error: {exc}\n")
             return 2

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rotonde import keys
-from rotonde.cli.support import guarded, print_json, read_json_file, read_text, usage_error
+from rotonde.cli.support import Subcommands, guarded, print_json, read_json_file, read_text, usage_error
 from rotonde.clock import Clock, FixedClock, SystemClock
 from rotonde.errors import RotondeError
 from rotonde.formats import load_input
@@ -85,7 +85,7 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if report.verified else 1
 
 
-def register(sub: Any) -> None:
+def register(sub: Subcommands) -> None:
     p = sub.add_parser("verify", help="verify any credential or presentation; print the report")
     p.add_argument("--issuer-key", metavar="JWK", help="issuer public JWK file (skip lookup)")
     p.add_argument("--nonce", help="expected nonce (SD-JWT KB-JWT, vp+jwt)")

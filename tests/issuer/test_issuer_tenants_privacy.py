@@ -142,3 +142,25 @@ def test_batch_resumes_after_interruption(tmp_path: Path) -> None:
             models.issued.c.job_id == job["id"])).all())
     assert n == 250
     second.db.dispose()
+
+
+def test_did_key_tenant_whose_key_is_missing_is_a_configuration_error(tmp_path: Path) -> None:
+    """A did:key tenant's identifier is derived from its stored Ed25519 key; a database that
+    lost that row gives the precise ``tenant.no_key`` error, not an AttributeError (HTTP 500)."""
+    import pytest
+    from sqlalchemy import delete
+
+    from issuer.flows.tenants import get_tenant
+    from rotonde.errors import ConfigurationError
+
+    ctx = open_context(make_settings(tmp_path))
+    try:
+        tenant = create_tenant(ctx, slug="keyless", name_nl="K", name_en="K", did_method="key")
+        with ctx.db.session() as s:
+            s.connection().execute(delete(models.tenant_keys).where(
+                models.tenant_keys.c.tenant_id == tenant.id))
+        with pytest.raises(ConfigurationError) as info:
+            get_tenant(ctx, tenant.id)
+        assert info.value.code == "tenant.no_key"
+    finally:
+        ctx.db.dispose()

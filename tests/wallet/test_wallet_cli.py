@@ -23,6 +23,16 @@ def test_wallet_serve_is_a_rotonde_command(capsys: pytest.CaptureFixture[str]) -
     assert args.port == 8123 and args.dev is True and callable(args.handler)
 
 
+
+def test_wallet_without_a_command_shows_its_help_on_stderr(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Like every other command group: usage on standard error, exit status 2, stdout empty."""
+    from rotonde.cli import main
+
+    assert main(["wallet"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "usage: rotonde wallet" in captured.err
+
 def test_settings_from_environment(tmp_path: Path) -> None:
     s = load_settings({"ROTONDE_WALLET_DEV": "1", "ROTONDE_WALLET_DATA_DIR": str(tmp_path),
                        "ROTONDE_WALLET_SHARE_TTL": "300",

@@ -211,3 +211,29 @@ def test_optional_claims_can_be_left_out(holder: Learner, verifier: VerifierPeer
     [cred_result] = session["result"]["credentials"]
     assert ("level" in cred_result["claims"]) is keep_level
     assert "title" in cred_result["claims"]
+
+
+@pytest.mark.parametrize("kept", ['[["level"]]', '[{"level": 1}]'])
+def test_optional_claims_that_are_not_claim_paths_are_ignored(holder: Learner,
+                                                               verifier: VerifierPeer,
+                                                               kept: str) -> None:
+    """A tampered ``opt_`` field that is not a DCQL claims path (an array or object inside)
+    keeps nothing and is not an error (before: TypeError, unhashable, HTTP 500)."""
+    import re
+
+    req = _claim_set_request(verifier)
+    consent = holder.consent(str(req["invocation_uri"]))
+    m = re.search(r'action="/present/([^"]+)"', consent.text)
+    opt = re.search(r'name="(opt_[^"]+)" value="([^"]+)"', consent.text)
+    cred = re.search(r'name="(cred_[^"]+)" value="([^"]*)" checked', consent.text)
+    assert m and opt and cred
+    from tests.wallet.wallet_helpers import csrf_of
+
+    form = {"csrf": csrf_of(consent.text), "action": "share", cred.group(1): cred.group(2),
+            opt.group(1): kept}
+    r = holder.client.post(f"/present/{m.group(1)}", data=form)
+    assert r.status_code == 200, text_of(r.text)
+    session = verifier.session(str(req["id"]))
+    assert session["verdict"] == "accepted", json.dumps(session["result"])[:1500]
+    [cred_result] = session["result"]["credentials"]
+    assert "level" not in cred_result["claims"] and "title" in cred_result["claims"]

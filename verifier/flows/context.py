@@ -3,13 +3,16 @@ injected into routes (``Ctx`` in :mod:`verifier.routes.deps`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rotonde.clock import Clock, SystemClock
+from rotonde.did import DidResolver
 from rotonde.http import Fetcher, URLPolicy
 from rotonde.keys import PrivateKey
+from rotonde.verify import StatusResolver, TrustPolicy
 from servicekit.crypto import SecretBox, service_secret_box
 from servicekit.db import Database
 from servicekit.db import open_database as open_service_database
@@ -17,12 +20,15 @@ from servicekit.replay import OneTimeStore
 from servicekit.resources import Resources
 from verifier.settings import ENV_PREFIX, VerifierSettings
 
-__all__ = ["MIGRATIONS", "VERSION_TABLE", "VerifierContext", "open_context", "open_database",
-           "secret_box"]
+__all__ = ["MIGRATIONS", "VERSION_TABLE", "VerifierContext", "WebhookSender", "open_context",
+           "open_database", "secret_box"]
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "migrations"
 VERSION_TABLE = "verifier_alembic_version"
+
+#: A webhook transport: ``(url, body, headers) -> HTTP status``.
+WebhookSender = Callable[[str, bytes, dict[str, str]], int]
 
 
 @dataclass
@@ -35,14 +41,14 @@ class VerifierContext:
     one_time: OneTimeStore
     key: PrivateKey
     did_document: dict[str, Any]
-    resolver: Any
-    status_resolver: Any
-    trust_list: Any = None
+    resolver: DidResolver
+    status_resolver: StatusResolver
+    trust_list: TrustPolicy | None = None
     trust_info: dict[str, Any] = field(default_factory=dict)
-    #: tests may replace the webhook transport: ``(url, body, headers) -> status``
-    webhook_sender: Any = None
+    #: tests may replace the webhook transport (else the Fetcher posts)
+    webhook_sender: WebhookSender | None = None
     #: requirement profiles offered on the ask page, by id
-    profiles: dict[str, Any] = field(default_factory=dict)
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -66,8 +72,8 @@ def secret_box(settings: VerifierSettings) -> SecretBox:
 
 def open_context(
     settings: VerifierSettings, resources: Resources, *, clock: Clock | None = None,
-    fetcher: Fetcher | None = None, resolver: Any = None, status_resolver: Any = None,
-    trust_list: Any = None,
+    fetcher: Fetcher | None = None, resolver: DidResolver | None = None,
+    status_resolver: StatusResolver | None = None, trust_list: TrustPolicy | None = None,
 ) -> VerifierContext:
     """Validate the settings, open and migrate the database, load the KEK and the request
     signing key, build the one outbound Fetcher (http and loopback only in development mode),
@@ -90,6 +96,7 @@ def open_context(
         resources.own("fetcher", fetcher.close)
     did = settings.client_id_did
     key = load_or_create_key(db, box, did, now=clk.now())
+    trust: TrustPolicy | None
     if trust_list is None:
         trust, trust_info = load_trust(settings, fetcher)
     else:

@@ -29,6 +29,7 @@ from typing import Any
 
 from rotonde.errors import Problem, RotondeError
 from rotonde.oid4vp import decrypt_response, jwe_kid, parse_direct_post
+from rotonde.verify import VerificationReport
 from verifier.flows.context import VerifierContext
 from verifier.flows.sessions import (
     OPEN,
@@ -149,7 +150,7 @@ _UNBOUND = ("the presentation is not bound to this request (its nonce and client
             "OpenID4VP 1.0 §14.1.2); nothing was accepted, and the request stays open")
 
 
-def _bound(reports: Mapping[str, list[Any]]) -> bool:
+def _bound(reports: Mapping[str, list[VerificationReport]]) -> bool:
     """Does every presentation prove it was made for this session? Holder binding passed
     against the session's nonce and client id (the engine runs it only after the signatures
     it depends on verified)."""

@@ -20,7 +20,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rotonde.errors import RotondeError
+from rotonde.keys import PrivateKey
 from rotonde.oid4vp import new_nonce
+from servicekit.db import rowcount
 from verifier.flows.context import VerifierContext
 from verifier.models import VerificationSession
 
@@ -145,7 +147,7 @@ def claim(ctx: VerifierContext, session_id: str) -> bool:
             VerificationSession.status.in_(OPEN),
             VerificationSession.expires_at > now,
         ).values(status="processing"))
-        return bool(res.rowcount == 1)  # type: ignore[attr-defined]
+        return rowcount(res) == 1
 
 
 def complete(ctx: VerifierContext, session_id: str, result: dict[str, Any],
@@ -168,7 +170,7 @@ def take(s: Session, session_id: str) -> bool:
         VerificationSession.id == session_id,
         VerificationSession.status.in_(OPEN),
     ).values(status="completed"))
-    return bool(res.rowcount == 1)  # type: ignore[attr-defined]
+    return rowcount(res) == 1
 
 
 def store_result(ctx: VerifierContext, s: Session, session_id: str, result: dict[str, Any],
@@ -199,7 +201,7 @@ def record_attempt(ctx: VerifierContext, session_id: str, result: dict[str, Any]
             VerificationSession.status.in_(OPEN),
             VerificationSession.expires_at > now,
         ).values(verdict=result.get("verdict"), result=json.dumps({**result, "final": False})))
-        return bool(res.rowcount == 1)  # type: ignore[attr-defined]
+        return rowcount(res) == 1
 
 
 def finish(ctx: VerifierContext, session_id: str, result: dict[str, Any],
@@ -213,7 +215,7 @@ def finish(ctx: VerifierContext, session_id: str, result: dict[str, Any],
         return True
 
 
-def encryption_key(ctx: VerifierContext, session: SessionView) -> Any:
+def encryption_key(ctx: VerifierContext, session: SessionView) -> PrivateKey | None:
     """The session's private ECDH-ES key for ``direct_post.jwt`` (``None`` otherwise)."""
     if session.enc_kid is None:
         return None

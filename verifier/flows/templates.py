@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rotonde.errors import ValidationError
@@ -107,35 +108,30 @@ def compose(
 
 
 def from_profile(profile: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any], str]:
-    """A requirement profile (``schemas/requirement-profile.schema.json``) as a request, using
-    :func:`rotonde.learning.matching.to_dcql` when the core provides it."""
+    """A requirement profile (``schemas/requirement-profile.schema.json``) as a request: its
+    DCQL query from :func:`rotonde.learning.matching.to_dcql`."""
     from rotonde.learning import matching
 
     matching.validate_profile(profile)
-    to_dcql = getattr(matching, "to_dcql", None)
-    if to_dcql is not None:
-        query = dict(to_dcql(profile))
-    else:
-        query, _, _ = compose(template="achievement")
+    query = matching.to_dcql(profile)
     title = profile.get("title")
     name = title.get("en") if isinstance(title, dict) else title
     return query, {"profile": dict(profile)}, str(name or profile.get("id") or "Requirement profile")
 
 
-def load_profiles(directory: Any) -> dict[str, dict[str, Any]]:
+def load_profiles(directory: Path | None) -> dict[str, dict[str, Any]]:
     """Valid requirement profiles in ``directory`` (``*.json``), by profile id. Invalid files
     are skipped (and logged), so one bad file does not stop the service."""
     import json
     import logging
-    from pathlib import Path
 
     from rotonde.errors import RotondeError
     from rotonde.learning.matching import validate_profile
 
     out: dict[str, dict[str, Any]] = {}
-    if directory is None or not Path(directory).is_dir():
+    if directory is None or not directory.is_dir():
         return out
-    for path in sorted(Path(directory).glob("*.json")):
+    for path in sorted(directory.glob("*.json")):
         try:
             profile = validate_profile(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, RotondeError) as exc:

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from rotonde.errors import ConfigurationError, RotondeError
-from rotonde.keys import public_key_from_jwk
-from rotonde.trust import load_trust_list
+from rotonde.http import Fetcher
+from rotonde.keys import PublicKey, public_key_from_jwk
+from rotonde.trust import TrustList, load_trust_list
 from verifier.settings import VerifierSettings
 
 __all__ = ["load_trust"]
@@ -22,7 +23,7 @@ def _refuse(code: str, en: str, nl: str) -> ConfigurationError:
     return ConfigurationError(code, en, message_nl=nl)
 
 
-def _anchor(settings: VerifierSettings) -> Any:
+def _anchor(settings: VerifierSettings) -> PublicKey | None:
     value = settings.trust_anchor_key.strip()
     if not value:
         return None
@@ -41,7 +42,7 @@ def _anchor(settings: VerifierSettings) -> Any:
                       "de sleutel van het vertrouwensanker is geen publieke JWK") from None
 
 
-def load_trust(settings: VerifierSettings, fetcher: Any) -> tuple[Any, dict[str, Any]]:
+def load_trust(settings: VerifierSettings, fetcher: Fetcher) -> tuple[TrustList | None, dict[str, Any]]:
     """``(trust_list or None, info for the admin page)``."""
     source = settings.trust_list.strip()
     if not source:
@@ -75,17 +76,13 @@ def load_trust(settings: VerifierSettings, fetcher: Any) -> tuple[Any, dict[str,
     return trust, describe(trust, source)
 
 
-def describe(trust: Any, source: str) -> dict[str, Any]:
+def describe(trust: TrustList, source: str) -> dict[str, Any]:
     """What the admin page shows about a loaded trust list."""
-    issuers = []
-    for entry in getattr(trust, "issuers", ()) or ():
-        issuers.append({
-            "name": dict(getattr(entry, "name", {}) or {}),
-            "identifiers": list(getattr(entry, "identifiers", ()) or ()),
-            "kinds": sorted(getattr(entry, "kinds", ()) or ()),
-            "max_levels": [str(lv) for lv in getattr(entry, "max_levels", ()) or ()],
-        })
-    return {"source": source, "id": getattr(trust, "id", None),
-            "name": dict(getattr(trust, "name", {}) or {}),
-            "signed_by": getattr(trust, "signed_by", None),
-            "valid_until": getattr(trust, "valid_until", None), "issuers": issuers}
+    issuers = [{
+        "name": dict(entry.name),
+        "identifiers": list(entry.identifiers),
+        "kinds": sorted(entry.kinds),
+        "max_levels": [str(lv) for lv in entry.max_levels],
+    } for entry in trust.issuers]
+    return {"source": source, "id": trust.id, "name": dict(trust.name),
+            "signed_by": trust.signed_by, "valid_until": trust.valid_until, "issuers": issuers}

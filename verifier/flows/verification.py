@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import Connection
+
 from rotonde.errors import Problem, RotondeError
 from rotonde.oid4vp import evaluate, parse_dcql
 from rotonde.verify import (
@@ -90,7 +92,7 @@ def verify_presentations(
 
 def record_presentations(
     ctx: VerifierContext, vp_token: Mapping[str, Sequence[Any]],
-    reports: Mapping[str, list[VerificationReport]], *, conn: Any,
+    reports: Mapping[str, list[VerificationReport]], *, conn: Connection,
     nonce: str | None, audience: str | None,
 ) -> dict[str, list[VerificationReport]]:
     """Inside the open transaction ``conn``, record every presentation that verified as used.
@@ -114,7 +116,7 @@ def record_presentations(
     return out
 
 
-def _credential_views(report: VerificationReport) -> list[tuple[str, dict[str, Any], Any]]:
+def _credential_views(report: VerificationReport) -> list[tuple[str, dict[str, Any], str | None]]:
     """(format, claims, issuer) of each credential a presentation proved."""
     if report.format in ("ldp_vp", "vp+jwt") and report.credentials:
         return [("ldp_vc" if report.format == "ldp_vp" else "jwt_vc_json", r.claims or {},

@@ -16,9 +16,12 @@ import hmac
 import json
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from verifier.flows.context import VerifierContext
+
+if TYPE_CHECKING:
+    from verifier.flows.sessions import SessionView
 
 __all__ = ["notify", "sign_webhook", "verify_webhook"]
 
@@ -62,7 +65,7 @@ def _send(ctx: VerifierContext, session_id: str, body: bytes, headers: dict[str,
                   .values(webhook_status=status))
 
 
-def notify(ctx: VerifierContext, session: Any, result: dict[str, Any], *,
+def notify(ctx: VerifierContext, session: SessionView, result: dict[str, Any], *,
            background: bool = True) -> None:
     if not ctx.settings.webhook_url:
         return

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 from rotonde.http import Fetcher
 
@@ -20,7 +19,7 @@ class DevFetcher(Fetcher):
     Every other URL is fetched exactly as :class:`Fetcher` does (same policy and caps)."""
 
     def get_bytes(
-        self, url: str, *, max_bytes: int | None = None, accept: Any = None,
+        self, url: str, *, max_bytes: int | None = None, accept: Sequence[str] | str | None = None,
     ) -> tuple[bytes, Mapping[str, str]]:
         if url.startswith(_LOOPBACK):
             url = "http://" + url[len("https://"):]

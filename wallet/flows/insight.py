@@ -9,13 +9,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rotonde.clock import Clock, format_datetime
 from rotonde.errors import ValidationError
 from rotonde.keys import PrivateKey
 from rotonde.learning.describe import Row
+from rotonde.oid4vp import ClaimPath
 from wallet.flows.store import Held
+
+if TYPE_CHECKING:
+    from rotonde.learning.evidence import Evidence
 
 __all__ = [
     "claim_rows",
@@ -32,12 +36,11 @@ _ESCO = "http://data.europa.eu/esco/skill/"
 _NOT_LISTED = frozenset({"iss"})
 
 
-def claim_rows(held: Held, lang: str, t: Any = None) -> list[Row]:
+def claim_rows(held: Held, lang: str) -> list[Row]:
     """The claims of a held credential in the reader's language
     (:mod:`rotonde.learning.describe`, shared with the verifier): from the verified SD-JWT VC
     claims (issue date included), else the record read back on receipt, else whatever the
-    credential holds; the awarding body is named only when the signature proved it. ``t`` is
-    accepted for compatibility and unused."""
+    credential holds; the awarding body is named only when the signature proved it."""
     from rotonde.learning.describe import describe, describe_claims
 
     report = held.meta.get("report") or {}
@@ -56,7 +59,7 @@ def claim_rows(held: Held, lang: str, t: Any = None) -> list[Row]:
     return [r for r in rows if r.key not in _NOT_LISTED]
 
 
-def disclosed_rows(held: Held, paths: Iterable[Iterable[Any]], lang: str) -> list[Row]:
+def disclosed_rows(held: Held, paths: Iterable[ClaimPath], lang: str) -> list[Row]:
     """The rows a presentation of ``paths`` (claim paths, ``None`` = every array element)
     would show the verifier: what the learner is about to share, in words."""
     from rotonde.learning.describe import rows_for_path
@@ -85,7 +88,7 @@ def _same_achievement(rec: dict[str, Any]) -> str:
                        rec.get("award_date")], sort_keys=True)
 
 
-def evidence_of(items: list[Held], *, one_per_achievement: bool = False) -> list[Any]:
+def evidence_of(items: list[Held], *, one_per_achievement: bool = False) -> list[Evidence]:
     """:class:`rotonde.learning.evidence.Evidence` for every credential with a record.
 
     With ``one_per_achievement`` the same achievement received in several formats (an issuer

@@ -34,10 +34,13 @@ from typing import Any
 
 from rotonde import oid4vp
 from rotonde.clock import Clock
+from rotonde.did import DidResolver
 from rotonde.encoding import loads_json
 from rotonde.errors import FetchError, PolicyError, Problem, RotondeError, ValidationError
 from rotonde.http import Fetcher
 from rotonde.keys import PrivateKey
+from rotonde.oid4vp import ClaimPath
+from rotonde.oid4vp.response import Presentation
 from wallet.flows.select import Candidate, candidates, dcql_to_sd_path, required_sets
 from wallet.flows.store import Held
 
@@ -114,7 +117,7 @@ def _as_dict(req: oid4vp.AuthorizationRequest) -> dict[str, Any]:
 
 
 def read_request(
-    text: str, *, fetcher: Fetcher, resolver: Any, clock: Clock, allow_http: bool,
+    text: str, *, fetcher: Fetcher, resolver: DidResolver, clock: Clock, allow_http: bool,
     trusted: Iterable[str] = (),
 ) -> RequestView:
     """Parse and check a request (see the module docstring). Raises :class:`RotondeError`.
@@ -180,15 +183,15 @@ def _post_request_uri(fetcher: Fetcher, url: str, wallet_nonce: str) -> str:
 
 
 def build_presentation_for(
-    held: Held, *, paths: Iterable[Iterable[Any]], keys: dict[str, PrivateKey], nonce: str,
+    held: Held, *, paths: Iterable[ClaimPath], keys: dict[str, PrivateKey], nonce: str,
     audience: str, clock: Clock,
-) -> Any:
+) -> Presentation:
     """One presentation of ``held`` bound to ``nonce`` and ``audience``."""
     if held.format == "dc+sd-jwt":
         from rotonde.sdjwt import present
 
         disclose = [dcql_to_sd_path(p) for p in paths]
-        return present(held.credential, disclose=_existing(held, disclose),
+        return present(held.sd_jwt, disclose=_existing(held, disclose),
                        holder_key=_bound_key(held, keys), nonce=nonce, aud=audience,
                        clock=clock)
     if held.format == "ldp_vc":
@@ -240,7 +243,7 @@ def _existing(held: Held, paths: list[tuple[str, ...]]) -> list[tuple[str, ...]]
     (always-visible claims need nothing)."""
     from rotonde.sdjwt import disclosable_paths
 
-    have = [tuple(p.split(".")) for p in disclosable_paths(held.credential)]
+    have = [tuple(p.split(".")) for p in disclosable_paths(held.sd_jwt)]
     out = []
     for path in paths:
         if any(
@@ -253,9 +256,9 @@ def _existing(held: Held, paths: list[tuple[str, ...]]) -> list[tuple[str, ...]]
 
 
 def build_vp_token(
-    request: dict[str, Any], chosen: dict[str, tuple[Held, list[tuple[Any, ...]]]], *,
+    request: dict[str, Any], chosen: dict[str, tuple[Held, list[ClaimPath]]], *,
     keys: dict[str, PrivateKey], clock: Clock,
-) -> dict[str, list[Any]]:
+) -> dict[str, list[Presentation]]:
     return {
         qid: [build_presentation_for(h, paths=paths, keys=keys, nonce=request["nonce"],
                                      audience=request["client_id"], clock=clock)]
@@ -263,7 +266,7 @@ def build_vp_token(
     }
 
 
-def send_response(request: dict[str, Any], vp_token: dict[str, list[Any]], *,
+def send_response(request: dict[str, Any], vp_token: dict[str, list[Presentation]], *,
                   fetcher: Fetcher) -> dict[str, Any]:
     """``direct_post`` to the verifier; returns ``{"ok", "redirect_uri", "problem"}``."""
     if request.get("response_mode") != "direct_post":

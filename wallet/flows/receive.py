@@ -21,6 +21,7 @@ from typing import Any
 from rotonde.errors import Problem
 from rotonde.keys import PrivateKey
 from rotonde.oid4vci import Issued
+from rotonde.verify import VerifyOptions
 
 __all__ = ["Received", "check_received", "received"]
 
@@ -31,6 +32,8 @@ class Received:
 
     config_id: str
     format: str
+    #: Whatever the issuer sent (any JSON value) until :func:`check_received` kept it as a
+    #: token or a JSON document.
     credential: Any
     report: dict[str, Any] = field(default_factory=dict)
     verified: bool = False
@@ -43,7 +46,8 @@ def received(issued: Iterable[Issued]) -> list[Received]:
             for i in issued]
 
 
-def check_received(items: list[Received], options: Any, keys: dict[str, PrivateKey]) -> None:
+def check_received(items: list[Received], options: VerifyOptions,
+                   keys: dict[str, PrivateKey]) -> None:
     """Verify each received credential in place (``report``, ``verified``, ``problems``), with
     the engine's ``holder_key`` check: it must be bound to one of this account's holder keys."""
     from dataclasses import replace

@@ -10,12 +10,13 @@ from typing import Any
 
 from rotonde import oid4vp
 from rotonde.errors import ValidationError
+from rotonde.oid4vp import ClaimPath
 from wallet.flows.store import Held
 
 __all__ = ["Candidate", "candidates", "dcql_to_sd_path", "required_sets"]
 
 
-def dcql_to_sd_path(path: Iterable[Any]) -> tuple[str, ...]:
+def dcql_to_sd_path(path: ClaimPath) -> tuple[str, ...]:
     """A DCQL claims path pointer (§7) as an SD-JWT claim path (``None`` → ``*``)."""
     return tuple("*" if p is None else str(p) for p in path)
 
@@ -30,14 +31,14 @@ class Candidate:
 
     query_id: str
     held: Held
-    paths: tuple[tuple[Any, ...], ...]
-    options: tuple[frozenset[tuple[Any, ...]], ...] = ()
+    paths: tuple[ClaimPath, ...]
+    options: tuple[frozenset[ClaimPath], ...] = ()
 
     @property
-    def optional(self) -> tuple[tuple[Any, ...], ...]:
+    def optional(self) -> tuple[ClaimPath, ...]:
         return tuple(p for p in self.paths if any(p not in o for o in self.options))
 
-    def disclose(self, keep_optional: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    def disclose(self, keep_optional: Iterable[ClaimPath]) -> list[ClaimPath]:
         """The paths to disclose when the learner keeps ``keep_optional``; raises
         ``present.claims_insufficient`` when that no longer satisfies any claim set."""
         keep = set(keep_optional)
@@ -70,7 +71,7 @@ def candidates(request: dict[str, Any], held: list[Held]) -> dict[str, list[Cand
             claims = _claims_for_matching(h)
             match = oid4vp.match_credential(cq, fmt, claims)
             if match.satisfied:
-                options: list[frozenset[tuple[Any, ...]]] = []
+                options: list[frozenset[ClaimPath]] = []
                 for option in cq.claim_sets or ():
                     one = oid4vp.match_credential(replace(cq, claim_sets=(option,)), fmt, claims)
                     if one.satisfied:

@@ -24,6 +24,7 @@ from rotonde.errors import ValidationError
 from rotonde.keys import PrivateKey
 from rotonde.qr import MAX_QR_TEXT
 from servicekit.crypto import SecretBox
+from servicekit.db import rowcount
 from wallet.flows.present import build_presentation_for
 from wallet.flows.store import Held
 from wallet.models import Share
@@ -106,7 +107,7 @@ def fetch_share(s: Session, box: SecretBox, share_id: str, now: float) -> tuple[
         return 410, None, row.account_id, None
     result = s.execute(update(Share).where(Share.id == key, Share.fetched_at.is_(None))
                        .values(fetched_at=now))
-    if getattr(result, "rowcount", 0) != 1:
+    if rowcount(result) != 1:
         return 410, None, row.account_id, None
     vault = vault_for(s, box, row.account_id)
     data = vault.open_json(row.data, f"shares:{key}")
@@ -116,7 +117,7 @@ def fetch_share(s: Session, box: SecretBox, share_id: str, now: float) -> tuple[
 def withdraw_share(s: Session, vault: Vault, key: str) -> bool:
     result = s.execute(update(Share).where(Share.id == key, Share.account_id == vault.account_id)
                        .values(withdrawn=True))
-    return bool(getattr(result, "rowcount", 0))
+    return rowcount(result) > 0
 
 
 def list_shares(s: Session, vault: Vault, now: float) -> list[dict[str, Any]]:
@@ -139,7 +140,7 @@ def check_paths(held: Held, chosen: list[str]) -> list[tuple[str, ...]]:
         return []
     from rotonde.sdjwt import disclosable_paths
 
-    allowed = set(disclosable_paths(held.credential))
+    allowed = set(disclosable_paths(held.sd_jwt))
     bad = [c for c in chosen if c not in allowed]
     if bad:
         raise ValidationError("share.claim_unknown", "a chosen claim is not in the credential",

@@ -22,10 +22,11 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from rotonde.errors import RotondeError
+from rotonde.errors import ParseError, RotondeError
 from rotonde.learning import elm, ob3, sdjwt_vc
 from rotonde.learning.describe import awarding_body_proven
 from rotonde.text import display_text
+from servicekit.db import rowcount
 from wallet.models import CredentialRow, Disclosure
 from wallet.vault import Vault
 
@@ -49,10 +50,20 @@ class Held:
 
     id: str
     format: str
-    credential: Any
+    #: As received: a compact token (SD-JWT, JWT) or a JSON-LD document.
+    credential: str | dict[str, Any]
     meta: dict[str, Any]
     received_at: float
     self_asserted: bool
+
+    @property
+    def sd_jwt(self) -> str:
+        """The SD-JWT text of a ``dc+sd-jwt`` credential; a JSON document is refused with the
+        error :func:`rotonde.sdjwt.parse` gives for one."""
+        if not isinstance(self.credential, str):
+            raise ParseError("sdjwt.malformed", "SD-JWT is not a string",
+                             message_nl="SD-JWT is geen tekst")
+        return self.credential
 
     def title(self, lang: str) -> str:
         t = self.meta.get("title") or {}
@@ -122,7 +133,7 @@ def _status_from_report(report: dict[str, Any]) -> str:
     return "valid" if "status.none" in found else "unknown"
 
 
-def summarise(credential: Any, report: dict[str, Any], *, fmt: str,
+def summarise(credential: str | dict[str, Any], report: dict[str, Any], *, fmt: str,
               extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """The sealed summary of a credential (see the module docstring)."""
     claims = report.get("claims") or {}
@@ -156,7 +167,9 @@ def summarise(credential: Any, report: dict[str, Any], *, fmt: str,
     return meta
 
 
-def read_record(credential: Any, claims: dict[str, Any], fmt: str) -> dict[str, Any] | None:
+def read_record(
+    credential: str | dict[str, Any], claims: dict[str, Any], fmt: str
+) -> dict[str, Any] | None:
     """The achievement record in a credential, or ``None`` when it holds none we can read.
 
     SD-JWT VC: from the verified claims (all Disclosures merged in); VCDM forms: ELM 3 or
@@ -186,7 +199,7 @@ def _vc_name(claims: dict[str, Any]) -> Any:
 
 
 def store_credential(
-    s: Session, vault: Vault, *, fmt: str, credential: Any, meta: dict[str, Any],
+    s: Session, vault: Vault, *, fmt: str, credential: str | dict[str, Any], meta: dict[str, Any],
     received_at: float, self_asserted: bool = False,
 ) -> str:
     row_id = secrets.token_hex(16)
@@ -230,7 +243,7 @@ def update_meta(s: Session, vault: Vault, credential_id: str, meta: dict[str, An
 def delete_credential(s: Session, vault: Vault, credential_id: str) -> bool:
     result = s.execute(delete(CredentialRow).where(
         CredentialRow.id == credential_id, CredentialRow.account_id == vault.account_id))
-    return bool(getattr(result, "rowcount", 0))
+    return rowcount(result) > 0
 
 
 def log_disclosure(s: Session, vault: Vault, at: float, entry: dict[str, Any]) -> str:

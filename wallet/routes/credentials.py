@@ -4,12 +4,13 @@ delete; the competence passport, pathway progress and self-assessment."""
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from rotonde.errors import RotondeError, ValidationError
+from rotonde.keys import PrivateKey
 from servicekit.pages import PageError, check_csrf, lang_of, redirect, render
 from wallet.flows import insight
 from wallet.flows.accounts import SessionInfo, holder_keys, vault_for
@@ -24,6 +25,11 @@ from wallet.flows.store import (
 from wallet.i18n import problem_text, translator
 from wallet.pages import context_of
 from wallet.routes.deps import Ctx, User, fetches_for_learner
+
+if TYPE_CHECKING:
+    from rotonde.learning.passport import Passport
+    from wallet.context import WalletContext
+    from wallet.flows.store import Held
 
 __all__ = ["router"]
 
@@ -59,8 +65,7 @@ def _detail(request: Request, user: SessionInfo, credential_id: str, **extra: An
         held.credential, indent=2, ensure_ascii=False)
     return render(request, "detail.html", {
         "active": "list", "h": held, "title": held.title(lang),
-        "issuer": held.issuer_name(lang), "rows": insight.claim_rows(held, lang,
-                                                                     translator(lang)),
+        "issuer": held.issuer_name(lang), "rows": insight.claim_rows(held, lang),
         "report": held.meta.get("report"), "raw": raw,
         "status": "self" if held.self_asserted else held.status,
         "checked_at": held.meta.get("status_checked_at"), **extra,
@@ -108,7 +113,7 @@ def remove(request: Request, c: Ctx, user: User, credential_id: str,
     return redirect("/?notice=detail.deleted")
 
 
-def _passport(request: Request, user: SessionInfo) -> tuple[Any, list[Any]]:
+def _passport(request: Request, user: SessionInfo) -> tuple[Passport, list[Held]]:
     from rotonde.learning.passport import passport
 
     c = context_of(request)
@@ -213,13 +218,13 @@ def self_save(
     return redirect("/passport")
 
 
-def _keys(request: Request, user: SessionInfo) -> dict[str, Any]:
+def _keys(request: Request, user: SessionInfo) -> dict[str, PrivateKey]:
     c = context_of(request)
     with c.db.session() as s:
         return dict(holder_keys(s, vault_for(s, c.box, user.account_id)))
 
 
-def _self_report(token: str, key: Any, c: Any) -> dict[str, Any]:
+def _self_report(token: str | dict[str, Any], key: PrivateKey, c: WalletContext) -> dict[str, Any]:
     """Verify a self-assessment against the holder's own key (it is its own issuer)."""
     from rotonde.verify import VerifyOptions, verify
 

@@ -14,9 +14,9 @@ Dependencies that touch the database are plain ``def``: FastAPI runs them in the
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, params
 
 from rotonde.errors import PolicyError
 from servicekit.pages import PageError, PageForm
@@ -30,7 +30,7 @@ Ctx = Annotated[WalletContext, Depends(context_of)]
 User = Annotated[SessionInfo, Depends(require_user)]
 
 
-def fetches_for_learner(query: str | None = None) -> Any:
+def fetches_for_learner(query: str | None = None) -> params.Depends:
     """A route dependency (``dependencies=[fetches_for_learner()]``): the request fetches from
     other servers for the signed-in learner, and holds one of their slots while the route runs
     (released before the response is sent, so the next request finds it free).
@@ -60,4 +60,4 @@ def fetches_for_learner(query: str | None = None) -> Any:
         finally:
             limit.release(user.account_id)
 
-    return Depends(dependency, scope="function")
+    return params.Depends(dependency, scope="function")

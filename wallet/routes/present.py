@@ -4,18 +4,20 @@ the consent page and the outcome; and the disclosure history."""
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
+from rotonde import oid4vp
 from rotonde.errors import RotondeError
+from rotonde.oid4vp import ClaimPath
 from servicekit.pages import PageError, check_csrf, lang_of, render
 from wallet.flows import present as flow
 from wallet.flows.accounts import SessionInfo, holder_keys, vault_for
 from wallet.flows.insight import disclosed_rows
 from wallet.flows.pending import drop_flow, load_flow, start_flow
-from wallet.flows.store import list_credentials, list_history, log_disclosure
+from wallet.flows.store import Held, list_credentials, list_history, log_disclosure
 from wallet.i18n import claim_label, problem_text, translator
 from wallet.pages import context_of, link_or_qr
 from wallet.routes.deps import Ctx, PageForm, User, fetches_for_learner
@@ -43,7 +45,7 @@ def _page(request: Request, user: SessionInfo, error: RotondeError | None = None
     }, status=status)
 
 
-def _label(path: tuple[Any, ...]) -> str:
+def _label(path: ClaimPath) -> str:
     return " › ".join("*" if p is None else str(p) for p in path)
 
 
@@ -140,7 +142,7 @@ def present_answer(request: Request, c: Ctx, user: User, flow_id: str,
         return render(request, "outcome.html", {"active": "present", "ok": False,
                                                 "declined": True, "verifier": verifier})
     found = flow.candidates(req, list(held.values()))
-    chosen: dict[str, tuple[Any, list[tuple[Any, ...]]]] = {}
+    chosen: dict[str, tuple[Held, list[ClaimPath]]] = {}
     for qid, cands in found.items():
         pick = str(form.get(f"cred_{qid}", ""))
         cand = next((x for x in cands if x.held.id == pick), None)
@@ -148,9 +150,9 @@ def present_answer(request: Request, c: Ctx, user: User, flow_id: str,
             continue
         kept = []
         for raw in form.getlist(f"opt_{qid}_{cand.held.id}")[:100]:
-            try:
-                kept.append(tuple(json.loads(str(raw))))
-            except (ValueError, TypeError):
+            try:  # a claims path pointer (OpenID4VP 1.0 §7); anything else keeps nothing
+                kept.append(oid4vp.parse_path(json.loads(str(raw))))
+            except (ValueError, RotondeError):
                 continue
         try:
             chosen[qid] = (cand.held, cand.disclose(kept))

@@ -38,7 +38,7 @@ def share_form(request: Request, c: Ctx, user: User, credential: str = "") -> Re
     if held.format != "dc+sd-jwt":
         raise PageError(400, "share.sdjwt_only")
     t = translator(lang)
-    paths = [(p, claim_label(p, t)) for p in disclosable_paths(held.credential)]
+    paths = [(p, claim_label(p, t)) for p in disclosable_paths(held.sd_jwt)]
     return render(request, "share_form.html", {"active": "present", "h": held,
                                                "title": held.title(lang), "paths": paths})
 

@@ -5,15 +5,17 @@ Revises:
 Create Date: 2026-11-23
 """
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from alembic import op
 
 from servicekit.replay import create_table as create_one_time_table
 
-revision = "v0001"
-down_revision = None
-branch_labels = None
-depends_on = None
+revision: str = "v0001"
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -5,13 +5,15 @@ Revises: v0001
 Create Date: 2026-11-23
 """
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from alembic import op
 
-revision = "v0002"
-down_revision = "v0001"
-branch_labels = None
-depends_on = None
+revision: str = "v0002"
+down_revision: str | None = "v0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

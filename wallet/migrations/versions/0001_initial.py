@@ -5,19 +5,20 @@ Revises:
 Create Date: 2026-11-23
 """
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from alembic import op
 
 from servicekit.replay import create_table as create_one_time_table
 
-revision = "0001"
-down_revision = None
-branch_labels = None
-depends_on = None
+revision: str = "0001"
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
-
-def _account_id() -> sa.Column:  # type: ignore[type-arg]
+def _account_id() -> sa.Column[str]:
     fk = sa.ForeignKey("accounts.id", ondelete="CASCADE")
     return sa.Column("account_id", sa.String(32), fk, nullable=False)
 

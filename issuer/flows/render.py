@@ -205,8 +205,12 @@ def render_credential(
     bound["learner"]["id"] = _holder_id(holder_key, holder_kid)
     builder = {"open_badge_ldp_vc": ob3.build, "elm_ldp_vc": elm.build,
                JWT_VC_CONFIGURATION: ob3.build}[configuration_id]
-    document = dict(builder(bound, issuer_id=tenant.did,
-                            credential_id=f"urn:uuid:{credential_id}"))
+    if builder is elm.build:
+        document = elm.build(bound, issuer_id=tenant.did, credential_id=f"urn:uuid:{credential_id}",
+                             vocab_base=ctx.settings.vocab_base)
+    else:
+        document = dict(builder(bound, issuer_id=tenant.did,
+                                credential_id=f"urn:uuid:{credential_id}"))
     status = [
         build_status_entry(list_credential=urls["revocation"], index=idx, purpose="revocation"),
         build_status_entry(list_credential=urls["suspension"], index=idx, purpose="suspension"),

@@ -143,7 +143,7 @@ def read(credential: Mapping[str, Any]) -> dict[str, Any]:
                               "the credential has no credentialSubject.achievement",
                               message_nl="het bewijs heeft geen credentialSubject.achievement",
                               pointer="/credentialSubject/achievement")
-    lang = ach.get("inLanguage") if isinstance(ach.get("inLanguage"), str) else "en"
+    lang: str = ach["inLanguage"] if isinstance(ach.get("inLanguage"), str) else "en"
     rec: dict[str, Any] = {"record_version": "1.0"}
     put(rec, "id", ach.get("id") if isinstance(ach.get("id"), str) else None)
     put(rec, "kind", _KINDS.get(str(ach.get("achievementType"))))

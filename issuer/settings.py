@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Self
+from urllib.parse import urlsplit
 
 from rotonde.errors import ConfigurationError
-from rotonde.jsonld.own import OWN_CONTEXT_PATHS, own_context_file
+from rotonde.jsonld.own import OWN_CONTEXT_PATHS, is_loopback, own_context_file
 from servicekit.settings import ServiceSettings, settings_loader
 
 __all__ = ["ENV_PREFIX", "IssuerSettings", "load_settings"]
@@ -53,15 +54,19 @@ class IssuerSettings(ServiceSettings):
 
     def validate(self) -> Self:
         super().validate()
-        if self.vocab_base_url and own_context_file(
-                self.vocab_base_url.rstrip("/") + OWN_CONTEXT_PATHS["elm-vcdm2.jsonld"]) is None:
-            raise ConfigurationError(
-                "config.invalid_vocab_base_url",
-                "vocab_base_url must be an https URL (http only on a loopback host), without "
-                "query or fragment",
-                message_nl="vocab_base_url moet een https-URL zijn (http alleen op een "
-                           "loopback-adres), zonder query of fragment",
-            )
+        if self.vocab_base_url:
+            probe = self.vocab_base_url.rstrip("/") + OWN_CONTEXT_PATHS["elm-vcdm2.jsonld"]
+            plain_http = urlsplit(probe).scheme == "http" and not self.dev and not is_loopback(
+                urlsplit(probe).hostname or "")
+            if own_context_file(probe) is None or plain_http:
+                raise ConfigurationError(
+                    "config.invalid_vocab_base_url",
+                    "vocab_base_url must be an https URL (http only in development mode or on "
+                    "a loopback host), without query, fragment or user info",
+                    message_nl="vocab_base_url moet een https-URL zijn (http alleen in "
+                               "ontwikkelmodus of op een loopback-adres), zonder query, "
+                               "fragment of gebruikersgegevens",
+                )
         if self.wallet_url and not self.wallet_url.startswith(("https://", "http://")):
             raise ConfigurationError(
                 "config.invalid_wallet_url", "wallet_url must be an http(s) URL",

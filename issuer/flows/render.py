@@ -218,7 +218,13 @@ def render_credential(
     existing = document.get("credentialStatus")
     if existing:
         status = [*(existing if isinstance(existing, list) else [existing]), *status]
-    document["credentialStatus"] = status
+    if builder is ob3.build and not existing:
+        # OB 3.0 §B.1.1: an AchievementCredential has at most one credentialStatus (the 1EdTech
+        # schema wants an object), so the Open Badge forms carry revocation only; suspension
+        # is not carried (docs/open-badges.md).
+        document["credentialStatus"] = status[0]
+    else:
+        document["credentialStatus"] = status
     if configuration_id == JWT_VC_CONFIGURATION:
         from rotonde.jose import sign_vc_jwt
 

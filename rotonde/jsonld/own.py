@@ -6,8 +6,9 @@ publishes them under its vocabulary base URL (the issuer's public URL, or a perm
 service it configures), and the credentials it issues name ``<base><path>``; the issuer serves
 them there (``issuer/routes/vocab.py``) for every other verifier to fetch. Rotonde itself never
 fetches them: every :func:`~rotonde.jsonld.default_loader` knows the shipped copy under
-:data:`DEFAULT_BASE` and under any https base (http only on a loopback host) with the same
-versioned path, since a versioned path never changes meaning. A credential also names the
+:data:`DEFAULT_BASE` and under any http(s) base with the same versioned path, since a versioned
+path never changes meaning (the scheme matters to those who fetch, not to an offline copy; the
+issuer requires https outside development mode). A credential also names the
 context's SHA-384 digest in ``relatedResource`` (VCDM 2.0 §5.3 "Integrity of Related
 Resources"), which is the digest of exactly the bytes served.
 """
@@ -30,6 +31,7 @@ __all__ = [
     "OWN_CONTEXT_PATHS",
     "context_bytes",
     "digest_sri",
+    "is_loopback",
     "own_context_file",
     "own_context_url",
     "own_contexts",
@@ -62,7 +64,8 @@ def own_context_url(name: str, base: str | None = None) -> str:
     return (base or DEFAULT_BASE).rstrip("/") + OWN_CONTEXT_PATHS[name]
 
 
-def _loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback IP addresses."""
     if host == "localhost":
         return True
     try:
@@ -72,9 +75,8 @@ def _loopback(host: str) -> bool:
 
 
 def own_context_file(url: object) -> str | None:
-    """The context file a URL names (an https URL, or http on a loopback host, whose path ends
-    in a versioned path of :data:`OWN_CONTEXT_PATHS`, with no query or fragment); else
-    ``None``."""
+    """The context file a URL names (an http(s) URL whose path ends in a versioned path of
+    :data:`OWN_CONTEXT_PATHS`, with no query, fragment or user info); else ``None``."""
     if not isinstance(url, str) or len(url) > 2000:
         return None
     try:
@@ -84,7 +86,7 @@ def own_context_file(url: object) -> str | None:
         return None
     if parts.query or parts.fragment or parts.username or parts.password or not host:
         return None
-    if parts.scheme != "https" and not (parts.scheme == "http" and _loopback(host)):
+    if parts.scheme not in ("https", "http"):
         return None
     for path, name in _BY_PATH.items():
         if parts.path.endswith(path):

@@ -22,8 +22,8 @@ class IssuerSettings(ServiceSettings):
     public_url: str = "http://127.0.0.1:8001"
     #: Base URL under which Rotonde's own vocabularies (JSON-LD contexts) are published and
     #: named by credentials (issue 15 A.2): empty = ``public_url``; a permanent-URL service
-    #: (``https://w3id.org/...``) that redirects to ``<public_url>/contexts/...``. https, or
-    #: http on a loopback host.
+    #: (``https://w3id.org/...``) that redirects to ``<public_url>/contexts/...``. https (http
+    #: only in development mode or on a loopback host). See docs/open-badges.md §4.
     vocab_base_url: str = ""
     #: Base URL of a web wallet; the offer page then links to ``<wallet_url>/offer?...``.
     wallet_url: str = ""

@@ -52,7 +52,7 @@ from rotonde.learning._ob3_read import (
 )
 from rotonde.learning.record import validate_record
 
-__all__ = ["OB3_CONTEXT_URL", "VC_V2", "build", "carried", "is_ob3", "read"]
+__all__ = ["OB3_CONTEXT_URL", "VC_V2", "build", "carried", "is_ob3", "primary_language", "read"]
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB3_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

@@ -32,12 +32,12 @@ from rotonde.errors import Problem, ValidationError
 __all__ = [
     "VC_V1_CONTEXT",
     "VC_V2_CONTEXT",
-    "is_vcdm1",
     "build_credential",
     "common_problems",
     "context_problems",
     "ensure_credential",
     "is_url",
+    "is_vcdm1",
     "language_value_problems",
     "pointer",
     "type_values",

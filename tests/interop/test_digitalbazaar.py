@@ -41,6 +41,14 @@ KINDS: dict[str, dict[str, Any]] = {
                        "description": {"nl": "Praktijkexamen", "en": "Practical exam"}},
         "quality_assurance": {"type": "accredited_institution", "body": "NVAO"},
     },
+    "qualification": {"kind": "qualification", "qualification": {"code_system": "crebo",
+                                                                 "code": "25251"},
+                      "level": {"framework": "NLQF", "value": 2, "source": "official"}},
+    "evc": {"kind": "evc"},
+    "employer_attestation": {"kind": "employer_attestation", "assurance": "attested"},
+    "self_assessment": {"kind": "self_assessment", "assurance": "self_asserted",
+                        "assessment": {"type": "self_assessment"},
+                        "level": {"framework": "NLQF", "value": 2, "source": "self"}},
 }
 
 
@@ -54,8 +62,10 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveIssuer]:
     issuer.ctx.db.dispose()
 
 
-def _credentials(live: LiveIssuer, slug: str, extra: dict[str, Any]) -> dict[str, Any]:
-    """Issue one achievement to a did:key holder; every ldp_vc configuration offered."""
+def _credentials(live: LiveIssuer, slug: str, extra: dict[str, Any],
+                 issued_to: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Issue one achievement to a did:key holder; every ldp_vc configuration offered.
+    ``issued_to`` receives the issuer's credential id and the tenant's API key."""
     _, token = live.tenant(slug)
     achievement = {**copy.deepcopy(template()), **copy.deepcopy(extra)}
     with live.client(token) as api:
@@ -66,6 +76,8 @@ def _credentials(live: LiveIssuer, slug: str, extra: dict[str, Any]) -> dict[str
             "learner_ref": f"{slug}-1", "award_date": "2026-06-30"})
         assert r.status_code == 201, r.text
         issued = r.json()
+    if issued_to is not None:
+        issued_to.update(id=issued["id"], token=token)
     w = wallet("EdDSA")
     offer = w.fetch_offer(issued["offer"]["offer_uri"])
     iss = offer.credential_issuer
@@ -128,3 +140,17 @@ def test_digital_bazaar_rejects_a_tampered_credential_and_a_revoked_one(
     assert [r["verified"] for r in out["results"]] == [False, False]
     assert "relatedResource" in out["results"][1]["error"] or "signature" in (
         out["results"][1]["error"] or "").lower()
+
+
+def test_digital_bazaar_sees_a_revocation(node: str, live: LiveIssuer, conformance: Path) -> None:
+    issued: dict[str, Any] = {}
+    creds = _credentials(live, "db-revoked", {}, issued)
+    with live.client(issued["token"]) as api:
+        r = api.post(f"/api/v1/credentials/{issued['id']}/revoke", json={"reason": "fraud"})
+        assert r.status_code == 200, r.text
+    out = _verify(node, live, conformance, [creds["open_badge_ldp_vc"], creds["elm_ldp_vc"]])
+    assert [r["verified"] for r in out["results"]] == [False, False]
+    assert all("status bit set" in (r["error"] or "") for r in out["results"])
+    assert [s for r in out["results"] for s in r["status"] if s["set"]] == [
+        {"purpose": "revocation", "index": s["index"], "set": True}
+        for r in out["results"] for s in r["status"] if s["purpose"] == "revocation"]

@@ -17,6 +17,7 @@ from rotonde.learning._common import (
     parse_number,
     put,
 )
+from rotonde.learning._ob3_legacy import EXT_CONTEXT_URL, read_legacy
 from rotonde.learning.record import ASSURANCES, validate_record
 
 __all__ = ["ACHIEVEMENT_TYPES", "FACTS", "LEVEL_SOURCE", "LEVEL_TARGET", "SKILL_TARGET",
@@ -136,6 +137,9 @@ def _facts(ach: Mapping[str, Any], subject: Any) -> list[tuple[str, str, list[An
 
 def read(credential: Mapping[str, Any]) -> dict[str, Any]:
     """Read an OB 3.0 form (signed or not) back into a record; ``ValidationError`` otherwise."""
+    ctx = credential.get("@context")
+    if isinstance(ctx, list) and EXT_CONTEXT_URL in ctx:  # issued before issue 15
+        return read_legacy(credential)
     subject = get(credential, "credentialSubject")
     ach = get(subject, "achievement")
     if not isinstance(ach, Mapping):

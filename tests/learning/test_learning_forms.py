@@ -223,3 +223,15 @@ def test_elm_country_outside_the_table_is_a_validation_error() -> None:
 def test_context_files_are_in_the_repository() -> None:
     for name in CONTEXT_FILES:
         assert (ROOT / "schemas" / "contexts" / name).is_file()
+
+
+def test_open_badges_issued_before_issue_15_still_read_back_whole() -> None:
+    """Wallets hold Open Badges of the old form (Rotonde's extension context): they still read
+    back into exactly their record, and their extension context is still known offline."""
+    old = json.loads((ROOT / "tests/learning/data/ob3-before-issue-15.json").read_text("utf-8"))
+    assert set(old) == set(record_names())
+    for name, vc in old.items():
+        assert "https://rotonde.example/contexts/ob3-ext/v1.jsonld" in vc["@context"]
+        expand(vc, loader=default_loader(), strict=True)
+        assert ob3.is_ob3(vc) and detect_form(vc) == "ob3"
+        assert read(vc) == record(name), name

@@ -293,7 +293,7 @@ def test_webhook_is_posted_through_the_fetcher_under_its_deadline(
     import time
 
     from rotonde.http import Fetcher, URLPolicy
-    from tests.core.test_http_deadline import Dripper
+    from tests.core.http.test_deadline import Dripper
     from verifier.models import VerificationSession
 
     receiver = Dripper("headers", pause=0.5)

@@ -27,7 +27,7 @@ import pytest
 from rotonde.clock import SystemClock
 from rotonde.errors import FetchError
 from rotonde.http import Fetcher, URLPolicy
-from tests.core.test_http_deadline import MARGIN, Dripper
+from tests.core.http.test_deadline import MARGIN, Dripper
 from tests.resilience._listener import Listener
 from tests.servers import free_port, serve
 from tests.wallet.wallet_helpers import Learner, csrf_of, make_settings, text_of

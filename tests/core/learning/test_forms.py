@@ -15,7 +15,7 @@ from rotonde.errors import ValidationError
 from rotonde.jsonld import DocumentLoader, default_loader, expand
 from rotonde.learning import CONTEXT_FILES, contexts, elm, ob3, read, sdjwt_vc
 from rotonde.learning.read import detect_form
-from tests.learning.learning_support import ROOT, microcredential, record, record_names
+from tests.core.learning.learning_support import ROOT, microcredential, record, record_names
 
 ISSUER = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
 CLOCK = FixedClock.at("2026-01-15T12:00:00Z")

@@ -12,8 +12,8 @@ import pytest
 
 from rotonde import keys, sdjwt
 from rotonde.cli import main
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 CLAIMS = {
     "learner": {"given_name": "Sanne", "family_name": "de Vries"},
     "achievement": {"title": "MIG/MAG-lassen basis", "level": {"eqf": 3, "nlqf": 3}},

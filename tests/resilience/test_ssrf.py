@@ -1,6 +1,6 @@
-"""SSRF through the services (DESIGN.md §5): every URL a service fetches on someone else's say-so
-is refused when it points at a loopback, private, link-local or unique-local address, a name
-resolving to one, or redirects there — with the production policy (settings without ``dev``),
+"""SSRF through the services (docs/architecture.md §5): every URL a service fetches on someone
+else's say-so is refused when it points at a loopback, private, link-local or unique-local
+address, a name resolving to one, or redirects there — with the production policy (settings without ``dev``),
 a clear message, and no connection made (a local listener counts connections).
 
 Wallet: ``credential_offer_uri``, the credential issuer metadata (``credential_issuer`` of an

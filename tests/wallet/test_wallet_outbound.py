@@ -1,4 +1,4 @@
-"""What the wallet fetches for a learner is bounded (DESIGN.md §5; wallet/outbound.py).
+"""What the wallet fetches for a learner is bounded (docs/architecture.md §5; wallet/outbound.py).
 
 * Every GET and POST the wallet makes (``request_uri``, ``response_uri``) ends at the Fetcher's
   one deadline, also when the peer drips its answer byte by byte.
@@ -34,6 +34,8 @@ from tests.wallet.wallet_helpers import Learner, csrf_of, make_settings, text_of
 from wallet.app import create_app
 from wallet.flows import present as flow
 from wallet.settings import WalletSettings
+
+pytestmark = pytest.mark.system  # peers over real sockets, worker processes
 
 DEV = URLPolicy(allow_http=True, allow_private=True)
 DEADLINE = 2.0

@@ -25,6 +25,8 @@ from rotonde.errors import FetchError
 from rotonde.http import Fetcher, URLPolicy
 from tests.core.http.test_tls import _certs
 
+pytestmark = pytest.mark.system  # dripping peers: real sockets on loopback
+
 DEV = URLPolicy(allow_http=True, allow_private=True)
 DEADLINE = 2.0
 #: How late a request may end after its deadline (thread scheduling on a busy 2-core machine).

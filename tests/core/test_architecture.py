@@ -144,7 +144,7 @@ def test_every_public_core_module_declares_its_api() -> None:
     assert missing == []
 
 
-#: The modules that may talk to the network: the Fetcher and its transport (DESIGN.md §5).
+#: The modules that may talk to the network: the Fetcher and its transport (docs/architecture.md §5).
 FETCHER_MODULES = {CORE / "http.py", CORE / "_urlpolicy.py", CORE / "_deadline.py"}
 #: Libraries that make outbound requests (``socket`` alone is fine: servers bind sockets).
 HTTP_CLIENTS = {"httpx", "httpcore", "requests", "urllib3", "aiohttp", "http.client",

@@ -17,7 +17,7 @@ from rotonde.jsonld.own import (
     own_context_url,
 )
 from rotonde.learning import elm
-from tests.learning.learning_support import microcredential
+from tests.core.learning.learning_support import microcredential
 
 BASE = "https://issuer.example.org/rotonde"
 

@@ -10,7 +10,7 @@ import pytest
 from rotonde import keys
 from rotonde.cli import main
 from rotonde.learning import ob3
-from tests.learning.learning_support import EXAMPLES, microcredential
+from tests.core.learning.learning_support import EXAMPLES, microcredential
 
 RECORD = str(EXAMPLES / "records" / "mc-mag-lassen.json")
 ISSUER = "did:example:roc"

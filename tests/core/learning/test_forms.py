@@ -15,7 +15,7 @@ from rotonde.errors import ValidationError
 from rotonde.jsonld import DocumentLoader, default_loader, expand
 from rotonde.learning import CONTEXT_FILES, contexts, elm, ob3, read, sdjwt_vc
 from rotonde.learning.read import detect_form
-from tests.learning.learning_support import ROOT, microcredential, record, record_names
+from tests.core.learning.learning_support import ROOT, microcredential, record, record_names
 
 ISSUER = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
 CLOCK = FixedClock.at("2026-01-15T12:00:00Z")
@@ -228,7 +228,7 @@ def test_context_files_are_in_the_repository() -> None:
 def test_open_badges_issued_before_issue_15_still_read_back_whole() -> None:
     """Wallets hold Open Badges of the old form (Rotonde's extension context): they still read
     back into exactly their record, and their extension context is still known offline."""
-    old = json.loads((ROOT / "tests/learning/data/ob3-before-issue-15.json").read_text("utf-8"))
+    old = json.loads((ROOT / "tests/core/learning/data/ob3-before-issue-15.json").read_text("utf-8"))
     assert set(old) == set(record_names())
     for name, vc in old.items():
         assert "https://rotonde.example/contexts/ob3-ext/v1.jsonld" in vc["@context"]

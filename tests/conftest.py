@@ -51,6 +51,23 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["ROTONDE_FAST"] = "1"
     if fast_lane() and "HYPOTHESIS_PROFILE" not in os.environ:
         settings.load_profile("fast")
+    if fast_lane():
+        _cheap_password_hashing()
+
+
+def _cheap_password_hashing() -> None:
+    """The fast lane hashes passwords with argon2-cffi's ``CHEAPEST`` profile (made for test
+    suites): the same argon2id code paths, without 64 MiB and three passes per sign-in. The full
+    run (and CI) keeps the production parameters, which the sign-in storm and event-loop tests
+    need."""
+    from argon2 import PasswordHasher
+    from argon2.profiles import CHEAPEST
+
+    from servicekit import accounts
+
+    hasher = PasswordHasher.from_parameters(CHEAPEST)
+    accounts._HASHER = hasher
+    accounts._DUMMY_HASH = hasher.hash("rotonde-dummy-password")
 
 
 def require(condition: bool, message: str) -> None:

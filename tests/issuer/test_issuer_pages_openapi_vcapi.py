@@ -80,7 +80,9 @@ def test_openapi_document_is_complete(live: LiveIssuer) -> None:
         spec = http.get("/openapi.json").json()
         docs = http.get("/docs")
         assert docs.status_code == 200
-        assert "cdn.jsdelivr.net" in docs.headers["content-security-policy"]
+        # Swagger UI from the service's own files, no CDN (tests/browser/test_apidocs.py)
+        assert "https:" not in docs.headers["content-security-policy"]
+        assert '/docs/assets/swagger-ui-bundle.js' in docs.text
     assert spec["info"]["title"] == "Rotonde issuer"
     missing = []
     for path, ops in spec["paths"].items():

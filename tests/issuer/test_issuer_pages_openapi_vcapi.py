@@ -178,7 +178,8 @@ def test_batch_job_progress_results_and_idempotency(live: LiveIssuer) -> None:
             time.sleep(0.05)
         assert state["state"] == "done", state
         assert state["done"] == 24 and state["failed"] == 1 and state["progress"] == 1.0
-        results = api.get(f"/api/v1/batches/{job['id']}/items", params={"limit": 100}).json()
+        results = api.get(f"/api/v1/batches/{job['id']}/items",
+                          params={"limit": 100}).json()["items"]
         assert [i["state"] for i in results].count("done") == 24
         failed = results[3]
         assert failed["state"] == "failed" and failed["errors"][0]["pointer"] == "/learner/birth_date"

@@ -2,7 +2,10 @@
 
 Achievement catalogue CRUD, issuing to a learner (single, or a batch job of up to 10,000),
 listing/searching issued credentials, and revoke / suspend / reinstate. POSTs honour an
-``Idempotency-Key`` header. Errors are RFC 9457 problem+json with field-level ``errors``.
+``Idempotency-Key`` header. A batch answers 202 with ``Location``; its item list and the
+credentials list are paged (``total``, ``next`` and an RFC 8288 ``Link`` header,
+:mod:`issuer.routes._paging`); a finished batch sends the tenant's signed ``batch.completed``
+webhook (docs/webhooks.md). Errors are RFC 9457 problem+json with field-level ``errors``.
 A key only ever sees its own tenant's objects.
 """
 

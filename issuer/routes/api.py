@@ -73,8 +73,6 @@ class Achievement(BaseModel):
     updated_at: float
 
 
-class AchievementList(BaseModel):
-    items: list[Achievement]
 
 
 class Learner(BaseModel):
@@ -149,6 +147,10 @@ class Page(BaseModel):
                                          "null on the last page")
 
 
+class AchievementList(Page):
+    items: list[Achievement]
+
+
 class JobItemList(Page):
     items: list[JobItem]
 
@@ -195,12 +197,17 @@ def create_achievement(
 
 
 @router.get("/achievements", summary="List the catalogue", response_model=AchievementList,
-            responses=ERRORS)
+            responses={200: {"headers": LINK_HEADER}, **ERRORS})
 def list_achievements(
     ctx: Ctx, auth: ReadAch, limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
-) -> dict[str, Any]:
-    return {"items": catalogue.list_achievements(ctx, auth[1], limit=limit, offset=offset)}
+) -> JSONResponse:
+    """Oldest first; ``total`` and the ``next`` page (body and ``Link`` header)."""
+    tenant = auth[1]
+    items = catalogue.list_achievements(ctx, tenant, limit=limit, offset=offset)
+    return paged(ctx, "/api/v1/achievements", filters={},
+                 total=catalogue.count_achievements(ctx, tenant), offset=offset, limit=limit,
+                 items=items)
 
 
 @router.get("/achievements/{achievement_id}", summary="Read one achievement",

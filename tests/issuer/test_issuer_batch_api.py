@@ -213,6 +213,22 @@ def test_no_webhook_a_failing_receiver_and_a_cleared_webhook(
         assert len(receiver.received) == 1
 
 
+def test_the_catalogue_pages_too(live: LiveIssuer) -> None:
+    _, token = live.tenant("roc-catalogue")
+    with live.client(token) as api:
+        made = [api.post("/api/v1/achievements", json=template()).json()["id"]
+                for _ in range(5)]
+        first = api.get("/api/v1/achievements", params={"limit": 3})
+        body = first.json()
+        assert (body["total"], body["offset"], len(body["items"])) == (5, 0, 3)
+        assert LINK.match(first.headers["link"]).group(1) == body["next"]  # type: ignore[union-attr]
+        last = api.get(body["next"])
+        assert last.json()["next"] is None and "link" not in last.headers
+        assert [a["id"] for a in body["items"] + last.json()["items"]] == made
+        api.delete(f"/api/v1/achievements/{made[0]}")
+        assert api.get("/api/v1/achievements").json()["total"] == 4
+
+
 def test_a_webhook_url_is_checked(live: LiveIssuer) -> None:
     from rotonde.errors import ValidationError
 

@@ -91,6 +91,22 @@ def _tenant_rotate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tenant_webhook(args: argparse.Namespace) -> int:
+    from issuer.flows.tenants import tenant_by_slug
+    from issuer.flows.webhooks import clear_webhook, set_webhook
+
+    ctx = _context(args)
+    tenant = tenant_by_slug(ctx, args.tenant)
+    if args.clear:
+        clear_webhook(ctx, tenant, actor="cli")
+        print_json({"tenant": tenant.slug, "webhook": None})
+        return 0
+    secret = set_webhook(ctx, tenant, args.url, actor="cli")
+    print_json({"tenant": tenant.slug, "webhook": args.url, "events": ["batch.completed"],
+                "secret": secret})
+    return 0
+
+
 def _apikey_new(args: argparse.Namespace) -> int:
     from issuer.flows.apikeys import SCOPES, new_api_key
     from issuer.flows.tenants import tenant_by_slug
@@ -179,6 +195,14 @@ def register(sub: Subcommands) -> None:
     rot.add_argument("--tenant", required=True)
     rot.add_argument("--purpose", choices=("di", "jose"), required=True)
     rot.set_defaults(handler=_wrap(_tenant_rotate))
+    hook = tsub.add_parser(
+        "webhook", help="send a signed batch.completed webhook to a URL (the key is shown once)")
+    _common(hook)
+    hook.add_argument("--tenant", required=True)
+    which = hook.add_mutually_exclusive_group(required=True)
+    which.add_argument("--url", help="https URL receiving the webhook (a new key each time)")
+    which.add_argument("--clear", action="store_true", help="no webhook any more")
+    hook.set_defaults(handler=_wrap(_tenant_webhook))
 
     apikey = isub.add_parser("apikey", help="manage provider API keys")
     asub = apikey.add_subparsers(dest="apikey_command", metavar="COMMAND")

@@ -1,4 +1,5 @@
-"""The issuer's service container: settings, database, secret box, single-use store, clock."""
+"""The issuer's service container: settings, database, secret box, single-use store, clock and
+the one outbound :class:`~rotonde.http.Fetcher` (batch webhooks)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import Connection, insert
 from issuer import models
 from issuer.settings import ENV_PREFIX, IssuerSettings
 from rotonde.clock import Clock, SystemClock
+from rotonde.http import Fetcher, URLPolicy
 from servicekit.crypto import SecretBox, service_secret_box
 from servicekit.db import Database, open_database
 from servicekit.replay import OneTimeStore
@@ -48,6 +50,8 @@ class IssuerContext:
     rng: Randomness = field(default=secrets.SystemRandom())
     #: Signed status lists by (tenant id, list number, purpose).
     status_cache: dict[tuple[str, int, str], StatusCacheEntry] = field(default_factory=dict)
+    #: The one outbound HTTP client (batch webhooks); None: nothing is sent.
+    fetcher: Fetcher | None = None
 
     def now(self) -> float:
         return self.clock.now()
@@ -71,17 +75,22 @@ class IssuerContext:
 
 def open_context(
     settings: IssuerSettings, resources: Resources | None = None, *, clock: Clock | None = None,
-    environ: dict[str, str] | None = None,
+    environ: dict[str, str] | None = None, fetcher: Fetcher | None = None,
 ) -> IssuerContext:
     """Validate settings, open and migrate the database, load the KEK. With ``resources``
-    the database is disposed when they are closed (the app's shutdown)."""
+    the database is disposed when they are closed (the app's shutdown), and the context gets
+    the outbound Fetcher (http and loopback only in development mode), closed with them too;
+    a ``fetcher`` given stays the caller's."""
     settings.validate()
     db = open_database(settings, MIGRATIONS)
     if resources is not None:
         resources.own("database", db.dispose)
     box = service_secret_box(settings, ENV_PREFIX, environ)
     clk = clock or SystemClock()
-    return IssuerContext(settings, db, box, OneTimeStore(db, clock=clk), clk)
+    if fetcher is None and resources is not None:
+        fetcher = Fetcher(policy=URLPolicy(allow_http=settings.dev, allow_private=settings.dev))
+        resources.own("fetcher", fetcher.close)
+    return IssuerContext(settings, db, box, OneTimeStore(db, clock=clk), clk, fetcher=fetcher)
 
 
 def dumps(value: Any) -> str:

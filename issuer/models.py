@@ -57,6 +57,9 @@ tenants = Table(
     Column("kvk", String(8)),
     Column("did_method", String(8), nullable=False, server_default="web"),
     Column("created_at", Float, nullable=False),
+    # where a batch's completion webhook goes, and its HMAC key (sealed under the KEK)
+    Column("webhook_url", String(500)),
+    Column("webhook_secret_enc", Text),
 )
 
 tenant_keys = Table(
@@ -176,6 +179,8 @@ jobs = Table(
     Column("failed", Integer, nullable=False, server_default="0"),
     Column("created_at", Float, nullable=False),
     Column("finished_at", Float),
+    Column("webhook_status", Integer),  # HTTP status of the completion webhook (0: not delivered)
+    Column("webhook_at", Float),
 )
 
 job_items = Table(
@@ -188,6 +193,7 @@ job_items = Table(
     Column("issued_id", String(36)),
     Column("offer_id", String(64)),
     Column("error", Text),
+    Column("learner_ref", String(200)),  # the caller's own reference, echoed per item
 )
 
 audit_log = Table(

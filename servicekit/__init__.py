@@ -43,6 +43,9 @@ Pieces:
 * :mod:`servicekit.crypto` — :class:`SecretBox` (AES-256-GCM, with previous KEKs for
   rotation), :func:`load_kek`, :func:`load_secret_box`.
 * :mod:`servicekit.rekey` — :func:`rekey`: re-seal stored secrets under a new KEK.
+* :mod:`servicekit.apidocs` — Swagger UI (``/docs``) and ReDoc (``/redoc``) from the shipped
+  files in ``servicekit/static/apidocs`` (no CDN); :mod:`servicekit.webhooks` — the one
+  webhook signature (``X-Rotonde-Signature``) and its check.
 * :mod:`servicekit.replay` — :class:`OneTimeStore`: issue / consume / remember single-use
   values; add its table to your migrations with ``servicekit.replay.create_table(op)``.
 """

@@ -24,6 +24,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from servicekit.apidocs import install_api_docs
 from servicekit.handlers import install_problem_handlers
 from servicekit.logredact import install_log_redaction
 from servicekit.pages import PageSite, install_page_handlers
@@ -77,10 +78,15 @@ def service_app(
     """:func:`base_app` whose lifespan starts and closes ``resources``, with ``state`` on
     ``app.state``, ``routers``, ``static`` mounted at ``/static``, the error pages of ``pages``
     (:func:`servicekit.pages.install_page_handlers`) and the liveness probe ``GET /healthz``.
-    Without ``api_docs`` there is no interactive documentation, only ``/api/openapi.json``."""
+    With ``api_docs`` the interactive documentation (Swagger UI at ``/docs``, ReDoc at
+    ``/redoc``) is served from the service's own files (:mod:`servicekit.apidocs`, no CDN);
+    without it there is none, only ``/api/openapi.json``."""
+    base_kwargs.update(docs_url=None, redoc_url=None)
     if not api_docs:
-        base_kwargs.update(docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+        base_kwargs.update(openapi_url="/api/openapi.json")
     app = base_app(settings, title=title, lifespan=resources.lifespan, **base_kwargs)
+    if api_docs and app.openapi_url:
+        install_api_docs(app, openapi_url=app.openapi_url)
     app.state.resources = resources
     for name, value in state.items():
         setattr(app.state, name, value)

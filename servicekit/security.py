@@ -31,14 +31,13 @@ DEFAULT_CSP = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-#: FastAPI's Swagger UI / ReDoc need their CDN bundle and an inline bootstrap script; only on
-#: /docs and /redoc.
+#: The interactive API docs (/docs, /redoc; :mod:`servicekit.apidocs`): the same origin-only
+#: scripts (no inline script, no CDN); the only relaxations are inline *styles* (ReDoc and
+#: Swagger UI style their components from JavaScript) and ``blob:`` workers (ReDoc's search).
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "font-src 'self' https://fonts.gstatic.com; worker-src 'self' blob:; "
-    "img-src 'self' data: https:; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; font-src 'self' data:; worker-src 'self' blob:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 
 

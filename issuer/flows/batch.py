@@ -5,7 +5,12 @@ An item is claimed with a conditional ``UPDATE job_items SET state=... WHERE sta
 inside the chunk's transaction, together with everything it creates; a crash rolls the whole
 chunk back and a restarted worker simply continues with the pending items. Item input is
 stored encrypted and replaced by the (encrypted) result — the offer URI and ``tx_code`` the
-provider must deliver — once processed.
+provider must deliver — once processed; the caller's ``learner_ref`` is kept beside it, so every
+item, failed ones included, can be matched to the provider's own records.
+
+The job that finishes is marked ``done`` by exactly one worker (a conditional update), which
+then sends the tenant's ``batch.completed`` webhook (:mod:`issuer.flows.webhooks`) after the
+transaction has committed.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from issuer import models
 from issuer.context import IssuerContext, dumps, new_id
 from issuer.flows.issuing import issue_to_learner
 from issuer.flows.tenants import Tenant, get_tenant
+from issuer.flows.webhooks import notify_batch_completed
 from rotonde.errors import NotFoundError, RotondeError
 
 __all__ = [
@@ -60,10 +66,15 @@ def create_job_from_json(
             conn.execute(insert(models.job_items), [
                 {"job_id": job_id, "seq": i,
                  "payload": ctx.box.encrypt_text(payloads[i], aad=job_item_aad(job_id, i)),
-                 "state": "pending"}
+                 "state": "pending", "learner_ref": _learner_ref(payloads[i])}
                 for i in range(start, min(start + 1000, len(payloads)))])
         ctx.audit(conn, tenant_id=tenant.id, actor=actor, action="batch.create", target=job_id)
     return get_job(ctx, tenant, job_id)
+
+
+def _learner_ref(payload: str) -> str | None:
+    ref = json.loads(payload).get("learner_ref")
+    return ref if isinstance(ref, str) else None
 
 
 def get_job(ctx: IssuerContext, tenant: Tenant, job_id: str) -> dict[str, Any]:
@@ -74,30 +85,32 @@ def get_job(ctx: IssuerContext, tenant: Tenant, job_id: str) -> dict[str, Any]:
         raise NotFoundError("job.not_found", "job not found", message_nl="taak niet gevonden")
     return {"id": row.id, "state": row.state, "total": row.total, "done": row.done,
             "failed": row.failed, "progress": (row.done + row.failed) / row.total if row.total
-            else 1.0}
+            else 1.0, "webhook_status": row.webhook_status}
 
 
 def job_items(
     ctx: IssuerContext, tenant: Tenant, job_id: str, *, offset: int = 0, limit: int = 100
-) -> list[dict[str, Any]]:
-    get_job(ctx, tenant, job_id)
+) -> tuple[int, list[dict[str, Any]]]:
+    """The job's item count and its items ``offset`` to ``offset + limit`` (in order)."""
+    total = int(get_job(ctx, tenant, job_id)["total"])
     with ctx.db.session() as s:
         rows = s.connection().execute(
             select(models.job_items).where(models.job_items.c.job_id == job_id)
             .order_by(models.job_items.c.seq).offset(offset).limit(limit)).all()
     out = []
     for r in rows:
-        item: dict[str, Any] = {"seq": r.seq, "state": r.state}
+        item: dict[str, Any] = {"seq": r.seq, "learner_ref": r.learner_ref, "state": r.state}
         if r.state == "done" and r.payload:
             item["result"] = json.loads(ctx.box.decrypt_text(r.payload, aad=job_item_aad(job_id, r.seq)))
         if r.error:
             item["errors"] = json.loads(r.error)
         out.append(item)
-    return out
+    return total, out
 
 
-def _process_chunk(ctx: IssuerContext, job_id: str, tenant: Tenant) -> int:
-    """Process up to CHUNK pending items of job ``job_id`` in one transaction; returns how many."""
+def _process_chunk(ctx: IssuerContext, job_id: str, tenant: Tenant) -> tuple[int, bool]:
+    """Process up to CHUNK pending items of job ``job_id`` in one transaction; returns how
+    many, and whether this call marked the job done."""
     with ctx.db.session() as s:
         conn = s.connection()
         pending = conn.execute(
@@ -132,17 +145,21 @@ def _process_chunk(ctx: IssuerContext, job_id: str, tenant: Tenant) -> int:
                     models.job_items.c.job_id == job_id, models.job_items.c.seq == seq).values(
                     state="failed", payload=None, error=dumps(problems)))
                 failed += 1
-        conn.execute(update(models.jobs).where(models.jobs.c.id == job_id).values(
-            state="running", done=models.jobs.c.done + done,
-            failed=models.jobs.c.failed + failed))
+        if pending:  # (never over a "done" another worker has just committed)
+            conn.execute(update(models.jobs).where(models.jobs.c.id == job_id).values(
+                state="running", done=models.jobs.c.done + done,
+                failed=models.jobs.c.failed + failed))
+        finished = False
         if not pending:
             remaining = conn.execute(select(func.count()).select_from(models.job_items).where(
                 models.job_items.c.job_id == job_id,
                 models.job_items.c.state.in_(("pending", "working")))).scalar()
             if not remaining:
-                conn.execute(update(models.jobs).where(models.jobs.c.id == job_id).values(
+                marked = conn.execute(update(models.jobs).where(
+                    models.jobs.c.id == job_id, models.jobs.c.state != "done").values(
                     state="done", finished_at=ctx.now()))
-        return len(pending)
+                finished = marked.rowcount == 1  # only one worker finishes a job
+        return len(pending), finished
 
 
 def process_pending(ctx: IssuerContext, *, max_chunks: int | None = None) -> int:
@@ -156,7 +173,9 @@ def process_pending(ctx: IssuerContext, *, max_chunks: int | None = None) -> int
                 .order_by(models.jobs.c.created_at).limit(1)).first()
         if job is None:
             return seen
-        n = _process_chunk(ctx, job.id, get_tenant(ctx, job.tenant_id))
+        n, finished = _process_chunk(ctx, job.id, get_tenant(ctx, job.tenant_id))
+        if finished:  # committed: now tell the tenant (never raises)
+            notify_batch_completed(ctx, job.id)
         seen += n
         chunks += 1
     return seen

@@ -16,7 +16,7 @@ import copy
 import json
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 
 from issuer import models
 from issuer.context import IssuerContext, dumps, new_id
@@ -30,6 +30,7 @@ __all__ = [
     "check_awarding_body",
     "check_extra",
     "complete_record",
+    "count_achievements",
     "create_achievement",
     "delete_achievement",
     "get_achievement",
@@ -193,6 +194,16 @@ def get_achievement(ctx: IssuerContext, tenant: Tenant, ach_id: str) -> dict[str
             "updated_at": row.updated_at}
 
 
+def count_achievements(ctx: IssuerContext, tenant: Tenant) -> int:
+    """How many achievements the tenant's catalogue has (retired ones not counted)."""
+    with ctx.db.session() as s:
+        total = s.connection().execute(
+            select(func.count()).select_from(models.achievements).where(
+                models.achievements.c.tenant_id == tenant.id,
+                models.achievements.c.deleted.is_(False))).scalar()
+    return int(total or 0)
+
+
 def list_achievements(
     ctx: IssuerContext, tenant: Tenant, *, limit: int = 100, offset: int = 0
 ) -> list[dict[str, Any]]:
@@ -201,7 +212,8 @@ def list_achievements(
             select(models.achievements).where(
                 models.achievements.c.tenant_id == tenant.id,
                 models.achievements.c.deleted.is_(False),
-            ).order_by(models.achievements.c.created_at).limit(limit).offset(offset)
+            ).order_by(models.achievements.c.created_at, models.achievements.c.id)
+            .limit(limit).offset(offset)
         ).all()
     return [{"id": r.id, "template": json.loads(r.template), "created_at": r.created_at,
              "updated_at": r.updated_at} for r in rows]

@@ -15,6 +15,7 @@ from issuer.context import IssuerContext
 from issuer.flows.batch import job_item_aad
 from issuer.flows.issuing import offer_aad, record_aad
 from issuer.flows.tenants import tenant_key_aad
+from issuer.flows.webhooks import webhook_secret_aad
 from servicekit.rekey import SealedColumn, rekey
 
 __all__ = ["SEALED", "rekey_issuer"]
@@ -26,6 +27,7 @@ SEALED = (
     SealedColumn(models.issued, "record", lambda row: record_aad(row["id"])),
     SealedColumn(models.offers, "code_enc", lambda row: offer_aad(row["id"])),
     SealedColumn(models.job_items, "payload", lambda row: job_item_aad(row["job_id"], row["seq"])),
+    SealedColumn(models.tenants, "webhook_secret_enc", lambda row: webhook_secret_aad(row["id"])),
 )
 
 

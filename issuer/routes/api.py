@@ -2,7 +2,10 @@
 
 Achievement catalogue CRUD, issuing to a learner (single, or a batch job of up to 10,000),
 listing/searching issued credentials, and revoke / suspend / reinstate. POSTs honour an
-``Idempotency-Key`` header. Errors are RFC 9457 problem+json with field-level ``errors``.
+``Idempotency-Key`` header. A batch answers 202 with ``Location``; its item list and the
+credentials list are paged (``total``, ``next`` and an RFC 8288 ``Link`` header,
+:mod:`issuer.routes._paging`); a finished batch sends the tenant's signed ``batch.completed``
+webhook (docs/webhooks.md). Errors are RFC 9457 problem+json with field-level ``errors``.
 A key only ever sees its own tenant's objects.
 """
 
@@ -22,6 +25,7 @@ from issuer.flows.apikeys import Principal
 from issuer.flows.idempotency import run_idempotent
 from issuer.flows.tenants import Tenant
 from issuer.routes._batch_upload import BatchUpload
+from issuer.routes._paging import LINK_HEADER, paged
 from issuer.routes.deps import Ctx, require_scope
 
 __all__ = ["router"]
@@ -69,8 +73,6 @@ class Achievement(BaseModel):
     updated_at: float
 
 
-class AchievementList(BaseModel):
-    items: list[Achievement]
 
 
 class Learner(BaseModel):
@@ -123,13 +125,34 @@ class Job(BaseModel):
     done: int
     failed: int
     progress: float
+    webhook_status: int | None = Field(
+        default=None, description="HTTP status of the `batch.completed` webhook once sent "
+                                  "(0: not delivered); null: not sent (not done yet, or the "
+                                  "tenant has no webhook)")
 
 
 class JobItem(BaseModel):
-    seq: int
-    state: str
+    seq: int = Field(description="position of the item in the request's `items`, from 0")
+    learner_ref: str | None = Field(description="the `learner_ref` the item was sent with")
+    state: Literal["pending", "working", "done", "failed"]
     result: IssueResponse | None = None
     errors: list[dict[str, Any]] | None = None
+
+
+class Page(BaseModel):
+    total: int = Field(description="items in the whole list")
+    offset: int
+    limit: int
+    next: str | None = Field(description="URL of the next page (also in the `Link` header); "
+                                         "null on the last page")
+
+
+class AchievementList(Page):
+    items: list[Achievement]
+
+
+class JobItemList(Page):
+    items: list[JobItem]
 
 
 class IssuedCredential(BaseModel):
@@ -145,8 +168,7 @@ class IssuedCredential(BaseModel):
     details_erased: bool
 
 
-class IssuedList(BaseModel):
-    total: int
+class IssuedList(Page):
     items: list[IssuedCredential]
 
 
@@ -175,12 +197,17 @@ def create_achievement(
 
 
 @router.get("/achievements", summary="List the catalogue", response_model=AchievementList,
-            responses=ERRORS)
+            responses={200: {"headers": LINK_HEADER}, **ERRORS})
 def list_achievements(
     ctx: Ctx, auth: ReadAch, limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
-) -> dict[str, Any]:
-    return {"items": catalogue.list_achievements(ctx, auth[1], limit=limit, offset=offset)}
+) -> JSONResponse:
+    """Oldest first; ``total`` and the ``next`` page (body and ``Link`` header)."""
+    tenant = auth[1]
+    items = catalogue.list_achievements(ctx, tenant, limit=limit, offset=offset)
+    return paged(ctx, "/api/v1/achievements", filters={},
+                 total=catalogue.count_achievements(ctx, tenant), offset=offset, limit=limit,
+                 items=items)
 
 
 @router.get("/achievements/{achievement_id}", summary="Read one achievement",
@@ -232,14 +259,20 @@ _BATCH_SCHEMA = {k: v for k, v in BatchRequest.model_json_schema(
 
 @router.post("/batches", summary="Issue to many learners as a background job",
              status_code=202, response_model=Job,
-             responses={413: {"description": "an item or the body is too large", **PROBLEM},
+             responses={202: {"description": "Accepted: the job is queued; poll `Location`",
+                              "headers": {"Location": {
+                                  "description": "URL of the job (`GET /api/v1/batches/{id}`)",
+                                  "schema": {"type": "string", "format": "uri"}}}},
+                        413: {"description": "an item or the body is too large", **PROBLEM},
                         **ERRORS},
              openapi_extra={"requestBody": {"required": True, "content": {
                  "application/json": {"schema": _BATCH_SCHEMA}}}})
 async def create_batch(request: Request, ctx: Ctx, auth: Issue,
                        idem: IdemKey = None) -> JSONResponse:
-    """The body is read item by item (``_batch_upload``): an item over
-    ``batch_item_max_bytes`` or an invalid one refuses the batch at once."""
+    """Answers 202 with ``Location`` (the job's URL) at once; the items are issued in the
+    background. The body is read item by item (``_batch_upload``): an item over
+    ``batch_item_max_bytes`` or an invalid one refuses the batch at once. When the job is
+    done, the tenant's ``batch.completed`` webhook is sent (signed; docs/webhooks.md)."""
     settings = ctx.settings
     upload = BatchUpload(IssueRequest, max_items=settings.batch_max_items,
                          max_item_bytes=settings.batch_item_max_bytes)
@@ -257,7 +290,10 @@ def _create_batch(request: Request, ctx: Ctx, auth: Auth, upload: BatchUpload,
     worker = getattr(request.app.state, "batch_worker", None)
     if worker is not None:
         worker.wake()
-    return _respond(status, body, again)
+    response = _respond(status, body, again)
+    if status == 202:
+        response.headers["Location"] = f"{ctx.settings.base_url}/api/v1/batches/{body['id']}"
+    return response
 
 
 @router.get("/batches/{job_id}", summary="Progress of a batch job", response_model=Job,
@@ -267,16 +303,21 @@ def get_batch(ctx: Ctx, auth: Issue, job_id: str) -> dict[str, Any]:
 
 
 @router.get("/batches/{job_id}/items", summary="Per-item results of a batch job",
-            response_model=list[JobItem], responses={404: PROBLEM, **ERRORS})
+            response_model=JobItemList,
+            responses={200: {"headers": LINK_HEADER}, 404: PROBLEM, **ERRORS})
 def get_batch_items(
     ctx: Ctx, auth: Issue, job_id: str, offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> list[dict[str, Any]]:
-    return batch_flow.job_items(ctx, auth[1], job_id, offset=offset, limit=limit)
+) -> JSONResponse:
+    """The items in request order, each with the ``learner_ref`` it was sent with; ``total``
+    and the ``next`` page (body and ``Link`` header)."""
+    total, items = batch_flow.job_items(ctx, auth[1], job_id, offset=offset, limit=limit)
+    return paged(ctx, f"/api/v1/batches/{job_id}/items", filters={}, total=total,
+                 offset=offset, limit=limit, items=items)
 
 
 @router.get("/credentials", summary="List and search issued credentials",
-            response_model=IssuedList, responses=ERRORS)
+            response_model=IssuedList, responses={200: {"headers": LINK_HEADER}, **ERRORS})
 def list_credentials(
     ctx: Ctx, auth: ReadCred,
     q: Annotated[str | None, Query(max_length=100, description="learner_ref or title")] = None,
@@ -284,9 +325,13 @@ def list_credentials(
     achievement_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
-) -> dict[str, Any]:
-    return issuing.list_issued(ctx, auth[1], q=q, status=status, achievement_id=achievement_id,
-                               limit=limit, offset=offset)
+) -> JSONResponse:
+    """Newest first; ``total`` matches the filters, ``next`` keeps them (body and ``Link``)."""
+    found = issuing.list_issued(ctx, auth[1], q=q, status=status, achievement_id=achievement_id,
+                                limit=limit, offset=offset)
+    return paged(ctx, "/api/v1/credentials",
+                 filters={"q": q, "status": status, "achievement_id": achievement_id},
+                 total=found["total"], offset=offset, limit=limit, items=found["items"])
 
 
 @router.get("/credentials/{credential_id}", summary="Read one issued credential",

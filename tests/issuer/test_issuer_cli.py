@@ -59,6 +59,19 @@ def test_operator_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     code, _, _ = run(capsys, "issuer", "tenant", "rotate-key", *d, "--tenant", "roc-cli",
                      "--purpose", "di")
     assert code == 0
+    code, hook, _ = run(capsys, "issuer", "tenant", "webhook", *d, "--tenant", "roc-cli",
+                        "--url", "https://sis.example/hooks/rotonde")
+    assert code == 0 and hook["secret"].startswith("whsec_") and len(hook["secret"]) > 40
+    assert hook["events"] == ["batch.completed"]
+    code, again, _ = run(capsys, "issuer", "tenant", "webhook", *d, "--tenant", "roc-cli",
+                         "--url", "https://sis.example/hooks/rotonde")
+    assert code == 0 and again["secret"] != hook["secret"]  # a new key each time
+    code, _, err = run(capsys, "issuer", "tenant", "webhook", *d, "--tenant", "roc-cli",
+                       "--url", "ftp://sis.example/x")
+    assert code == 1 and "webhook.invalid_url" in err
+    code, cleared, _ = run(capsys, "issuer", "tenant", "webhook", *d, "--tenant", "roc-cli",
+                           "--clear")
+    assert code == 0 and cleared["webhook"] is None
 
 
 def test_serve_port_in_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -67,6 +67,9 @@ def test_issuer_kek_rotation(tmp_path: Path, database: dict[str, str]) -> None:
     extra = {f"ROTONDE_ISSUER_{k.upper()}": v for k, v in database.items()}
     s = setup_issuer(tmp_path, extra)
     old_kek = Path(s.env["ROTONDE_ISSUER_KEK_FILE"]).read_text()
+    hook = rotonde("issuer", "tenant", "webhook", "--tenant", s.slug, "--url",
+                   "https://sis.example/hooks/rotonde", env=s.env)
+    assert hook["secret"].startswith("whsec_")
     with serving("issuer", s.port, s.env) as url:
         issued_id, credential = issue_one(url, s)
 
@@ -84,6 +87,7 @@ def test_issuer_kek_rotation(tmp_path: Path, database: dict[str, str]) -> None:
     counts = rotonde("issuer", "rekey", env=rotating)["rekeyed"]
     assert counts["tenant_keys.private_enc"] >= 2  # di and jose keys
     assert counts["issued.record"] >= 1 and counts["offers.code_enc"] >= 1
+    assert counts["tenants.webhook_secret_enc"] == 1  # the batch webhook's HMAC key
     assert set(rotonde("issuer", "rekey", env=rotating)["rekeyed"].values()) == {0}
 
     with serving("issuer", s.port, only_new) as url:  # the old KEK is gone

@@ -81,7 +81,7 @@ def test_batch_survives_sigkill_and_resumes(tmp_path: Path) -> None:
                 before = _wait_progress(api, job_id, (k + 1) * 150, timeout=40)
                 # What the API acknowledged as issued before the crash.
                 for item in api.get(f"/api/v1/batches/{job_id}/items",
-                                    params={"limit": 1000}).json():
+                                    params={"limit": 1000}).json()["items"]:
                     if item["state"] == "done":
                         acknowledged[item["seq"]] = item["result"]["id"]
             proc.kill()

@@ -145,7 +145,7 @@ def test_issuer_offer_page(services: Services) -> None:
     assert r.status_code == 200, r.text[:200]
     assert_page_headers(r, hsts=services.https, where="issuer")
     assert_no_store(r, "issuer offer page (shows the PIN)")
-    for path in ("/tenants/roc/offer/unknown", "/openapi.json", "/healthz"):
+    for path in ("/tenants/roc/offer/unknown", "/openapi.json", "/healthz", "/docs", "/redoc"):
         assert_page_headers(services.issuer.client.get(path), hsts=services.https)
 
 

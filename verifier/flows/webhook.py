@@ -3,21 +3,21 @@
 ``POST <webhook_url>`` with a JSON body ``{"event": "verification.completed", "session_id",
 "verdict", "result_url", "api_client", "timestamp"}`` and the header
 ``X-Rotonde-Signature: t=<unix time>,v1=<hex HMAC-SHA256 over "<t>.<body>">`` keyed with
-``webhook_secret`` (the receiver recomputes it and rejects stale timestamps). Delivery runs
-in a background thread, through the verifier's Fetcher (URL policy, deadline, size cap: the
-receiver must be reachable under the same policy as every outbound request); failures are
-logged and stored as the HTTP status (0: not delivered), never raised.
+``webhook_secret`` (:mod:`servicekit.webhooks`, the one scheme of every Rotonde webhook; the
+receiver recomputes it and rejects stale timestamps). Delivery runs in a background thread,
+through the verifier's Fetcher (URL policy, deadline, size cap: the receiver must be reachable
+under the same policy as every outbound request); failures are logged and stored as the HTTP
+status (0: not delivered), never raised.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import threading
 from typing import TYPE_CHECKING, Any
 
+from servicekit.webhooks import TOLERANCE, sign, verify_signature
 from verifier.flows.context import VerifierContext
 
 if TYPE_CHECKING:
@@ -29,21 +29,14 @@ log = logging.getLogger("rotonde.verifier")
 
 
 def sign_webhook(secret: str, body: bytes, timestamp: int) -> str:
-    mac = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256)
-    return f"t={timestamp},v1={mac.hexdigest()}"
+    """The ``X-Rotonde-Signature`` value (:func:`servicekit.webhooks.sign`)."""
+    return sign(secret, body, timestamp)
 
 
 def verify_webhook(secret: str, body: bytes, header: str, *, now: float,
-                   tolerance: float = 300) -> bool:
-    """What a receiver does: recompute and compare in constant time."""
-    try:
-        parts = dict(p.split("=", 1) for p in header.split(","))
-        ts = int(parts["t"])
-    except (ValueError, KeyError):
-        return False
-    if abs(now - ts) > tolerance:
-        return False
-    return hmac.compare_digest(sign_webhook(secret, body, ts).encode(), header.encode())
+                   tolerance: float = TOLERANCE) -> bool:
+    """What a receiver does (:func:`servicekit.webhooks.verify_signature`)."""
+    return verify_signature(secret, body, header, now=now, tolerance=tolerance)
 
 
 def _send(ctx: VerifierContext, session_id: str, body: bytes, headers: dict[str, str]) -> None:

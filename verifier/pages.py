@@ -18,7 +18,7 @@ from servicekit.pages import LoginRequired, PageSite, Reason
 from servicekit.templating import page_templates
 from verifier.flows.context import VerifierContext
 from verifier.flows.staff import STAFF, SessionInfo
-from verifier.i18n import translator
+from verifier.i18n import CATALOGUE
 from verifier.settings import VerifierSettings
 
 __all__ = [
@@ -73,7 +73,7 @@ def verifier_site(settings: VerifierSettings) -> PageSite:
     """How the verifier's pages look and who signs in to them: the staff member the page's
     ``Staff`` dependency found (no CSRF token while the pages are open)."""
     return PageSite(
-        templates=TEMPLATES, translator=translator,
+        templates=TEMPLATES, catalogue=CATALOGUE,
         user=lambda request: getattr(request.state, "staff", None), user_name="staff",
         pre_cookie=PRE_COOKIE, secure_cookies=settings.secure_cookies,
         csrf_exempt=lambda _request: not settings.require_staff, http_reason=_http_reason,

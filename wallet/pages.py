@@ -19,7 +19,7 @@ from servicekit.pages import LoginRequired, PageError, PageSite
 from servicekit.templating import page_templates
 from wallet.context import WalletContext
 from wallet.flows.accounts import SessionInfo, signed_in
-from wallet.i18n import claim_label, problem_text, translator
+from wallet.i18n import CATALOGUE, claim_label, translator
 from wallet.settings import WalletSettings
 
 __all__ = [
@@ -57,7 +57,6 @@ def _values(request: Request, lang: str) -> dict[str, Any]:
     t = translator(lang)
     return {
         "here_q": quote(here, safe=""),
-        "err": lambda e: problem_text(lang, e),
         "claim": lambda p: claim_label(str(p), t),
         "settings": context_of(request).settings,
     }
@@ -66,8 +65,8 @@ def _values(request: Request, lang: str) -> dict[str, Any]:
 def wallet_site(settings: WalletSettings) -> PageSite:
     """How the wallet's pages look and who signs in to them."""
     return PageSite(
-        templates=TEMPLATES, translator=translator, user=current_user, user_name="user",
-        pre_cookie=PRE_COOKIE, secure_cookies=settings.secure_cookies, problem_text=problem_text,
+        templates=TEMPLATES, catalogue=CATALOGUE, user=current_user, user_name="user",
+        pre_cookie=PRE_COOKIE, secure_cookies=settings.secure_cookies,
         values=_values, csrf_expired="error.csrf", internal="error.internal",
         http_reason=lambda status: "error.not_found" if status in (404, 405)
         else "error.internal",

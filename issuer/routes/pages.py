@@ -25,7 +25,7 @@ from rotonde.oid4vci import offer_uri
 from rotonde.qr import qr_svg
 from servicekit import HttpProblem
 from servicekit.formats import when
-from servicekit.pages import negotiate
+from servicekit.i18n import LANG_COOKIE, Catalogue, negotiate, template_callables
 from servicekit.templating import page_templates
 
 __all__ = ["router"]
@@ -35,30 +35,8 @@ HERE = Path(__file__).resolve().parent.parent
 TEMPLATES = page_templates(HERE / "templates")
 _CSS = (HERE / "static" / "offer.css").read_bytes()
 
-TEXT: dict[str, dict[str, str]] = {
-    "nl": {
-        "title": "Uw credential ophalen", "language": "Taal",
-        "intro": "U heeft dit resultaat behaald. Haal het digitale bewijs op in uw wallet.",
-        "scan": "Scan deze QR-code met uw wallet", "open_wallet": "Openen in de webwallet",
-        "open_app": "Openen in een wallet-app op dit apparaat",
-        "manual": "Link handmatig kopiëren",
-        "pin": "U heeft ook een code van {n} cijfers nodig; die krijgt u apart van uw opleider.",
-        "expires": "Dit aanbod verloopt op",
-        "privacy": "Deel deze pagina niet: wie de QR-code én de code heeft, kan het bewijs "
-                   "ophalen.",
-    },
-    "en": {
-        "title": "Collect your credential", "language": "Language",
-        "intro": "You achieved this result. Collect the digital proof in your wallet.",
-        "scan": "Scan this QR code with your wallet", "open_wallet": "Open in the web wallet",
-        "open_app": "Open in a wallet app on this device",
-        "manual": "Copy the link manually",
-        "pin": "You also need a {n}-digit code, which your provider sends you separately.",
-        "expires": "This offer expires on",
-        "privacy": "Do not share this page: anyone with the QR code and the code can collect "
-                   "the credential.",
-    },
-}
+#: The offer page's messages (``issuer/locale``), then servicekit's.
+CATALOGUE = Catalogue(HERE / "locale")
 
 
 @router.get("/static/offer.css", summary="Offer page stylesheet", include_in_schema=False)
@@ -88,19 +66,18 @@ def offer_page(
     if row is None or issued is None or row.expires_at <= ctx.now():
         raise HttpProblem(404, "offer.not_found", "offer not found or expired",
                           detail_nl="aanbod niet gevonden of verlopen")
-    chosen = negotiate(None, accept_language, query=lang)
+    chosen = negotiate(request.cookies.get(LANG_COOKIE), accept_language, query=lang)
     base = ctx.tenant_base(tenant.slug)
     ref = f"{base}/credential-offer/{offer_id}"
     uri = offer_uri(credential_offer_uri=ref)
     wallet = ctx.settings.wallet_url.rstrip("/")
     expires = datetime.fromtimestamp(row.expires_at, UTC)
     context: dict[str, Any] = {
-        "lang": chosen,
-        "t": {**TEXT[chosen],
-              "pin": TEXT[chosen]["pin"].format(n=ctx.settings.tx_code_length)},
+        "lang": chosen, **template_callables(CATALOGUE, chosen),
+        "tx_code_length": ctx.settings.tx_code_length,
         "issuer_name": tenant.name_nl if chosen == "nl" else tenant.name_en,
         "logo_uri": tenant.logo_uri, "achievement_title": issued.title,
-        "qr_svg": Markup(qr_svg(uri, title=TEXT[chosen]["scan"])),
+        "qr_svg": Markup(qr_svg(uri, title=CATALOGUE.gettext(chosen, "offer.scan"))),
         "offer_uri": uri,
         "wallet_link": offer_uri(credential_offer_uri=ref, base=wallet + "/offer") if wallet
         else None,

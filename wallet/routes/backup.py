@@ -61,7 +61,7 @@ def backup_import(
     lang = lang_of(request)
     data = read_upload(file, c.settings.max_upload_bytes)
     if data is None:
-        text = "Kies een back-upbestand." if lang == "nl" else "Choose a backup file."
+        text = translator(lang)("backup.choose_file")
         return _page(request, error=text, status=422)
     try:
         with c.db.session() as s:

@@ -90,9 +90,7 @@ def share_fetch(request: Request, c: Ctx, share_id: str) -> Response:
         request.headers.get("accept", "")
     if wants_html:
         lang = lang_of(request)
-        text = ("Dit is een deellink van een Rotonde-wallet. Open hem met de app van de "
-                "controleur." if lang == "nl" else
-                "This is a share link from a Rotonde wallet. Open it with the verifier's app.")
+        text = translator(lang)("share.link_page")
         return HTMLResponse(f"<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
                             f"<meta name=\"viewport\" content=\"width=device-width\">"
                             f"<title>Rotonde</title></head><body><p>{text}</p></body></html>")

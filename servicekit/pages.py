@@ -59,6 +59,7 @@ __all__ = [
     "Reason",
     "check_csrf",
     "form_text",
+    "http_problem",
     "install_page_handlers",
     "lang_of",
     "lang_url",
@@ -152,7 +153,9 @@ INTERNAL = Problem("server.internal", "An unexpected error occurred. Nothing was
                    "Er is een onverwachte fout opgetreden. Er is niets veranderd.")
 
 
-def _http_problem(status: int) -> Reason:
+def http_problem(status: int) -> Problem:
+    """What an error page says for an HTTP error status: the message of ``http.<status>``
+    (the status itself is never shown)."""
     if status == 404:
         return Problem(f"http.{status}", "page not found", "pagina niet gevonden")
     return Problem(f"http.{status}", "request not possible", "verzoek niet mogelijk")
@@ -178,7 +181,7 @@ class PageSite:
     values: Callable[[Request, str], Mapping[str, Any]] = lambda _request, _lang: {}
     #: What the error pages say for a stale form, an HTTP error status, a failure.
     csrf_expired: Reason = CSRF_EXPIRED
-    http_reason: Callable[[int], Reason] = _http_problem
+    http_reason: Callable[[int], Reason] = http_problem
     internal: Reason = INTERNAL
     #: Most files and fields a submitted form may have (Starlette's form parser limits).
     max_files: int = 1000

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from fastapi import Request
 
-from rotonde.errors import Problem
-from servicekit.pages import LoginRequired, PageSite, Reason
+from servicekit.pages import LoginRequired, PageSite, http_problem
 from servicekit.templating import page_templates
 from verifier.flows.context import VerifierContext
 from verifier.flows.staff import STAFF, SessionInfo
@@ -63,12 +62,6 @@ def wants_html(request: Request) -> bool:
                                                                          "/oid4vp/"))
 
 
-def _http_reason(status: int) -> Reason:
-    if status == 404:
-        return Problem("http.404", "page not found", "pagina niet gevonden")
-    return Problem(f"http.{status}", "request not possible", "verzoek niet mogelijk")
-
-
 def verifier_site(settings: VerifierSettings) -> PageSite:
     """How the verifier's pages look and who signs in to them: the staff member the page's
     ``Staff`` dependency found (no CSRF token while the pages are open)."""
@@ -76,6 +69,6 @@ def verifier_site(settings: VerifierSettings) -> PageSite:
         templates=TEMPLATES, catalogue=CATALOGUE,
         user=lambda request: getattr(request.state, "staff", None), user_name="staff",
         pre_cookie=PRE_COOKIE, secure_cookies=settings.secure_cookies,
-        csrf_exempt=lambda _request: not settings.require_staff, http_reason=_http_reason,
+        csrf_exempt=lambda _request: not settings.require_staff, http_reason=http_problem,
         max_files=1, max_fields=20, html=wants_html,
     )

@@ -57,7 +57,9 @@ DYNAMIC = [
     N_("source.official"), N_("source.regulated"), N_("source.institution"),
     N_("source.self-assessed"),
     N_("error.csrf"), N_("error.not_found"), N_("error.too_large"), N_("error.flow_expired"),
-    N_("error.internal"), N_("detail.deleted"),
+    N_("error.internal"), N_("detail.deleted"), N_("self.saved"), N_("share.sdjwt_only"),
+    N_("receive.pin_locked"), N_("account.deleted"), N_("backup.choose_file"),
+    N_("backup.restored"), N_("progress.unavailable"), N_("share.link_page"),
 ]
 
 
@@ -81,8 +83,9 @@ def claim_label(path: str, t: Callable[..., str]) -> str:
 
 
 def enum_label(value: str, t: Callable[..., str]) -> str:
-    text = t("enum." + value)
-    return value.replace("_", " ") if text == "enum." + value else text
+    key = "enum." + value
+    text = t(key)
+    return value.replace("_", " ") if text == key else text
 
 
 def problem_text(lang: str, error: RotondeError | Problem | Mapping[str, Any]) -> str:

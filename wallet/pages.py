@@ -15,7 +15,7 @@ from urllib.parse import quote
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
-from servicekit.pages import LoginRequired, PageError, PageSite
+from servicekit.pages import LoginRequired, PageError, PageSite, http_problem
 from servicekit.templating import page_templates
 from wallet.context import WalletContext
 from wallet.flows.accounts import SessionInfo, signed_in
@@ -69,7 +69,7 @@ def wallet_site(settings: WalletSettings) -> PageSite:
         pre_cookie=PRE_COOKIE, secure_cookies=settings.secure_cookies,
         values=_values, csrf_expired="error.csrf", internal="error.internal",
         http_reason=lambda status: "error.not_found" if status in (404, 405)
-        else "error.internal",
+        else http_problem(status),
     )
 
 

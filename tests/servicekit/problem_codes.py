@@ -16,7 +16,7 @@ PACKAGES = ("rotonde", "servicekit", "wallet", "verifier", "issuer")
 
 
 def _is_words(node: ast.expr) -> bool:
-    return isinstance(node, ast.JoinedStr) or (
+    return isinstance(node, (ast.JoinedStr, ast.BinOp)) or (
         isinstance(node, ast.Constant) and isinstance(node.value, str) and " " in node.value)
 
 

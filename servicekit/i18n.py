@@ -248,6 +248,10 @@ def messages_of(catalogue: Catalogue, lang: str) -> Mapping[str, str]:
     for path in reversed(catalogue.po_files(lang)):
         with path.open("rb") as handle:
             for message in read_po(handle):
-                if message.id and isinstance(message.id, str):
-                    out[message.id] = str(message.string or "")
+                if not message.id:
+                    continue
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                text = message.string
+                out[key] = " | ".join(text) if isinstance(text, (tuple, list)) else str(
+                    text or "")
     return out

@@ -58,7 +58,7 @@ DYNAMIC = [
     N_("source.self-assessed"),
     N_("error.csrf"), N_("error.not_found"), N_("error.too_large"), N_("error.flow_expired"),
     N_("error.internal"), N_("detail.deleted"), N_("self.saved"), N_("share.sdjwt_only"),
-    N_("receive.pin_locked"), N_("account.deleted"), N_("backup.choose_file"),
+    N_("receive.pin_locked"), N_("account.deleted"),
     N_("backup.restored"), N_("progress.unavailable"), N_("share.link_page"),
 ]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
@@ -53,7 +53,9 @@ def require_user(request: Request) -> SessionInfo:
 
 
 def _values(request: Request, lang: str) -> dict[str, Any]:
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    # this page, without a ``lang`` of its own: the switch's choice must win after it
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "lang"])
+    here = request.url.path + (f"?{query}" if query else "")
     t = translator(lang)
     return {
         "here_q": quote(here, safe=""),

@@ -26,6 +26,7 @@ from rotonde.qr import qr_svg
 from servicekit import HttpProblem
 from servicekit.formats import when
 from servicekit.i18n import LANG_COOKIE, Catalogue, negotiate, template_callables
+from servicekit.pages import lang_url
 from servicekit.templating import page_templates
 
 __all__ = ["router"]
@@ -75,6 +76,7 @@ def offer_page(
     context: dict[str, Any] = {
         "lang": chosen, **template_callables(CATALOGUE, chosen),
         "tx_code_length": ctx.settings.tx_code_length,
+        "lang_urls": {code: lang_url(request, code) for code in ("nl", "en")},
         "issuer_name": tenant.name_nl if chosen == "nl" else tenant.name_en,
         "logo_uri": tenant.logo_uri, "achievement_title": issued.title,
         "qr_svg": Markup(qr_svg(uri, title=CATALOGUE.gettext(chosen, "offer.scan"))),

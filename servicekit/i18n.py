@@ -1,5 +1,5 @@
 """Internationalisation of the three services: gettext catalogues through Babel, one language
-negotiation, Babel for numbers, dates and plurals (``docs/architecture.md`` §7).
+negotiation, Babel for numbers, dates and plurals (``docs/architecture.md`` §8).
 
 * **Catalogues.** Every service keeps ``<service>/locale/<lang>/LC_MESSAGES/messages.po``
   (GNU gettext PO files, maintained with ``pybabel extract/update``, see ``DEVELOPERS.md``);

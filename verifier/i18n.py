@@ -1,5 +1,5 @@
 """Dutch and English of the verifier pages: its gettext catalogue (``verifier/locale``, with
-servicekit's as fallback; ``docs/architecture.md`` §7). Dutch is the default."""
+servicekit's as fallback; ``docs/architecture.md`` §8). Dutch is the default."""
 
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ DYNAMIC = [
     N_("outcome.passed"), N_("outcome.failed"), N_("outcome.skipped"),
     N_("verdict.accepted"), N_("verdict.warning"), N_("verdict.rejected"),
     N_("verdict.inconclusive"), N_("verdict.declined"),
+    # problems the employer reads in the verifier's own words (servicekit's say "ask for")
+    N_("problem.fetch.http_status"), N_("problem.holder_key"),
+    N_("problem.presentation.replayed"), N_("problem.qr"), N_("problem.replay.duplicate"),
+    N_("problem.request.redirect_uri_dev_only"), N_("problem.share"),
 ]
 
 

@@ -2,7 +2,7 @@
 
 The language of a page is chosen by :func:`servicekit.pages.lang_of` (``?lang=``, the ``lang``
 cookie set by the switch link on every page, ``Accept-Language``, else Dutch). Message ids are
-stable keys, translated in ``nl`` and ``en`` (``docs/architecture.md`` §7); problems are shown
+stable keys, translated in ``nl`` and ``en`` (``docs/architecture.md`` §8); problems are shown
 by their stable code (:func:`servicekit.pages.problem_message`), never in the core's words.
 """
 
@@ -23,6 +23,7 @@ __all__ = [
     "LANGS",
     "claim_label",
     "enum_label",
+    "plural",
     "problem_text",
     "translator",
 ]
@@ -59,8 +60,13 @@ DYNAMIC = [
     N_("error.csrf"), N_("error.not_found"), N_("error.too_large"), N_("error.flow_expired"),
     N_("error.internal"), N_("detail.deleted"), N_("self.saved"), N_("share.sdjwt_only"),
     N_("receive.pin_locked"), N_("account.deleted"),
-    N_("backup.restored"), N_("progress.unavailable"), N_("share.link_page"),
+    N_("progress.unavailable"), N_("share.link_page"),
 ]
+
+
+def plural(lang: str, singular: str, plural: str, n: int, **values: Any) -> str:
+    """The message for ``n`` things (``pybabel extract -k plural:2,3``); ``%(num)s`` is ``n``."""
+    return CATALOGUE.ngettext(lang, singular, plural, n, **values)
 
 
 def translator(lang: str) -> Callable[..., str]:

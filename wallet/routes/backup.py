@@ -12,7 +12,7 @@ from rotonde.errors import RotondeError, ValidationError
 from servicekit.pages import check_csrf, lang_of, redirect, render
 from wallet.flows.accounts import vault_for
 from wallet.flows.backup import export_backup, restore_backup
-from wallet.i18n import CATALOGUE, problem_text
+from wallet.i18n import plural, problem_text
 from wallet.pages import read_upload
 from wallet.routes.deps import Ctx, User
 
@@ -39,8 +39,8 @@ def backup_page(
     if error:
         return _page(request, error=problem_text(lang, {"code": error}), status=422)
     if restored is not None:
-        return _page(request, notice=CATALOGUE.ngettext(lang, "backup.restored",
-                                                        "backup.restored_plural", restored))
+        return _page(request, notice=plural(lang, "backup.restored", "backup.restored_plural",
+                                            restored))
     return _page(request)
 
 

@@ -10,7 +10,6 @@ import re
 import pytest
 
 from rotonde.learning import sdjwt_vc
-
 from tests.wallet.wallet_helpers import Learner, text_of
 from tests.wallet.wallet_peers import MiniIssuer, VerifierPeer
 
@@ -46,7 +45,7 @@ def _switch_keeps_place(person: Learner, url: str, status: int = 200) -> None:
     assert str(switched.url).endswith(url.split("?")[0]) or url.split("?")[0] in str(
         switched.url), (url, switched.url)
     assert _lang(switched.text) != before, url
-    assert _h1(switched.text) and _h1(switched.text) != _h1(first.text) or _h1(
+    assert (_h1(switched.text) and _h1(switched.text) != _h1(first.text)) or _h1(
         first.text) == _h1(switched.text) == "", url
     back = c.get(_switch(switched.text))
     assert _lang(back.text) == before and back.status_code == status, url

@@ -1,13 +1,18 @@
 """One page layer for the services' server-rendered pages (the wallet's and the verifier's).
 
 A service describes its pages once, as a :class:`PageSite` stored on ``app.state.pages``
-(its templates, string table, CSRF cookie, who is signed in); everything else is shared:
+(its templates, gettext catalogue, CSRF cookie, who is signed in); everything else is shared:
 
 * :func:`lang_of` / :func:`negotiate` — the one language choice: ``?lang=``, then the ``lang``
   cookie, then the best ``Accept-Language`` match (RFC 9110 §12.5.4 quality values); Dutch by
   default.
-* :func:`render` — a template with ``t``, ``lang``, ``other_lang``, ``csrf``, ``when`` and the
+* :func:`render` — a template with the request's ``_``/``gettext``/``ngettext`` and Babel
+  formats (:func:`servicekit.i18n.template_callables`), ``lang``, ``other_lang``, ``lang_url``
+  (this page in the other language), ``err`` (a problem in words), ``csrf``, ``when`` and the
   signed-in person; forms shown before sign-in get the double-submit token cookie.
+* :func:`problem_message` — what a person reads for a stable problem code: the catalogue's
+  ``problem.<code>`` (or its family's) message with the next step, never the code, an HTTP
+  status or the core's words (``docs/architecture.md`` §8).
 * :func:`check_csrf` — a POST carries the session's CSRF token (before sign-in: the
   double-submit token); otherwise :class:`PageError` 403.
 * :class:`LoginRequired` (a redirect to ``/login?next=...``) and :class:`PageError` (an error

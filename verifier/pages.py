@@ -1,5 +1,5 @@
 """The verifier's employer pages on the shared page layer (:mod:`servicekit.pages`): its
-templates and string table, and the staff sign-in every employer page depends on.
+templates and gettext catalogue, and the staff sign-in every employer page depends on.
 
 When ``settings.require_staff`` (the default outside development mode) a page without a
 signed-in staff member redirects to ``/login``; its forms then carry the session's CSRF token.

@@ -1,5 +1,5 @@
 """The wallet's pages on the shared page layer (:mod:`servicekit.pages`): its templates and
-string table, the signed-in learner, uploads.
+gettext catalogue, the signed-in learner, uploads.
 
 Pages are server-rendered (Jinja2, autoescaped) and work without JavaScript. Every POST form
 carries a CSRF token: for signed-in pages the session's token; for the sign-in and sign-up

@@ -238,8 +238,8 @@ def format_datetime(value: object, lang: str, *, style: str = "medium") -> str:
     moment = _moment(value)
     if moment is None:
         return ""
-    text = _babel_datetime(moment, format=style, tzinfo=UTC, locale=_locale(lang))
-    return f"{text} UTC"
+    text = str(_babel_datetime(moment, format=style, tzinfo=UTC, locale=_locale(lang)))
+    return text if style in ("long", "full") else f"{text} UTC"  # long styles name the zone
 
 
 def messages_of(catalogue: Catalogue, lang: str) -> Mapping[str, str]:

@@ -24,8 +24,13 @@ from issuer.routes.deps import Ctx, TenantFromPath
 from rotonde.oid4vci import offer_uri
 from rotonde.qr import qr_svg
 from servicekit import HttpProblem
-from servicekit.formats import when
-from servicekit.i18n import LANG_COOKIE, Catalogue, negotiate, template_callables
+from servicekit.i18n import (
+    LANG_COOKIE,
+    Catalogue,
+    format_datetime,
+    negotiate,
+    template_callables,
+)
 from servicekit.pages import lang_url
 from servicekit.templating import page_templates
 
@@ -64,10 +69,16 @@ def offer_page(
             models.offers.c.id == offer_id, models.offers.c.tenant_id == tenant.id)).first()
         issued = conn.execute(select(models.issued.c.title, models.issued.c.state).where(
             models.issued.c.id == row.issued_id)).first() if row is not None else None
+    chosen = negotiate(request.cookies.get(LANG_COOKIE), accept_language, query=lang)
     if row is None or issued is None or row.expires_at <= ctx.now():
+        if "text/html" in request.headers.get("accept", ""):  # a learner's browser: in words
+            page = TEMPLATES.get_template("offer_gone.html").render(
+                lang=chosen, css_url=f"{ctx.settings.base_url}/static/offer.css",
+                lang_urls={code: lang_url(request, code) for code in ("nl", "en")},
+                **template_callables(CATALOGUE, chosen))
+            return HTMLResponse(page, status_code=404, headers={"Cache-Control": "no-store"})
         raise HttpProblem(404, "offer.not_found", "offer not found or expired",
                           detail_nl="aanbod niet gevonden of verlopen")
-    chosen = negotiate(request.cookies.get(LANG_COOKIE), accept_language, query=lang)
     base = ctx.tenant_base(tenant.slug)
     ref = f"{base}/credential-offer/{offer_id}"
     uri = offer_uri(credential_offer_uri=ref)
@@ -83,7 +94,7 @@ def offer_page(
         "offer_uri": uri,
         "wallet_link": offer_uri(credential_offer_uri=ref, base=wallet + "/offer") if wallet
         else None,
-        "expires_iso": expires.isoformat(), "expires_text": when(row.expires_at, seconds=False),
+        "expires_iso": expires.isoformat(), "expires_text": format_datetime(row.expires_at, chosen),
         "css_url": f"{ctx.settings.base_url}/static/offer.css",
     }
     html = TEMPLATES.get_template("offer.html").render(**context)

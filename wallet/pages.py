@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
@@ -53,9 +53,14 @@ def require_user(request: Request) -> SessionInfo:
 
 
 def _values(request: Request, lang: str) -> dict[str, Any]:
-    # this page, without a ``lang`` of its own: the switch's choice must win after it
+    # this page, without a ``lang`` of its own: the switch's choice must win after it; a page
+    # shown in answer to a form post (a refusal) switches on the page the form was on
     query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "lang"])
     here = request.url.path + (f"?{query}" if query else "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    if request.method != "GET" and referer.path.startswith("/") and referer.netloc in (
+            "", request.url.netloc):
+        here = referer.path + (f"?{referer.query}" if referer.query else "")
     t = translator(lang)
     return {
         "here_q": quote(here, safe=""),

@@ -124,3 +124,16 @@ def test_switch_after_a_backup_attempt(holder: Learner) -> None:
                            files={"file": ("b.json", b"not a backup", "application/json")})
     assert r.status_code == 422 and "error=" in str(r.url)
     _switch_keeps_place(holder, str(r.url).split("testserver", 1)[-1], status=422)
+
+
+def test_switch_on_a_refused_form(holder: Learner) -> None:
+    """A form refused in place (wrong password when deleting the account) switches on the
+    page the form was on, never on the post's own address."""
+    r = holder.client.post("/account/delete", data={"csrf": holder.csrf("/account"),
+                                                     "password": "not my password at all"},
+                           headers={"referer": "http://testserver/account"})
+    assert r.status_code == 403
+    target = _switch(r.text)
+    assert "next=%2Faccount" in target and "delete" not in target, target
+    switched = holder.client.get(target)
+    assert switched.status_code == 200 and str(switched.url).endswith("/account")

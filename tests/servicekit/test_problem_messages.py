@@ -27,9 +27,10 @@ from wallet.pages import wallet_site
 
 #: Codes that never reach a page: the provider API and the command line answer them as
 #: problem+json or on the terminal (settings, database, tenants, API keys, batch jobs, the
-#: issuer's catalogue), or they are a programmer's mistake in verification options.
+#: issuer's catalogue, its OAuth endpoints), or they are a programmer's mistake in
+#: verification options.
 NOT_ON_PAGES = ("config.", "db.", "api.", "apikey.", "auth.", "achievement.", "idempotency.",
-                "issue.", "issuer.", "job.", "tenant.", "verify.option_invalid",
+                "issue.", "issuer.", "job.", "tenant.", "oid4vci.", "verify.option_invalid",
                 "verify.policy_name_taken")
 
 
@@ -40,6 +41,8 @@ def page_codes() -> list[str]:
     codes = set(source_codes())
     codes |= {f"offer.{e}" for e in KNOWN_OAUTH_ERRORS} | {"offer.issuer_refused"}
     codes |= {f"http.{status}" for status in (400, 403, 404, 405, 409, 410, 413, 422, 429, 500)}
+    codes |= {"status.revoked", "status.suspended"}  # rotonde/verify/status.py: the list says
+    codes |= {f"wallet.{e}" for e in ("access_denied", "invalid_request")}  # OpenID4VP §8.5
     return sorted(c for c in codes if not c.startswith(NOT_ON_PAGES))
 
 

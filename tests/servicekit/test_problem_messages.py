@@ -27,11 +27,11 @@ from wallet.pages import wallet_site
 
 #: Codes that never reach a page: the provider API and the command line answer them as
 #: problem+json or on the terminal (settings, database, tenants, API keys, batch jobs, the
-#: issuer's catalogue, its OAuth endpoints), or they are a programmer's mistake in
-#: verification options.
+#: issuer's catalogue, its OAuth endpoints, its JSON-LD vocabulary), or they are a
+#: programmer's mistake in verification options.
 NOT_ON_PAGES = ("config.", "db.", "api.", "apikey.", "auth.", "achievement.", "idempotency.",
-                "issue.", "issuer.", "job.", "tenant.", "oid4vci.", "verify.option_invalid",
-                "verify.policy_name_taken")
+                "issue.", "issuer.", "job.", "tenant.", "oid4vci.", "vocab.",
+                "verify.option_invalid", "verify.policy_name_taken")
 
 
 def page_codes() -> list[str]:

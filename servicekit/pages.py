@@ -1,13 +1,18 @@
 """One page layer for the services' server-rendered pages (the wallet's and the verifier's).
 
 A service describes its pages once, as a :class:`PageSite` stored on ``app.state.pages``
-(its templates, string table, CSRF cookie, who is signed in); everything else is shared:
+(its templates, gettext catalogue, CSRF cookie, who is signed in); everything else is shared:
 
 * :func:`lang_of` / :func:`negotiate` — the one language choice: ``?lang=``, then the ``lang``
   cookie, then the best ``Accept-Language`` match (RFC 9110 §12.5.4 quality values); Dutch by
   default.
-* :func:`render` — a template with ``t``, ``lang``, ``other_lang``, ``csrf``, ``when`` and the
+* :func:`render` — a template with the request's ``_``/``gettext``/``ngettext`` and Babel
+  formats (:func:`servicekit.i18n.template_callables`), ``lang``, ``other_lang``, ``lang_url``
+  (this page in the other language), ``err`` (a problem in words), ``csrf``, ``when`` and the
   signed-in person; forms shown before sign-in get the double-submit token cookie.
+* :func:`problem_message` — what a person reads for a stable problem code: the catalogue's
+  ``problem.<code>`` (or its family's) message with the next step, never the code, an HTTP
+  status or the core's words (``docs/architecture.md`` §8).
 * :func:`check_csrf` — a POST carries the session's CSRF token (before sign-in: the
   double-submit token); otherwise :class:`PageError` 403.
 * :class:`LoginRequired` (a redirect to ``/login?next=...``) and :class:`PageError` (an error
@@ -24,7 +29,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -38,6 +43,15 @@ from starlette.templating import Jinja2Templates
 from rotonde.errors import Problem, RotondeError
 from servicekit.accounts import pre_token
 from servicekit.formats import when
+from servicekit.i18n import (
+    DEFAULT_LANG,
+    LANG_COOKIE,
+    LANGS,
+    Catalogue,
+    format_number,
+    negotiate,
+    template_callables,
+)
 
 __all__ = [
     "DEFAULT_LANG",
@@ -50,9 +64,12 @@ __all__ = [
     "Reason",
     "check_csrf",
     "form_text",
+    "http_problem",
     "install_page_handlers",
     "lang_of",
+    "lang_url",
     "negotiate",
+    "problem_key",
     "problem_message",
     "read_form",
     "redirect",
@@ -63,55 +80,50 @@ __all__ = [
 
 log = logging.getLogger("servicekit")
 
-LANGS = ("nl", "en")
-DEFAULT_LANG = "nl"
-LANG_COOKIE = "lang"
-
-#: What an error page says: a key of the service's string table, or a problem (en + nl).
+#: What an error page says: a message id of the service's catalogue, or a problem (its code
+#: picks the message, :func:`problem_message`).
 Reason = str | Problem | RotondeError
 
-
-def negotiate(
-    cookie: str | None, accept_language: str | None, *, query: str | None = None,
-    langs: tuple[str, ...] = LANGS, default: str = DEFAULT_LANG,
-) -> str:
-    """The reader's language: ``query`` (``?lang=``), then ``cookie``, then the
-    ``Accept-Language`` range with the highest quality (ties: the first; ``q=0`` never);
-    ``default`` when nothing matches."""
-    for chosen in (query, cookie):
-        if chosen in langs:
-            return str(chosen)
-    best: tuple[float, str] | None = None
-    for index, part in enumerate((accept_language or "").split(",")[:20]):
-        fields = part.strip().split(";")
-        tag = fields[0].strip().lower().split("-")[0]
-        q = 1.0
-        for param in fields[1:]:
-            name, _, value = param.strip().partition("=")
-            if name.strip() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if tag in langs and q > 0 and (best is None or q - index * 1e-6 > best[0]):
-            best = (q - index * 1e-6, tag)
-    return best[1] if best else default
+#: The catalogue of servicekit alone (problem messages, generic pages).
+SHARED = Catalogue()
 
 
 def lang_of(request: Request) -> str:
-    """The language of this request's page (:func:`negotiate`)."""
+    """The language of this request's page (:func:`servicekit.i18n.negotiate`)."""
     return negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"),
                      query=request.query_params.get("lang"))
 
 
-def problem_message(lang: str, error: RotondeError | Problem | Mapping[str, Any]) -> str:
-    """A domain error or problem in the reader's language (Dutch when there is Dutch)."""
+def problem_key(code: str, catalogue: Catalogue = SHARED, lang: str = DEFAULT_LANG) -> str:
+    """The message id of problem ``code``: ``problem.<code>``, else the message of its family
+    (``problem.sdjwt`` for ``sdjwt.kb_missing``), else ``problem.other``."""
+    parts = code.split(".")
+    while parts:
+        key = "problem." + ".".join(parts)
+        if catalogue.knows(lang, key):
+            return key
+        parts.pop()
+    return "problem.other"
+
+
+def problem_message(lang: str, error: RotondeError | Problem | Mapping[str, Any],
+                    catalogue: Catalogue = SHARED) -> str:
+    """What a person reads for a domain error or problem: the catalogue's message for its
+    stable code (with the next step), never the code, an HTTP status or a parser's words."""
     if isinstance(error, RotondeError):
         error = error.problems[0]
     if isinstance(error, Problem):
-        return (error.message_nl or error.message) if lang == "nl" else error.message
-    en = str(error.get("message", ""))
-    return str(error.get("message_nl") or en) if lang == "nl" else en
+        code, detail = error.code, error.detail
+    else:
+        code, detail = str(error.get("code", "")), error.get("detail") or {}
+    key = problem_key(code, catalogue, lang)
+    text = catalogue.gettext(lang, key)
+    if "%(" not in text:
+        return text
+    try:  # ``%(retry_after)s``: a value of the problem's detail, written in the language
+        return text % {k: format_number(v, lang) for k, v in dict(detail).items()}
+    except (KeyError, TypeError, ValueError):
+        return catalogue.gettext(lang, problem_key(code.rpartition(".")[0], catalogue, lang))
 
 
 class LoginRequired(Exception):
@@ -146,7 +158,9 @@ INTERNAL = Problem("server.internal", "An unexpected error occurred. Nothing was
                    "Er is een onverwachte fout opgetreden. Er is niets veranderd.")
 
 
-def _http_problem(status: int) -> Reason:
+def http_problem(status: int) -> Problem:
+    """What an error page says for an HTTP error status: the message of ``http.<status>``
+    (the status itself is never shown)."""
     if status == 404:
         return Problem(f"http.{status}", "page not found", "pagina niet gevonden")
     return Problem(f"http.{status}", "request not possible", "verzoek niet mogelijk")
@@ -157,8 +171,8 @@ class PageSite:
     """How one service's pages look and who signs in to them."""
 
     templates: Jinja2Templates
-    #: ``translator(lang)`` is ``t(key, **values)`` of the service's string table.
-    translator: Callable[[str], Callable[..., str]]
+    #: The service's messages (gettext catalogues, :class:`servicekit.i18n.Catalogue`).
+    catalogue: Catalogue
     #: The signed-in person of a request (anything with ``.csrf``), or ``None``.
     user: Callable[[Request], Any]
     #: The template variable naming that person (``user``, ``staff``).
@@ -168,13 +182,11 @@ class PageSite:
     secure_cookies: bool
     #: Requests whose forms need no CSRF token (the verifier's pages while they are open).
     csrf_exempt: Callable[[Request], bool] = lambda _request: False
-    #: A problem in the reader's language.
-    problem_text: Callable[[str, Any], str] = problem_message
     #: More values every template gets: ``values(request, lang)``.
     values: Callable[[Request, str], Mapping[str, Any]] = lambda _request, _lang: {}
     #: What the error pages say for a stale form, an HTTP error status, a failure.
     csrf_expired: Reason = CSRF_EXPIRED
-    http_reason: Callable[[int], Reason] = _http_problem
+    http_reason: Callable[[int], Reason] = http_problem
     internal: Reason = INTERNAL
     #: Most files and fields a submitted form may have (Starlette's form parser limits).
     max_files: int = 1000
@@ -183,10 +195,22 @@ class PageSite:
     html: Callable[[Request], bool] = field(default=lambda _request: True)
 
     def explain(self, lang: str, reason: Reason) -> tuple[str, str]:
-        """``(message, code)`` of an error page: a string-table key has no code to show."""
+        """``(message, code)`` of an error page; the code goes into the page's markup for
+        machines (``data-code``), never into its words."""
         if isinstance(reason, str):
-            return self.translator(lang)(reason), ""
-        return self.problem_text(lang, reason), reason.code
+            return self.catalogue.gettext(lang, reason), ""
+        return problem_message(lang, reason, self.catalogue), reason.code
+
+    def problem_text(self, lang: str, error: RotondeError | Problem | Mapping[str, Any]) -> str:
+        """A problem in the reader's words (:func:`problem_message` with this catalogue)."""
+        return problem_message(lang, error, self.catalogue)
+
+
+def lang_url(request: Request, lang: str) -> str:
+    """This page in language ``lang``: the same path and query, with ``lang`` set (the
+    language switch of every page keeps the reader's place)."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return request.url.path + "?" + urlencode([*query, ("lang", lang)])
 
 
 def site_of(request: Request) -> PageSite:
@@ -213,12 +237,16 @@ def render(
     """The page ``name`` in the reader's language."""
     site = site_of(request)
     lang = lang_of(request)
+    other = "en" if lang == "nl" else "nl"
     user = site.user(request)
     values: dict[str, Any] = {
         "request": request,
-        "t": site.translator(lang),
+        **template_callables(site.catalogue, lang),
+        "t": site.catalogue.translator(lang),
         "lang": lang,
-        "other_lang": "en" if lang == "nl" else "nl",
+        "other_lang": other,
+        "lang_url": lang_url(request, other),
+        "err": lambda problem: site.problem_text(lang, problem),
         site.user_name: user,
         "csrf": user.csrf if user is not None else pre_token(request, site.pre_cookie),
         "when": when,

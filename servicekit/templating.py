@@ -1,7 +1,8 @@
 """Jinja2 environments of the services: every value a template prints is display-safe.
 
 :func:`page_templates` is the one environment set-up of the three services: autoescaped
-templates from a directory, the bidi neutralisation below, ``when`` (a global and a filter,
+templates from a directory, Jinja2's i18n extension (``{% trans %}``, ``_()``, newstyle
+gettext), the bidi neutralisation below, ``when`` (a global and a filter,
 :func:`servicekit.formats.when`) and the ``tojson_pretty`` filter.
 
 :func:`neutralise_bidi` sets the environment's ``finalize`` hook, which Jinja applies to the
@@ -48,6 +49,10 @@ def page_templates(directory: Path) -> Jinja2Templates:
     """The templates of a service's pages, display-safe, with the shared helpers."""
     templates = Jinja2Templates(directory=str(directory))
     env = templates.env
+    env.add_extension("jinja2.ext.i18n")
+    # ``{% trans %}`` and ``_()`` call the page's own ``gettext``/``ngettext`` (passed with the
+    # request, :func:`servicekit.i18n.template_callables`); until then they say the message id.
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.globals["when"] = when
     env.filters["when"] = when
     env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=2, ensure_ascii=False)

@@ -1,5 +1,5 @@
 """The verifier's employer pages on the shared page layer (:mod:`servicekit.pages`): its
-templates and string table, and the staff sign-in every employer page depends on.
+templates and gettext catalogue, and the staff sign-in every employer page depends on.
 
 When ``settings.require_staff`` (the default outside development mode) a page without a
 signed-in staff member redirects to ``/login``; its forms then carry the session's CSRF token.
@@ -13,12 +13,11 @@ from pathlib import Path
 
 from fastapi import Request
 
-from rotonde.errors import Problem
-from servicekit.pages import LoginRequired, PageSite, Reason
+from servicekit.pages import LoginRequired, PageSite, http_problem
 from servicekit.templating import page_templates
 from verifier.flows.context import VerifierContext
 from verifier.flows.staff import STAFF, SessionInfo
-from verifier.i18n import translator
+from verifier.i18n import CATALOGUE
 from verifier.settings import VerifierSettings
 
 __all__ = [
@@ -63,19 +62,13 @@ def wants_html(request: Request) -> bool:
                                                                          "/oid4vp/"))
 
 
-def _http_reason(status: int) -> Reason:
-    if status == 404:
-        return Problem("http.404", "page not found", "pagina niet gevonden")
-    return Problem(f"http.{status}", "request not possible", "verzoek niet mogelijk")
-
-
 def verifier_site(settings: VerifierSettings) -> PageSite:
     """How the verifier's pages look and who signs in to them: the staff member the page's
     ``Staff`` dependency found (no CSRF token while the pages are open)."""
     return PageSite(
-        templates=TEMPLATES, translator=translator,
+        templates=TEMPLATES, catalogue=CATALOGUE,
         user=lambda request: getattr(request.state, "staff", None), user_name="staff",
         pre_cookie=PRE_COOKIE, secure_cookies=settings.secure_cookies,
-        csrf_exempt=lambda _request: not settings.require_staff, http_reason=_http_reason,
+        csrf_exempt=lambda _request: not settings.require_staff, http_reason=http_problem,
         max_files=1, max_fields=20, html=wants_html,
     )

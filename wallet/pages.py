@@ -1,5 +1,5 @@
 """The wallet's pages on the shared page layer (:mod:`servicekit.pages`): its templates and
-string table, the signed-in learner, uploads.
+gettext catalogue, the signed-in learner, uploads.
 
 Pages are server-rendered (Jinja2, autoescaped) and work without JavaScript. Every POST form
 carries a CSRF token: for signed-in pages the session's token; for the sign-in and sign-up
@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
-from servicekit.pages import LoginRequired, PageError, PageSite
+from servicekit.pages import LoginRequired, PageError, PageSite, http_problem
 from servicekit.templating import page_templates
 from wallet.context import WalletContext
 from wallet.flows.accounts import SessionInfo, signed_in
-from wallet.i18n import claim_label, problem_text, translator
+from wallet.i18n import CATALOGUE, claim_label, translator
 from wallet.settings import WalletSettings
 
 __all__ = [
@@ -53,11 +53,17 @@ def require_user(request: Request) -> SessionInfo:
 
 
 def _values(request: Request, lang: str) -> dict[str, Any]:
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    # this page, without a ``lang`` of its own: the switch's choice must win after it; a page
+    # shown in answer to a form post (a refusal) switches on the page the form was on
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "lang"])
+    here = request.url.path + (f"?{query}" if query else "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    if request.method != "GET" and referer.path.startswith("/") and referer.netloc in (
+            "", request.url.netloc):
+        here = referer.path + (f"?{referer.query}" if referer.query else "")
     t = translator(lang)
     return {
         "here_q": quote(here, safe=""),
-        "err": lambda e: problem_text(lang, e),
         "claim": lambda p: claim_label(str(p), t),
         "settings": context_of(request).settings,
     }
@@ -66,11 +72,11 @@ def _values(request: Request, lang: str) -> dict[str, Any]:
 def wallet_site(settings: WalletSettings) -> PageSite:
     """How the wallet's pages look and who signs in to them."""
     return PageSite(
-        templates=TEMPLATES, translator=translator, user=current_user, user_name="user",
-        pre_cookie=PRE_COOKIE, secure_cookies=settings.secure_cookies, problem_text=problem_text,
+        templates=TEMPLATES, catalogue=CATALOGUE, user=current_user, user_name="user",
+        pre_cookie=PRE_COOKIE, secure_cookies=settings.secure_cookies,
         values=_values, csrf_expired="error.csrf", internal="error.internal",
         http_reason=lambda status: "error.not_found" if status in (404, 405)
-        else "error.internal",
+        else http_problem(status),
     )
 
 

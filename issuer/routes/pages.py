@@ -24,8 +24,14 @@ from issuer.routes.deps import Ctx, TenantFromPath
 from rotonde.oid4vci import offer_uri
 from rotonde.qr import qr_svg
 from servicekit import HttpProblem
-from servicekit.formats import when
-from servicekit.pages import negotiate
+from servicekit.i18n import (
+    LANG_COOKIE,
+    Catalogue,
+    format_datetime,
+    negotiate,
+    template_callables,
+)
+from servicekit.pages import lang_url
 from servicekit.templating import page_templates
 
 __all__ = ["router"]
@@ -35,30 +41,8 @@ HERE = Path(__file__).resolve().parent.parent
 TEMPLATES = page_templates(HERE / "templates")
 _CSS = (HERE / "static" / "offer.css").read_bytes()
 
-TEXT: dict[str, dict[str, str]] = {
-    "nl": {
-        "title": "Uw credential ophalen", "language": "Taal",
-        "intro": "U heeft dit resultaat behaald. Haal het digitale bewijs op in uw wallet.",
-        "scan": "Scan deze QR-code met uw wallet", "open_wallet": "Openen in de webwallet",
-        "open_app": "Openen in een wallet-app op dit apparaat",
-        "manual": "Link handmatig kopiëren",
-        "pin": "U heeft ook een code van {n} cijfers nodig; die krijgt u apart van uw opleider.",
-        "expires": "Dit aanbod verloopt op",
-        "privacy": "Deel deze pagina niet: wie de QR-code én de code heeft, kan het bewijs "
-                   "ophalen.",
-    },
-    "en": {
-        "title": "Collect your credential", "language": "Language",
-        "intro": "You achieved this result. Collect the digital proof in your wallet.",
-        "scan": "Scan this QR code with your wallet", "open_wallet": "Open in the web wallet",
-        "open_app": "Open in a wallet app on this device",
-        "manual": "Copy the link manually",
-        "pin": "You also need a {n}-digit code, which your provider sends you separately.",
-        "expires": "This offer expires on",
-        "privacy": "Do not share this page: anyone with the QR code and the code can collect "
-                   "the credential.",
-    },
-}
+#: The offer page's messages (``issuer/locale``), then servicekit's.
+CATALOGUE = Catalogue(HERE / "locale")
 
 
 @router.get("/static/offer.css", summary="Offer page stylesheet", include_in_schema=False)
@@ -85,26 +69,32 @@ def offer_page(
             models.offers.c.id == offer_id, models.offers.c.tenant_id == tenant.id)).first()
         issued = conn.execute(select(models.issued.c.title, models.issued.c.state).where(
             models.issued.c.id == row.issued_id)).first() if row is not None else None
+    chosen = negotiate(request.cookies.get(LANG_COOKIE), accept_language, query=lang)
     if row is None or issued is None or row.expires_at <= ctx.now():
+        if "text/html" in request.headers.get("accept", ""):  # a learner's browser: in words
+            page = TEMPLATES.get_template("offer_gone.html").render(
+                lang=chosen, css_url=f"{ctx.settings.base_url}/static/offer.css",
+                lang_urls={code: lang_url(request, code) for code in ("nl", "en")},
+                **template_callables(CATALOGUE, chosen))
+            return HTMLResponse(page, status_code=404, headers={"Cache-Control": "no-store"})
         raise HttpProblem(404, "offer.not_found", "offer not found or expired",
                           detail_nl="aanbod niet gevonden of verlopen")
-    chosen = negotiate(None, accept_language, query=lang)
     base = ctx.tenant_base(tenant.slug)
     ref = f"{base}/credential-offer/{offer_id}"
     uri = offer_uri(credential_offer_uri=ref)
     wallet = ctx.settings.wallet_url.rstrip("/")
     expires = datetime.fromtimestamp(row.expires_at, UTC)
     context: dict[str, Any] = {
-        "lang": chosen,
-        "t": {**TEXT[chosen],
-              "pin": TEXT[chosen]["pin"].format(n=ctx.settings.tx_code_length)},
+        "lang": chosen, **template_callables(CATALOGUE, chosen),
+        "tx_code_length": ctx.settings.tx_code_length,
+        "lang_urls": {code: lang_url(request, code) for code in ("nl", "en")},
         "issuer_name": tenant.name_nl if chosen == "nl" else tenant.name_en,
         "logo_uri": tenant.logo_uri, "achievement_title": issued.title,
-        "qr_svg": Markup(qr_svg(uri, title=TEXT[chosen]["scan"])),
+        "qr_svg": Markup(qr_svg(uri, title=CATALOGUE.gettext(chosen, "offer.scan"))),
         "offer_uri": uri,
         "wallet_link": offer_uri(credential_offer_uri=ref, base=wallet + "/offer") if wallet
         else None,
-        "expires_iso": expires.isoformat(), "expires_text": when(row.expires_at, seconds=False),
+        "expires_iso": expires.isoformat(), "expires_text": format_datetime(row.expires_at, chosen),
         "css_url": f"{ctx.settings.base_url}/static/offer.css",
     }
     html = TEMPLATES.get_template("offer.html").render(**context)

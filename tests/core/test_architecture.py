@@ -21,7 +21,7 @@ SERVICES = ("issuer", "wallet", "verifier")
 #: Distributions the core must not need (they are the ``server`` extra, or above the core).
 FORBIDDEN_IN_CORE = {
     "fastapi", "starlette", "sqlalchemy", "alembic", "jinja2", "uvicorn", "psycopg", "psycopg2",
-    "argon2", "multipart", "python_multipart", "zxingcpp", "PIL", "redis",
+    "argon2", "multipart", "python_multipart", "zxingcpp", "PIL", "redis", "babel",
     "servicekit", "stack", *SERVICES,
 }
 #: The core's subpackages and modules by layer, lowest first.

@@ -189,7 +189,8 @@ def test_learner_journey_over_http(services: Services) -> None:
         # ... but 4.5 EC / 142 h is below the pathway's 6 EC / 160 h: not complete yet, and
         # the page must say so rather than suggest that 100% means done
         page = text_of(learner.page("/progress"))
-        assert "Studiepunten: 4.5 / 6 EC" in page and "Uren: 142.0 / 160" in page, page[:2000]
+        # numbers in the page's language: a decimal comma in Dutch (Babel, CLDR)
+        assert "Studiepunten: 4,5 / 6 EC" in page and "Uren: 142 / 160" in page, page[:2000]
         assert "nog niet aan de minimale studielast" in page, page[:2000]
         assert "Compleet" not in page, page[:2000]
         for name, offer in issued.items():

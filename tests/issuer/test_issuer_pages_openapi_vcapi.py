@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 from urllib.parse import unquote
@@ -44,6 +45,19 @@ def test_offer_page(live: LiveIssuer) -> None:
         assert '<html lang="en">' in by_header
         assert http.get(f"{live.url}/static/offer.css").status_code == 200
         assert http.get(issued["offer"]["offer_page"] + "x").status_code == 404
+        # a learner's browser on an unknown or expired offer reads it in words, with the step
+        gone = http.get(issued["offer"]["offer_page"] + "x", headers={"Accept": "text/html"})
+        assert gone.status_code == 404 and gone.headers["content-type"].startswith("text/html")
+        assert "Vraag je opleiding om een nieuwe uitnodiging" in gone.text
+        assert "offer.not_found" not in gone.text.replace('data-code="offer.not_found"', "")
+        assert "404" not in gone.text
+        en_gone = http.get(issued["offer"]["offer_page"] + "x", params={"lang": "en"},
+                           headers={"Accept": "text/html"})
+        assert "Ask your school for a new invitation" in en_gone.text
+        # the language switch keeps the page: the same path, ``lang`` set
+        switch = re.search(r'<a href="([^"]+)"[^>]*hreflang="en"', html)
+        assert switch and switch.group(1).endswith("?lang=en")
+        assert unquote(switch.group(1)).split("?")[0] in issued["offer"]["offer_page"]
     # The QR on the page decodes to the offer URI (rasterised from the SVG path).
     svg = html[html.index("<svg"):html.index("</svg>") + 6]
     text = decode_qr(_rasterise(svg))

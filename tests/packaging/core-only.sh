@@ -25,7 +25,7 @@ rotonde="$work/venv/bin/rotonde"
 "$py" - <<'PY'
 import importlib.util, sys
 absent = ["fastapi", "starlette", "sqlalchemy", "alembic", "jinja2", "uvicorn", "psycopg",
-          "zxingcpp", "PIL", "argon2"]
+          "zxingcpp", "PIL", "argon2", "babel"]
 present = [m for m in absent if importlib.util.find_spec(m) is not None]
 assert not present, f"the core pulled in service dependencies: {present}"
 import rotonde, rotonde.verify, rotonde.sdjwt, rotonde.proofs, rotonde.learning, rotonde.oid4vp

@@ -145,7 +145,7 @@ def test_wallet_killed_between_token_and_credential(
     data = tmp_path / "wallet-data"
     env = {"dev": "1", "data_dir": str(data), "kek": b64url_encode(secrets.token_bytes(32))}
     proc: Proc = start_service("wallet", env, log_dir=tmp_path, port=port)
-    http = httpx.Client(base_url=proc.url, timeout=60)
+    http = httpx.Client(base_url=proc.url, timeout=60, follow_redirects=True)  # post/redirect/get
     try:
         learner = Learner(http)  # type: ignore[arg-type]
         assert learner.signup().status_code in (200, 303)

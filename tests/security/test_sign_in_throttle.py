@@ -182,7 +182,7 @@ def test_a_new_device_is_slowed_down_not_locked_out(verifier: str, clock: Settab
     slowed = newcomer.sign_in(STAFF_PASSWORD)
     assert slowed.status_code == 429, text_of(slowed)[:300]
     assert slowed.headers["retry-after"] == "8"
-    assert "from a device it was not used on before, wait 8 seconds" in text_of(slowed)
+    assert "On this new device, wait 8 seconds" in text_of(slowed)
     clock.advance(8)
     assert newcomer.sign_in(STAFF_PASSWORD).status_code == 303  # not locked out
 

@@ -96,7 +96,11 @@ def test_result_page_for_a_rejected_share(live: Any) -> None:
             page.click("button[type=submit]")
             page.wait_for_url("**/results/**")
             assert page.locator("#verdict").get_attribute("data-verdict") == "rejected"
-            assert "share.unrecognised" in page.locator(".reasons").inner_text()
+            # in words with the next step; the code only in the markup, for machines
+            reasons = page.locator(".reasons").inner_text()
+            assert "vraag de kandidaat om een nieuwe" in reasons, reasons
+            assert "share.unrecognised" not in reasons
+            assert page.locator('.reasons [data-code="share.unrecognised"]').count() == 1
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "verifier-scan-rejected.png"), full_page=True)
         finally:

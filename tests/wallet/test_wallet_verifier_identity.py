@@ -153,7 +153,7 @@ def test_unsigned_request_in_a_trusted_dids_name_is_refused(
         r = _try_to_share(person, "openid4vp://?" + urlencode(forged))
         assert r.status_code == 400 and 'role="alert"' in r.text
         assert not _shown_as_trusted(r.text)
-        assert "ondertekend request-object" in text_of(r.text) or "signed request" in r.text
+        assert "afzender is niet bewezen" in text_of(r.text) or "sender is not proven" in r.text
         assert evil.posts == []
     assert real.session(sid)["verdict"] is None
 

@@ -15,6 +15,7 @@ from servicekit.accounts import DEVICE_TTL, safe_next, sign_in_status
 from servicekit.pages import check_csrf, form_text, lang_of, redirect, render
 from servicekit.ratelimit import client_key
 from verifier.flows.staff import STAFF
+from verifier.i18n import problem_text
 from verifier.pages import PRE_COOKIE, SESSION_COOKIE, current_staff, require_staff
 from verifier.routes.deps import Ctx, PageForm
 
@@ -50,9 +51,7 @@ def login(request: Request, ctx: Ctx, form: PageForm) -> Response:
             token, _ = STAFF.create_session(s, ctx.clock, signed_in.account_id,
                                             settings.session_ttl)
     except PolicyError as exc:
-        problem = exc.problems[0]
-        message = (problem.message_nl if lang_of(request) == "nl" and problem.message_nl
-                   else problem.message)
+        message = problem_text(lang_of(request), exc)
         status, headers = sign_in_status(exc)
         return render(request, "login.html",
                       {"next": next_url, "error": message, "username": username},

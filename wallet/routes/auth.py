@@ -79,10 +79,11 @@ def signup(
 
 
 @router.get("/login")
-def login_page(request: Request, next: str = "/") -> Response:
+def login_page(request: Request, next: str = "/", notice: str = "") -> Response:
     if current_user(request) is not None:
         return redirect(safe_next(next))
-    return render(request, "login.html", {"next": safe_next(next)})
+    words = _t(request, notice) if notice in ("account.deleted",) else None
+    return render(request, "login.html", {"next": safe_next(next), "notice": words})
 
 
 @router.post("/login")
@@ -155,8 +156,7 @@ def delete_account(request: Request, c: Ctx, user: User, password: Text,
     with c.db.session() as s:
         accounts.delete_account(s, user.account_id)
     accounts.signed_out(request, cookie=SESSION_COOKIE)
-    response = render(request, "login.html", {"next": "/", "notice": _t(request,
-                                                                       "account.deleted")})
+    response = redirect("/login?notice=account.deleted")  # post/redirect/get
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 

@@ -4,7 +4,7 @@ the consent page and the outcome; and the disclosure history."""
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from rotonde import oid4vp
 from rotonde.errors import RotondeError
 from rotonde.oid4vp import ClaimPath
-from servicekit.pages import PageError, check_csrf, lang_of, render
+from servicekit.pages import PageError, check_csrf, lang_of, redirect, render
 from wallet.flows import present as flow
 from wallet.flows.accounts import SessionInfo, holder_keys, vault_for
 from wallet.flows.insight import disclosed_rows
@@ -53,7 +53,6 @@ def _prepare(request: Request, user: SessionInfo, text: str) -> Response:
     from rotonde.did import Resolver
 
     c = context_of(request)
-    lang = lang_of(request)
     try:
         view = flow.read_request(text, fetcher=c.fetcher, resolver=Resolver(c.fetcher),
                                  clock=c.clock, allow_http=c.settings.dev,
@@ -62,11 +61,25 @@ def _prepare(request: Request, user: SessionInfo, text: str) -> Response:
         return _page(request, user, exc, text, status=400)
     with c.db.session() as s:
         vault = vault_for(s, c.box, user.account_id)
-        held = list_credentials(s, vault)
-        found = flow.candidates(view.request, held)
         flow_id = start_flow(s, vault, "present", {
             "request": view.request, "signed": view.signed, "trusted": view.trusted,
         }, c.clock.now())
+    return redirect(f"/present/{flow_id}")  # post/redirect/get: reload and language switch work
+
+
+@router.get("/present/{flow_id}")
+def consent_page(request: Request, c: Ctx, user: User, flow_id: str) -> Response:
+    """What the verifier asks and what the learner would share, from the flow's stored
+    request (read and checked once, when the link was opened)."""
+    lang = lang_of(request)
+    with c.db.session() as s:
+        vault = vault_for(s, c.box, user.account_id)
+        state = load_flow(s, vault, flow_id, "present", c.clock.now())
+        if state is None:
+            raise PageError(410, "error.flow_expired")
+        held = list_credentials(s, vault)
+    view = flow.RequestView(state["request"], state["signed"], state["trusted"])
+    found = flow.candidates(view.request, held)
     t = translator(lang)
     needed = {q for sets in flow.required_sets(view.request) for opt in sets for q in opt}
     queries = [{
@@ -138,9 +151,14 @@ def present_answer(request: Request, c: Ctx, user: User, flow_id: str,
         keys = holder_keys(s, vault)
     req = state["request"]
     verifier = flow.RequestView(req, state["signed"], state["trusted"]).verifier_name
+    def outcome(status: int, **values: Any) -> Response:
+        with c.db.session() as s:
+            done = start_flow(s, vault_for(s, c.box, user.account_id), "outcome",
+                              {"verifier": verifier, "status": status, **values}, c.clock.now())
+        return redirect(f"/present/{done}/outcome")
+
     if form.get("action") != "share":
-        return render(request, "outcome.html", {"active": "present", "ok": False,
-                                                "declined": True, "verifier": verifier})
+        return outcome(200, ok=False, declined=True)
     found = flow.candidates(req, list(held.values()))
     chosen: dict[str, tuple[Held, list[ClaimPath]]] = {}
     for qid, cands in found.items():
@@ -157,15 +175,11 @@ def present_answer(request: Request, c: Ctx, user: User, flow_id: str,
         try:
             chosen[qid] = (cand.held, cand.disclose(kept))
         except RotondeError as exc:
-            return render(request, "outcome.html", {
-                "active": "present", "ok": False, "verifier": verifier,
-                "problem": problem_text(lang, exc)}, status=422)
+            return outcome(422, ok=False, problem=exc.problems[0].to_dict())
     answered = set(chosen)
     if not chosen or not all(any(set(opt) <= answered for opt in sets)
                              for sets in flow.required_sets(req)):
-        return render(request, "outcome.html", {
-            "active": "present", "ok": False, "verifier": verifier,
-            "problem": translator(lang)("present.none_match")}, status=422)
+        return outcome(422, ok=False, message="present.none_match")
     try:
         vp_token = flow.build_vp_token(req, chosen, keys=keys, clock=c.clock)
         result = flow.send_response(req, vp_token, fetcher=c.fetcher)
@@ -180,11 +194,27 @@ def present_answer(request: Request, c: Ctx, user: User, flow_id: str,
                             "paths": [_label(p) for p in paths] or ["*"]}
                            for h, paths in chosen.values()],
             })
+    return outcome(200 if result["ok"] else 502, ok=result["ok"],
+                   redirect_uri=result.get("redirect_uri"), problem=result.get("problem"))
+
+
+@router.get("/present/{flow_id}/outcome")
+def outcome_page(request: Request, c: Ctx, user: User, flow_id: str) -> Response:
+    """How sharing ended, as long as the flow lives (post/redirect/get): shared, declined or
+    why not — in the words of the language the page is read in."""
+    lang = lang_of(request)
+    with c.db.session() as s:
+        state = load_flow(s, vault_for(s, c.box, user.account_id), flow_id, "outcome",
+                          c.clock.now())
+    if state is None:
+        raise PageError(410, "error.flow_expired")
+    problem = state.get("problem")
+    text = (problem_text(lang, problem) if problem else
+            translator(lang)(state["message"]) if state.get("message") else None)
     return render(request, "outcome.html", {
-        "active": "present", "ok": result["ok"], "verifier": verifier,
-        "redirect_uri": result.get("redirect_uri"),
-        "problem": problem_text(lang, result["problem"]) if result.get("problem") else None,
-    }, status=200 if result["ok"] else 502)
+        "active": "present", "ok": state["ok"], "declined": state.get("declined", False),
+        "verifier": state["verifier"], "redirect_uri": state.get("redirect_uri"),
+        "problem": text}, status=int(state["status"]))
 
 
 @router.get("/history")

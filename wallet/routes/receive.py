@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from rotonde import oid4vci
@@ -51,13 +52,11 @@ def _page(request: Request, error: RotondeError | str | None = None, text: str =
 def _prepare(request: Request, user: SessionInfo, text: str) -> Response:
     """Read the offer and the issuer metadata, then ask the learner (PIN, accept)."""
     c = context_of(request)
-    lang = lang_of(request)
     try:
         offer = oid4vci.read_offer(text=text, fetcher=c.fetcher)
         info = oid4vci.fetch_issuer_metadata(issuer=offer.credential_issuer, fetcher=c.fetcher)
-        offered = [{"id": cid, "label": info.label(cid, lang),
-                    "format": info.configuration(cid)["format"]}
-                   for cid in offer.credential_configuration_ids]
+        for cid in offer.credential_configuration_ids:
+            info.configuration(cid)  # every offered configuration is in the metadata
     except RotondeError as exc:
         return _page(request, exc, text, status=400)
     with c.db.session() as s:
@@ -66,12 +65,38 @@ def _prepare(request: Request, user: SessionInfo, text: str) -> Response:
             "offer": offer.to_dict(), "metadata": info.metadata,
             "token_endpoint": info.token_endpoint,
         }, c.clock.now())
-    return render(
-        request, "offer.html", {
-            "active": "receive", "flow_id": flow_id, "issuer": info.issuer,
-            "issuer_name": info.name(lang), "offered": offered,
-            "tx_code": offer.tx_code.to_dict() if offer.tx_code else None,
-        })
+    return redirect(f"/receive/{flow_id}")  # post/redirect/get: reload and language switch work
+
+
+def _offer_page(request: Request, flow_id: str, state: dict[str, Any], error: str = "",
+                status: int = 200) -> Response:
+    """The offer (what is offered, by whom, the PIN box) from the flow's stored state; an
+    ``error`` code from the last attempt is said in the reader's words."""
+    lang = lang_of(request)
+    info = oid4vci.IssuerInfo(state["metadata"], state["token_endpoint"])
+    grant = state["offer"]["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
+    offered = [{"id": cid, "label": info.label(cid, lang),
+                "format": info.configuration(cid)["format"]}
+               for cid in state["offer"]["credential_configuration_ids"]]
+    return render(request, "offer.html", {
+        "active": "receive", "flow_id": flow_id, "issuer": info.issuer,
+        "issuer_name": info.name(lang), "offered": offered, "tx_code": grant.get("tx_code"),
+        "error": problem_text(lang, {"code": error}) if error else None,
+    }, status=status)
+
+
+@router.get("/receive/{flow_id}")
+def receive_offer(request: Request, c: Ctx, user: User, flow_id: str,
+                  error: Annotated[str, Query(max_length=100, pattern=r"^[a-z0-9_.-]*$")] = "",
+                  ) -> Response:
+    """The offer of a started flow (the page after the link was read, and after a wrong
+    PIN: the attempt's problem code is in the URL, so a reload or language switch keeps it)."""
+    with c.db.session() as s:
+        state = load_flow(s, vault_for(s, c.box, user.account_id), flow_id, "offer",
+                          c.clock.now())
+    if state is None:
+        raise PageError(410, "error.flow_expired")
+    return _offer_page(request, flow_id, state, error, status=400 if error else 200)
 
 
 @router.get("/offer", dependencies=[fetches_for_learner()])
@@ -142,25 +167,17 @@ def receive_accept(
                     update_flow(s, vault, flow_id, "offer", state)
             if locked:
                 raise PageError(429, "receive.pin_locked") from None
-        grant = state["offer"]["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
-        offered = [{"id": cid, "label": info.label(cid, lang),
-                    "format": info.configuration(cid)["format"]}
-                   for cid in state["offer"]["credential_configuration_ids"]]
-        return render(request, "offer.html", {
-            "active": "receive", "flow_id": flow_id, "issuer": info.issuer,
-            "issuer_name": info.name(lang), "offered": offered, "tx_code": grant.get("tx_code"),
-            "error": problem_text(lang, exc),
-        }, status=400)
+        return redirect(f"/receive/{flow_id}?" + urlencode({"error": exc.code}))
     flow.check_received(items, verify_options(c), keys)
     results: list[dict[str, Any]] = []
     with c.db.session() as s:
         vault = vault_for(s, c.box, user.account_id)
         now = c.clock.now()
         for item in items:
-            result: dict[str, Any] = {"label": info.label(item.config_id, lang),
+            result: dict[str, Any] = {"config_id": item.config_id,
                                       "format": item.format, "report": item.report,
                                       "verified": item.verified,
-                                      "problems": [problem_text(lang, p) for p in item.problems]}
+                                      "problems": [p.to_dict() for p in item.problems]}
             if item.verified:
                 meta = summarise(item.credential, item.report, fmt=item.format, extra={
                     "status_checked_at": now, "credential_issuer": info.issuer,
@@ -172,6 +189,24 @@ def receive_accept(
                 result["trusted"] = meta["trusted"]
             results.append(result)
         drop_flow(s, vault, flow_id)
+        done = start_flow(s, vault, "received", {
+            "results": results, "metadata": state["metadata"],
+            "token_endpoint": state["token_endpoint"]}, now)
+    return redirect(f"/received/{done}")
+
+
+@router.get("/received/{flow_id}")
+def received_page(request: Request, c: Ctx, user: User, flow_id: str) -> Response:
+    """What was received and stored (or refused), as long as the flow lives: a reload or a
+    language switch shows it again (post/redirect/get)."""
+    lang = lang_of(request)
+    with c.db.session() as s:
+        state = load_flow(s, vault_for(s, c.box, user.account_id), flow_id, "received",
+                          c.clock.now())
+    if state is None:
+        raise PageError(410, "error.flow_expired")
+    info = oid4vci.IssuerInfo(state["metadata"], state["token_endpoint"])
+    results = [{**r, "label": info.label(r["config_id"], lang)} for r in state["results"]]
     status = 200 if all(r["verified"] for r in results) else 422
     return render(request, "received.html", {"active": "receive", "results": results,
                                              "issuer_name": info.name(lang)}, status=status)

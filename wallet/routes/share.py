@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from rotonde.errors import RotondeError
-from servicekit.pages import PageError, check_csrf, lang_of, render
+from servicekit.pages import PageError, check_csrf, lang_of, redirect, render
 from wallet.flows import share as flow
 from wallet.flows.accounts import holder_keys, vault_for
+from wallet.flows.pending import FLOW_TTL, load_flow, start_flow
 from wallet.flows.store import get_credential, list_credentials, log_disclosure
 from wallet.i18n import claim_label, translator
 from wallet.routes.deps import Ctx, PageForm, User
@@ -46,7 +48,6 @@ def share_form(request: Request, c: Ctx, user: User, credential: str = "") -> Re
 @router.post("/share")
 def share_create(request: Request, c: Ctx, user: User, form: PageForm) -> Response:
     check_csrf(request, str(form.get("csrf", "")))
-    lang = lang_of(request)
     credential_id = str(form.get("credential", ""))
     chosen = [str(v) for v in form.getlist("claim")][:200]
     label = str(form.get("label", ""))[:100]
@@ -61,15 +62,41 @@ def share_create(request: Request, c: Ctx, user: User, form: PageForm) -> Respon
                 s, vault, held=held, paths=paths, keys=holder_keys(s, vault), clock=c.clock,
                 ttl=c.settings.share_ttl, base_url=c.settings.base_url, label=label)
             key = flow.share_key(created.share_id)
+            shown = start_flow(s, vault, "share", {
+                "credential": held.id, "key": key, "paths": [list(p) for p in paths],
+                "url": created.url, "compact": created.compact,
+                "expires_at": created.expires_at,
+            }, c.clock.now(), ttl=max(1.0, min(FLOW_TTL, created.expires_at - c.clock.now())))
     except RotondeError as exc:
         raise PageError(400, exc) from None
+    return redirect(f"/shares/{shown}")  # post/redirect/get: reload and language switch work
+
+
+@router.get("/shares/withdrawn")
+def share_withdrawn(request: Request, user: User) -> Response:
+    return render(request, "share_withdrawn.html", {"active": "present"})
+
+
+@router.get("/shares/{flow_id}")
+def share_show(request: Request, c: Ctx, user: User, flow_id: str) -> Response:
+    """The QR code and link of a share just made (while it is valid and the flow lives)."""
     from rotonde.qr import qr_svg
 
+    lang = lang_of(request)
+    with c.db.session() as s:
+        vault = vault_for(s, c.box, user.account_id)
+        state = load_flow(s, vault, flow_id, "share", c.clock.now())
+        held = get_credential(s, vault, state["credential"]) if state else None
+    if state is None or held is None:
+        raise PageError(410, "error.flow_expired")
+    created = SimpleNamespace(url=state["url"], compact=state["compact"],
+                              expires_at=state["expires_at"])
+    t = translator(lang)
     return render(request, "share_show.html", {
-        "active": "present", "created": created, "key": key, "title": held.title(lang),
-        "qr": qr_svg(created.url, title=held.title(lang)),
+        "active": "present", "created": created, "key": state["key"],
+        "title": held.title(lang), "qr": qr_svg(created.url, title=held.title(lang)),
         "compact_qr": qr_svg(created.compact) if created.compact else None,
-        "claims": [claim_label(".".join(p), translator(lang)) for p in paths],
+        "claims": [claim_label(".".join(p), t) for p in state["paths"]],
     })
 
 
@@ -80,7 +107,7 @@ def share_withdraw(request: Request, c: Ctx, user: User, key: str,
     with c.db.session() as s:
         if not flow.withdraw_share(s, vault_for(s, c.box, user.account_id), key):
             raise PageError(404, "error.not_found")
-    return render(request, "share_withdrawn.html", {"active": "present"})
+    return redirect("/shares/withdrawn")
 
 
 @router.get("/share/{share_id}")
@@ -90,9 +117,7 @@ def share_fetch(request: Request, c: Ctx, share_id: str) -> Response:
         request.headers.get("accept", "")
     if wants_html:
         lang = lang_of(request)
-        text = ("Dit is een deellink van een Rotonde-wallet. Open hem met de app van de "
-                "controleur." if lang == "nl" else
-                "This is a share link from a Rotonde wallet. Open it with the verifier's app.")
+        text = translator(lang)("share.link_page")
         return HTMLResponse(f"<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
                             f"<meta name=\"viewport\" content=\"width=device-width\">"
                             f"<title>Rotonde</title></head><body><p>{text}</p></body></html>")

@@ -27,10 +27,10 @@ from wallet.pages import wallet_site
 
 #: Codes that never reach a page: the provider API and the command line answer them as
 #: problem+json or on the terminal (settings, database, tenants, API keys, batch jobs, the
-#: issuer's catalogue, its OAuth endpoints, its JSON-LD vocabulary), or they are a
+#: issuer's catalogue, its OAuth endpoints, its JSON-LD vocabulary, its webhooks), or they are a
 #: programmer's mistake in verification options.
 NOT_ON_PAGES = ("config.", "db.", "api.", "apikey.", "auth.", "achievement.", "idempotency.",
-                "issue.", "issuer.", "job.", "tenant.", "oid4vci.", "vocab.",
+                "issue.", "issuer.", "job.", "tenant.", "oid4vci.", "vocab.", "webhook.",
                 "verify.option_invalid", "verify.policy_name_taken")
 
 

@@ -36,7 +36,11 @@ from sqlalchemy import select, update
 from issuer import models
 from issuer.context import IssuerContext
 from issuer.flows.issuing import PREAUTH_NS, record_aad, tx_code_hash
-from issuer.flows.render import configuration_metadata, render_credential
+from issuer.flows.render import (
+    configuration_metadata,
+    configurations_for,
+    render_credential,
+)
 from issuer.flows.tenants import Tenant
 from rotonde.errors import ConfigurationError, RotondeError
 from rotonde.oid4vci import (
@@ -151,8 +155,11 @@ def issue_credentials(
                            f"unknown credential configuration {conf_id!r}",
                            f"onbekende credential-configuratie {conf_id!r}")
     if conf_id not in grant["configuration_ids"]:
-        raise OID4VCIError("invalid_credential_request",
-                           f"the access token does not cover {conf_id!r}",
+        # §8.3.1.1: an access token that does not enable the requested credential is an
+        # authorization error of RFC 6750 §3.1 (403 insufficient_scope).
+        raise OID4VCIError("insufficient_scope",
+                           f"the access token does not cover {conf_id!r}; it covers "
+                           f"{grant['configuration_ids']}",
                            f"het toegangstoken geldt niet voor {conf_id!r}")
     if ctx.once.peek(ACCESS_USED_NS, f"{token}|{conf_id}") is not None:
         raise _already_issued(conf_id)
@@ -191,6 +198,11 @@ def issue_credentials(
         raise OID4VCIError("credential_request_denied", f"the credential is {row.status}",
                            f"het credential is {row.status}")
     record = json.loads(ctx.box.decrypt_text(row.record, aad=record_aad(row.id)))
+    if conf_id not in configurations_for(record):
+        # Exactly the configuration asked for, or a refusal (§8.3.1.2): never another vct.
+        raise OID4VCIError("credential_request_denied",
+                           f"this {record.get('kind')} cannot be delivered as {conf_id!r}",
+                           f"deze {record.get('kind')} kan niet als {conf_id!r} worden geleverd")
     credentials = []
     try:
         for result in results:

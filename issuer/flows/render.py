@@ -17,11 +17,16 @@ Credential configurations (OpenID4VCI §12.2.4) offered by every tenant:
   as ``vc+jwt`` (VC-JOSE-COSE §3.1.1, :func:`rotonde.jose.sign_vc_jwt`) with the P-256 key.
 
 An offer for a record lists the SD-JWT configuration of its kind and the other three forms.
+A record can be delivered in exactly those (:func:`configurations_for`): an SD-JWT VC
+configuration names one ``vct``, so ``qualification_sd_jwt`` is never a microcredential. The
+metadata advertises the SD-JWT configurations of the kinds in the tenant's catalogue only
+(:func:`configuration_metadata` with ``kinds``), plus the three kind-independent forms.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +44,7 @@ __all__ = [
     "all_configurations",
     "configuration_metadata",
     "configurations_for",
+    "kind_of_configuration",
     "render_credential",
     "sdjwt_configuration",
 ]
@@ -70,8 +76,17 @@ def all_configurations() -> list[str]:
 
 
 def configurations_for(record: dict[str, Any]) -> list[str]:
-    """The configurations an offer for ``record`` lists by default."""
+    """The configurations ``record`` can be delivered in, which an offer lists by default."""
     return [sdjwt_configuration(str(record["kind"])), *LDP_CONFIGURATIONS, JWT_VC_CONFIGURATION]
+
+
+def kind_of_configuration(configuration_id: str) -> str | None:
+    """The record kind an SD-JWT VC configuration is bound to (its ``vct``); ``None`` for the
+    kind-independent forms."""
+    for kind in KINDS:
+        if configuration_id == sdjwt_configuration(kind):
+            return kind
+    return None
 
 
 def _display(tenant: Tenant, en: str, nl: str) -> list[dict[str, Any]]:
@@ -94,13 +109,18 @@ def _jose_alg(tenant: Tenant) -> str:
     return "EdDSA" if tenant.did_method == "key" else "ES256"
 
 
-def configuration_metadata(tenant: Tenant) -> dict[str, dict[str, Any]]:
-    """``credential_configurations_supported`` for a tenant (OpenID4VCI §12.2.4, App. A)."""
+def configuration_metadata(
+    tenant: Tenant, kinds: Iterable[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """``credential_configurations_supported`` for a tenant (OpenID4VCI §12.2.4, App. A).
+    With ``kinds`` (those of the tenant's catalogue) only their SD-JWT VC configurations are
+    listed: an issuer advertises what it can deliver."""
     from rotonde.learning.sdjwt_vc import vct_for
 
     jwt_proof = {"jwt": {"proof_signing_alg_values_supported": ["ES256", "EdDSA"]}}
     out: dict[str, dict[str, Any]] = {}
-    for kind in KINDS:
+    wanted = set(KINDS if kinds is None else kinds)
+    for kind in (k for k in KINDS if k in wanted):
         en, nl = _KIND_NAMES.get(kind, (kind, kind))
         out[sdjwt_configuration(kind)] = {
             "format": "dc+sd-jwt",
@@ -179,6 +199,14 @@ def render_credential(
     """Render and sign one credential for the holder key proven in the request; never one
     whose awarding body is another institution (:func:`check_awarding_body`)."""
     check_awarding_body(tenant, record)
+    if configuration_id not in configurations_for(record):
+        from rotonde.errors import ValidationError
+
+        raise ValidationError(
+            "issuer.configuration_mismatch",
+            f"a {record['kind']} cannot be delivered as {configuration_id!r}; "
+            f"it can be delivered as {configurations_for(record)}",
+            message_nl=f"een {record['kind']} kan niet als {configuration_id!r} worden geleverd")
     urls = list_urls(ctx, tenant, list_number)
     if configuration_id.endswith("_sd_jwt"):
         from rotonde.learning.sdjwt_vc import build

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from issuer.flows.catalogue import catalogue_kinds
 from issuer.flows.issuing import offer_document
 from issuer.flows.redeem import BATCH_SIZE, exchange_token, issue_credentials, new_nonce
 from issuer.flows.render import configuration_metadata
@@ -67,7 +68,7 @@ def _issuer_metadata(ctx: Ctx, tenant: TenantFromPath) -> dict[str, Any]:
     base = ctx.tenant_base(tenant.slug)
     return issuer_metadata(
         credential_issuer=base,
-        credential_configurations=configuration_metadata(tenant),
+        credential_configurations=configuration_metadata(tenant, catalogue_kinds(ctx, tenant)),
         display=display,
         credential_endpoint=base + "/credential",
         nonce_endpoint=base + "/nonce",

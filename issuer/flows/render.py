@@ -5,9 +5,9 @@ Credential configurations (OpenID4VCI §12.2.4) offered by every tenant:
 * ``<kind>_sd_jwt`` for each record kind (``microcredential_sd_jwt``, ``qualification_sd_jwt``,
   ...) — ``dc+sd-jwt`` (SD-JWT VC) with the kind's ``vct``, rendered by
   :func:`rotonde.learning.sdjwt_vc.build`, signed with the tenant's P-256 key, bound to the
-  holder key (``cnf.jwk``), status via Token Status List (``status.status_list``); ``iss`` is
-  the tenant's Credential Issuer Identifier and ``kid`` names a key in its JWT VC Issuer
-  Metadata;
+  holder key (``cnf.jwk``), status via Token Status List (``status.status_list``); ``iss`` and
+  ``kid`` as :func:`sdjwt_issuer` says (a did:web tenant: its https Credential Issuer
+  Identifier, and a key of its JWT VC Issuer Metadata);
 * ``open_badge_ldp_vc`` — ``ldp_vc`` Open Badges 3.0 (:func:`rotonde.learning.ob3.build`);
 * ``elm_ldp_vc`` — ``ldp_vc`` European Learning Model 3 (:func:`rotonde.learning.elm.build`);
   both secured with Data Integrity ``eddsa-rdfc-2022``, carrying BitstringStatusListEntry values
@@ -176,6 +176,24 @@ def configuration_metadata(
     return out
 
 
+def sdjwt_issuer(ctx: IssuerContext, tenant: Tenant, signer_kid: str) -> tuple[str, str]:
+    """``iss`` and header ``kid`` of the tenant's SD-JWT VCs.
+
+    A did:web tenant served over https: ``iss`` is its Credential Issuer Identifier (the https
+    URL, OpenID4VCI §12.2.1) and ``kid`` the key's fragment, the ``kid`` under which its JWT
+    VC Issuer Metadata (``/.well-known/jwt-vc-issuer/tenants/<slug>``, whose ``issuer`` is
+    that URL) lists the signing key (draft-ietf-oauth-sd-jwt-vc "Issuer Signature Mechanisms",
+    "JWT VC Issuer Metadata"). The same URL is the tenant's did:web (``did:web:host:tenants:
+    slug`` resolves to it), so a trust-list entry for the DID covers it
+    (:meth:`rotonde.trust.TrustList.lookup`). A did:key tenant — or any tenant in development
+    over http, where no https identifier exists — keeps its DID as ``iss`` and the DID URL as
+    ``kid`` (DID Document resolution)."""
+    base = ctx.tenant_base(tenant.slug)
+    if tenant.did_method == "web" and base.startswith("https://"):
+        return base, signer_kid.partition("#")[2]
+    return tenant.did, signer_kid
+
+
 def _holder_id(holder_key: PublicKey, holder_kid: str | None) -> str:
     if holder_kid:
         return holder_kid.partition("#")[0]
@@ -215,13 +233,10 @@ def render_credential(
 
         claims, disclosable, vct = build(record)
         signer = signer_for(ctx, tenant, "jose")
-        # iss is the tenant's DID, the same issuer identifier as in the Data Integrity forms,
-        # so one trust-list entry covers every format; kid is the DID URL of the signing key
-        # (SD-JWT VC §3.5, DID Document resolution). The JWT VC Issuer Metadata published for
-        # the Credential Issuer URL names the same keys, for verifiers that start there.
+        iss, kid = sdjwt_issuer(ctx, tenant, signer.kid or "")
         token = issue(
             claims, signer=signer, disclosable=disclosable, holder_key=holder_key, vct=vct,
-            iss=tenant.did, kid=signer.kid,
+            iss=iss, kid=kid,
             status=status_reference(idx=idx, uri=urls["token"])["status"], clock=ctx.clock,
         )
         return Rendered("dc+sd-jwt", token)

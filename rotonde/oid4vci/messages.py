@@ -96,8 +96,23 @@ def credential_request(configuration_id: str, *, jwt_proofs: Sequence[str]) -> d
 def parse_credential_request(data: Any, *, max_proofs: int = 10) -> CredentialRequest:
     """Parse a Credential Request (§8.2): exactly one of ``credential_configuration_id`` and
     ``credential_identifier``; ``proofs`` with one proof type (``jwt``); the legacy single
-    ``proof`` member is refused."""
+    ``proof`` member is refused.
+
+    Rotonde does not encrypt Credential Responses (its metadata carries no
+    ``credential_response_encryption``, §12.2.4), so a request asking for an encrypted
+    response gets ``invalid_encryption_parameters`` (§8.3.1.2) — never the credential in
+    plaintext, which the wallet asked not to receive (§8.2, §8.3: the response "MUST" then be
+    encrypted)."""
     obj = object_of(data, "credential request", "invalid_credential_request")
+    if "credential_response_encryption" in obj:
+        raise OID4VCIError(
+            "invalid_encryption_parameters",
+            "this issuer does not encrypt credential responses (no credential_response_encryption "
+            "in its metadata); send the request without credential_response_encryption",
+            "deze uitgever versleutelt geen antwoorden; stuur het verzoek zonder "
+            "credential_response_encryption",
+            pointer="/credential_response_encryption",
+        )
     conf, ident = obj.get("credential_configuration_id"), obj.get("credential_identifier")
     if (conf is None) == (ident is None) or not isinstance(conf or ident, str):
         raise OID4VCIError(

@@ -169,7 +169,10 @@ def credential_offer(ctx: Ctx, tenant: TenantFromPath, offer_id: str) -> JSONRes
         "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
             "grant_type": {"type": "string", "example": PRE_AUTHORIZED_GRANT},
             "pre-authorized_code": {"type": "string"},
-            "tx_code": {"type": "string", "example": "493536"}},
+            "tx_code": {"type": "string", "example": "493536"},
+            "authorization_details": {"type": "string", "example": (
+                '[{"type":"openid_credential",'
+                '"credential_configuration_id":"microcredential_sd_jwt"}]')}},
             "required": ["grant_type", "pre-authorized_code"]}}}}},
 )
 async def token(request: Request, ctx: Ctx, tenant: TenantFromPath) -> JSONResponse:

@@ -81,6 +81,7 @@ def candidates(request: dict[str, Any], held: list[Held]) -> dict[str, list[Cand
     """For every credential query id, the usable (verified, not revoked) credentials whose
     format and algorithm the verifier accepts."""
     query = oid4vp.parse_dcql(request["dcql_query"])
+    expander = oid4vp.jsonld_type_expander()  # type_values are expanded IRIs (B.1.1)
     out: dict[str, list[Candidate]] = {}
     for cq in query.credentials:
         found: list[Candidate] = []
@@ -91,11 +92,12 @@ def candidates(request: dict[str, Any], held: list[Held]) -> dict[str, list[Cand
             if fmt == "dc+sd-jwt" and not _sd_jwt_alg_ok(request, h):
                 continue
             claims = _claims_for_matching(h)
-            match = oid4vp.match_credential(cq, fmt, claims)
+            match = oid4vp.match_credential(cq, fmt, claims, type_expander=expander)
             if match.satisfied:
                 options: list[frozenset[ClaimPath]] = []
                 for option in cq.claim_sets or ():
-                    one = oid4vp.match_credential(replace(cq, claim_sets=(option,)), fmt, claims)
+                    one = oid4vp.match_credential(replace(cq, claim_sets=(option,)), fmt, claims,
+                                                  type_expander=expander)
                     if one.satisfied:
                         options.append(frozenset(tuple(p) for p in one.claim_paths))
                 paths = match.claim_paths

@@ -8,6 +8,9 @@ the SD-JWT VC presented with a KB-JWT by ``@sd-jwt/sd-jwt-vc``, and the response
 ``direct_post`` and ``direct_post.jwt`` (a JWE to the key in the request's
 ``client_metadata``). Before issue 15 B.8 the library refused the request object ("kid in
 header starts with did that is different from did value in 'iss'").
+
+The other direction: a small verifier on ``@openid4vc/openid4vp`` is answered by Rotonde's
+wallet service.
 """
 
 from __future__ import annotations
@@ -106,3 +109,57 @@ def test_a_presentation_that_does_not_meet_the_query_is_not_sent(node: str,
                                   "holder_jwk": holder.to_jwk(private=True)})
     assert out["dcql"]["can_be_satisfied"] is False
     assert "dcql" in out["error"]["message"]
+
+
+def test_a_verifier_on_the_owf_library_accepts_rotonde_wallet_answers(
+    node: str, tmp_path: Any,
+) -> None:
+    """The other direction: a small verifier built on ``@openid4vc/openid4vp`` (its request,
+    its response parsing and validation), ``dcql`` and ``@sd-jwt/sd-jwt-vc`` is answered by
+    Rotonde's wallet service (the learner consents on the wallet's own pages)."""
+    import json
+    import subprocess
+
+    from fastapi.testclient import TestClient
+
+    from rotonde.learning.sdjwt_vc import vct_for
+    from tests.interop.conftest import HERE
+    from tests.wallet.wallet_helpers import Learner
+    from tests.wallet.wallet_helpers import make_settings as wallet_settings
+    from tests.wallet.wallet_peers import mini_issuer
+    from wallet.app import create_app as wallet_app
+
+    query = {"credentials": [{"id": "mc", "format": "dc+sd-jwt",
+                              "meta": {"vct_values": [vct_for("microcredential")]},
+                              "claims": [{"path": ["title"]}]}]}
+    with mini_issuer() as issuer:
+        port = free_port()
+        proc = subprocess.Popen(
+            [node, str(HERE / "js/owf_verifier.mjs")], cwd=HERE, text=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.write(json.dumps({"port": port, "dcql_query": query,
+                                         "issuer_jwk": issuer.key.public_key.to_jwk()}))
+            proc.stdin.close()
+            first = proc.stdout.readline()
+            assert first, proc.stderr.read() if proc.stderr else ""
+            invocation = json.loads(first)["invocation"]
+            app = wallet_app(wallet_settings(tmp_path))
+            with TestClient(app) as c:
+                person = Learner(c)
+                person.signup()
+                assert person.receive(issuer.new_offer(), issuer.pin).status_code == 200
+                consent = person.consent(invocation)
+                assert consent.status_code == 200, consent.text[-2000:]
+                person.share_all_checked(consent)
+            app.state.wallet.db.dispose()
+            result = json.loads(proc.stdout.readline())["result"]
+        finally:
+            proc.kill()
+            proc.wait(timeout=10)
+    assert result["ok"], result
+    assert result["state_ok"] and result["dcql_satisfied"]
+    [shown] = result["presentations"]["mc"]
+    assert shown["vct"] == vct_for("microcredential") and "title" in shown["claims"]
+    assert shown["kb"]["aud"].startswith("redirect_uri:http://127.0.0.1:")

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from issuer.context import IssuerContext, open_context
 from issuer.flows.batch import BatchWorker
 from issuer.flows.issuing import purge_expired_details
-from issuer.routes import api, didweb, oid4vci, pages, status, vcapi
+from issuer.routes import api, didweb, oid4vci, pages, status, vcapi, vocab
 from issuer.settings import IssuerSettings
 from rotonde.clock import Clock
 from servicekit.app import service_app
@@ -48,7 +48,7 @@ def create_app(
     return service_app(
         settings, resources, title="Rotonde issuer", description=DESCRIPTION,
         routers=[api.router, oid4vci.router, pages.router, status.router, didweb.router,
-                 vcapi.router],
+                 vcapi.router, vocab.router],
         state={"ctx": ctx, "batch_worker": worker}, health_in_schema=True,
         body_limits=(("/api/v1/batches", settings.batch_max_bytes),),
     )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Self
+from urllib.parse import urlsplit
 
 from rotonde.errors import ConfigurationError
+from rotonde.jsonld.own import OWN_CONTEXT_PATHS, is_loopback, own_context_file
 from servicekit.settings import ServiceSettings, settings_loader
 
 __all__ = ["ENV_PREFIX", "IssuerSettings", "load_settings"]
@@ -18,6 +20,11 @@ class IssuerSettings(ServiceSettings):
     service: str = "issuer"
     port: int = 8001
     public_url: str = "http://127.0.0.1:8001"
+    #: Base URL under which Rotonde's own vocabularies (JSON-LD contexts) are published and
+    #: named by credentials (issue 15 A.2): empty = ``public_url``; a permanent-URL service
+    #: (``https://w3id.org/...``) that redirects to ``<public_url>/contexts/...``. https (http
+    #: only in development mode or on a loopback host). See docs/open-badges.md §4.
+    vocab_base_url: str = ""
     #: Base URL of a web wallet; the offer page then links to ``<wallet_url>/offer?...``.
     wallet_url: str = ""
     #: How long an offer (its pre-authorized code) stays redeemable, seconds.
@@ -40,8 +47,26 @@ class IssuerSettings(ServiceSettings):
     #: is read item by item, so memory stays near this, not near the body size.
     batch_item_max_bytes: int = 16 * 1024
 
+    @property
+    def vocab_base(self) -> str:
+        """The base URL credentials name Rotonde's own contexts under."""
+        return (self.vocab_base_url or self.public_url).rstrip("/")
+
     def validate(self) -> Self:
         super().validate()
+        if self.vocab_base_url:
+            probe = self.vocab_base_url.rstrip("/") + OWN_CONTEXT_PATHS["elm-vcdm2.jsonld"]
+            plain_http = urlsplit(probe).scheme == "http" and not self.dev and not is_loopback(
+                urlsplit(probe).hostname or "")
+            if own_context_file(probe) is None or plain_http:
+                raise ConfigurationError(
+                    "config.invalid_vocab_base_url",
+                    "vocab_base_url must be an https URL (http only in development mode or on "
+                    "a loopback host), without query, fragment or user info",
+                    message_nl="vocab_base_url moet een https-URL zijn (http alleen in "
+                               "ontwikkelmodus of op een loopback-adres), zonder query, "
+                               "fragment of gebruikersgegevens",
+                )
         if self.wallet_url and not self.wallet_url.startswith(("https://", "http://")):
             raise ConfigurationError(
                 "config.invalid_wallet_url", "wallet_url must be an http(s) URL",

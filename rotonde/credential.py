@@ -13,6 +13,11 @@ one or more non-empty objects (§4.8), ``validFrom``/``validUntil`` ``dateTimeSt
 ``validFrom <= validUntil`` (§4.9), ``credentialStatus`` (§4.10), ``credentialSchema`` (§4.11),
 ``relatedResource`` with ``digestSRI``/``digestMultibase`` (§5.3), ``refreshService`` (§5.4),
 ``termsOfUse`` (§5.5), ``evidence`` (§5.6).
+
+VCDM 1.1 credentials are read, never issued (issue 15 D): a credential whose first context is
+``https://www.w3.org/2018/credentials/v1`` (VCDM 1.1 §4.1) must have an ``issuanceDate``
+(§4.6) and may have an ``expirationDate`` (§4.7), both date-times with a time zone and in
+order; ``validFrom``/``validUntil`` are VCDM 2.0 terms the 1.1 context does not define.
 """
 
 from __future__ import annotations
@@ -25,12 +30,14 @@ from rotonde.clock import parse_datetime
 from rotonde.errors import Problem, ValidationError
 
 __all__ = [
+    "VC_V1_CONTEXT",
     "VC_V2_CONTEXT",
     "build_credential",
     "common_problems",
     "context_problems",
     "ensure_credential",
     "is_url",
+    "is_vcdm1",
     "language_value_problems",
     "pointer",
     "type_values",
@@ -38,6 +45,7 @@ __all__ = [
 ]
 
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+")
 _LANG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
@@ -71,8 +79,16 @@ def _items(value: object) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def context_problems(doc: Mapping[str, Any], prefix: str = "vc") -> list[Problem]:
-    """``@context``: an ordered list whose first item is the VCDM 2.0 context (§4.3)."""
+def is_vcdm1(doc: object) -> bool:
+    """True for a document whose first ``@context`` is VCDM 1.1's (VCDM 1.1 §4.1)."""
+    ctx = doc.get("@context") if isinstance(doc, Mapping) else None
+    return isinstance(ctx, list) and bool(ctx) and ctx[0] == VC_V1_CONTEXT
+
+
+def context_problems(doc: Mapping[str, Any], prefix: str = "vc", *,
+                     allow_v1: bool = False) -> list[Problem]:
+    """``@context``: an ordered list whose first item is the VCDM 2.0 context (§4.3), or with
+    ``allow_v1`` the VCDM 1.1 context (VCDM 1.1 §4.1)."""
     ctx = doc.get("@context")
     if ctx is None:
         return [_p(f"{prefix}.context_missing", "@context is missing", "@context ontbreekt",
@@ -81,7 +97,7 @@ def context_problems(doc: Mapping[str, Any], prefix: str = "vc") -> list[Problem
         return [_p(f"{prefix}.context_invalid", "@context must be a non-empty array",
                    "@context moet een niet-lege lijst zijn", "/@context")]
     out: list[Problem] = []
-    if ctx[0] != VC_V2_CONTEXT:
+    if ctx[0] != VC_V2_CONTEXT and not (allow_v1 and ctx[0] == VC_V1_CONTEXT):
         code = f"{prefix}.context_order" if VC_V2_CONTEXT in ctx else f"{prefix}.context_v2_missing"
         out.append(_p(code, f"the first @context entry must be {VC_V2_CONTEXT}",
                       f"het eerste @context-item moet {VC_V2_CONTEXT} zijn", "/@context/0"))
@@ -188,7 +204,14 @@ def _related_problems(doc: Mapping[str, Any]) -> list[Problem]:
 
 def _date_problems(doc: Mapping[str, Any], prefix: str) -> list[Problem]:
     out, parsed = [], {}
-    for name in ("validFrom", "validUntil"):
+    first, last = ("issuanceDate", "expirationDate") if is_vcdm1(doc) else (
+        "validFrom", "validUntil")
+    if first == "issuanceDate" and "issuanceDate" not in doc:
+        out.append(_p(f"{prefix}.issuance_date_missing",
+                      "a VCDM 1.1 credential must have an issuanceDate (VCDM 1.1 §4.6)",
+                      "een VCDM 1.1-bewijs moet een issuanceDate hebben (VCDM 1.1 §4.6)",
+                      "/issuanceDate"))
+    for name in (first, last):
         if name in doc:
             try:
                 parsed[name] = parse_datetime(doc[name])
@@ -197,9 +220,9 @@ def _date_problems(doc: Mapping[str, Any], prefix: str) -> list[Problem]:
                               f"{name} must be a date-time with a timezone (dateTimeStamp)",
                               f"{name} moet een datum-tijd met tijdzone zijn (dateTimeStamp)",
                               pointer(name)))
-    if len(parsed) == 2 and parsed["validFrom"] > parsed["validUntil"]:
-        out.append(_p(f"{prefix}.validity_order", "validFrom is later than validUntil",
-                      "validFrom ligt na validUntil", "/validUntil"))
+    if len(parsed) == 2 and parsed[first] > parsed[last]:
+        out.append(_p(f"{prefix}.validity_order", f"{first} is later than {last}",
+                      f"{first} ligt na {last}", f"/{last}"))
     return out
 
 
@@ -242,9 +265,10 @@ def _subject_problems(doc: Mapping[str, Any]) -> list[Problem]:
     return out
 
 
-def common_problems(doc: Mapping[str, Any], prefix: str, required_type: str) -> list[Problem]:
+def common_problems(doc: Mapping[str, Any], prefix: str, required_type: str, *,
+                    allow_v1: bool = False) -> list[Problem]:
     """Rules shared by credentials and presentations: context, id, type, name, description."""
-    out = context_problems(doc, prefix)
+    out = context_problems(doc, prefix, allow_v1=allow_v1)
     if "id" in doc and not is_url(doc["id"]):
         out.append(_p(f"{prefix}.id_invalid", "id must be a URL", "id moet een URL zijn", "/id"))
     types = type_values(doc.get("type"))
@@ -258,11 +282,12 @@ def common_problems(doc: Mapping[str, Any], prefix: str, required_type: str) -> 
 
 
 def validate_credential(doc: object) -> list[Problem]:
-    """Every VCDM 2.0 data model problem in ``doc`` (an empty list when it is valid)."""
+    """Every VCDM 2.0 (or, read only, VCDM 1.1) data model problem in ``doc`` (an empty list
+    when it is valid)."""
     if not isinstance(doc, dict):
         return [_p("vc.not_object", "a credential must be a JSON object",
                    "een bewijs moet een JSON-object zijn", "")]
-    out = common_problems(doc, "vc", "VerifiableCredential")
+    out = common_problems(doc, "vc", "VerifiableCredential", allow_v1=True)
     out += _issuer_problems(doc)
     out += _subject_problems(doc)
     out += _date_problems(doc, "vc")

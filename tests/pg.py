@@ -6,6 +6,7 @@ message saying what to install; each test run uses a fresh schema, dropped after
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,7 @@ def pg_url() -> str | None:
 
 
 def require_pg() -> str:
+    sys.audit("tests.postgres", "require_pg")  # a system test (tests/_system.py)
     url = pg_url()
     require(
         url is not None,

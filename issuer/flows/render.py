@@ -248,8 +248,12 @@ def render_credential(
     bound["learner"]["id"] = _holder_id(holder_key, holder_kid)
     builder = {"open_badge_ldp_vc": ob3.build, "elm_ldp_vc": elm.build,
                JWT_VC_CONFIGURATION: ob3.build}[configuration_id]
-    document = dict(builder(bound, issuer_id=tenant.did,
-                            credential_id=f"urn:uuid:{credential_id}"))
+    if builder is elm.build:
+        document = elm.build(bound, issuer_id=tenant.did, credential_id=f"urn:uuid:{credential_id}",
+                             vocab_base=ctx.settings.vocab_base)
+    else:
+        document = dict(builder(bound, issuer_id=tenant.did,
+                                credential_id=f"urn:uuid:{credential_id}"))
     status = [
         build_status_entry(list_credential=urls["revocation"], index=idx, purpose="revocation"),
         build_status_entry(list_credential=urls["suspension"], index=idx, purpose="suspension"),
@@ -257,7 +261,13 @@ def render_credential(
     existing = document.get("credentialStatus")
     if existing:
         status = [*(existing if isinstance(existing, list) else [existing]), *status]
-    document["credentialStatus"] = status
+    if builder is ob3.build and not existing:
+        # OB 3.0 §B.1.1: an AchievementCredential has at most one credentialStatus (the 1EdTech
+        # schema wants an object), so the Open Badge forms carry revocation only; suspension
+        # is not carried (docs/open-badges.md).
+        document["credentialStatus"] = status[0]
+    else:
+        document["credentialStatus"] = status
     if configuration_id == JWT_VC_CONFIGURATION:
         from rotonde.jose import sign_vc_jwt
 

@@ -126,9 +126,12 @@ class DocumentLoader:
     replace a shipped context.
     """
 
-    def __init__(self, extra: Mapping[str, dict[str, Any]] | None = None) -> None:
+    def __init__(self, extra: Mapping[str, dict[str, Any]] | None = None, *,
+                 own: bool = False) -> None:
         self._documents: dict[str, dict[str, Any]] = dict(_shipped_documents())
         self._extra: set[str] = set()
+        #: also know Rotonde's own contexts under any base URL (:mod:`rotonde.jsonld.own`)
+        self._own = own
         self._local = threading.local()
         self._generation = 0
         for url, document in (extra or {}).items():
@@ -155,8 +158,20 @@ class DocumentLoader:
         self._extra.add(url)
         self._generation += 1  # drop caches built with the old registry
 
+    def _own_document(self, url: object) -> dict[str, Any] | None:
+        """Rotonde's own context for ``url`` published under a deployment's base URL: the
+        shipped copy (never fetched)."""
+        if not self._own or not isinstance(url, str):
+            return None
+        from rotonde.jsonld.own import OWN_CONTEXT_FILES, own_context_file
+
+        name = own_context_file(url)
+        if name is None:
+            return None
+        return self._documents.get(OWN_CONTEXT_FILES[name])
+
     def __contains__(self, url: object) -> bool:
-        return url in self._documents
+        return url in self._documents or self._own_document(url) is not None
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self._documents))
@@ -167,28 +182,23 @@ class DocumentLoader:
 
     def document(self, url: str) -> dict[str, Any]:
         """A copy of the context document at ``url``; ``jsonld.context_unknown`` otherwise."""
-        try:
-            return copy.deepcopy(self._documents[url])
-        except KeyError:
-            raise _unknown(url) from None
+        return copy.deepcopy(self.raw(url))
 
     def raw(self, url: str) -> dict[str, Any]:
         """The stored document itself (do not mutate); for the internal fast path."""
-        try:
-            return self._documents[url]
-        except KeyError:
-            raise _unknown(url) from None
+        doc = self._documents.get(url) or self._own_document(url)
+        if doc is None:
+            raise _unknown(url)
+        return doc
 
     # -- pyld interface -------------------------------------------------------------------
 
     def __call__(self, url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """pyld ``documentLoader``: RemoteDocument for a known URL, else a PolicyError."""
-        if url not in self._documents:
-            raise _unknown(url)
         return {
             "contextUrl": None,
             "documentUrl": url,
-            "document": copy.deepcopy(self._documents[url]),
+            "document": self.document(url),
             # pyld caches a resolved remote context across operations only when tagged.
             "tag": "static",
         }
@@ -259,5 +269,5 @@ class _FrozenLoader(DocumentLoader):
         # every default loader.
         from rotonde.jsonld.own import own_contexts
 
-        super().__init__(extra=own_contexts())
+        super().__init__(extra=own_contexts(), own=True)
         self._frozen = True

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from rotonde.jsonld.own import digest_sri, own_context_file, own_context_url
 from rotonde.learning import levels as _levels
 from rotonde.learning._common import (
     ASSESSMENT_TERMS,
@@ -35,10 +36,13 @@ from rotonde.learning._elm_read import REGISTRY_SCHEMES, read
 from rotonde.learning.esco import ESCO_SKILLS_SCHEME
 from rotonde.learning.record import validate_record
 
-__all__ = ["CONTEXT_URL", "VC_V2", "build", "is_elm", "read"]
+__all__ = ["CONTEXT_URL", "VC_V2", "build", "context_url", "is_elm", "read"]
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
-CONTEXT_URL = "https://rotonde.example/contexts/elm-vcdm2/v1.jsonld"
+_CONTEXT_FILE = "elm-vcdm2.jsonld"
+#: This form's context under the default base; a deployment names it under its own
+#: vocabulary base (:func:`context_url`, :mod:`rotonde.jsonld.own`).
+CONTEXT_URL = own_context_url(_CONTEXT_FILE)
 
 _ECTS = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
 _ECTS_SCHEME = "http://data.europa.eu/snb/education-credit/25831c2"
@@ -198,8 +202,13 @@ def build(
     issuer_id: str,
     credential_id: str | None = None,
     issuer_name: Mapping[str, str] | None = None,
+    vocab_base: str | None = None,
 ) -> dict[str, Any]:
     """Render a record as an unsigned ELM 3 credential (VCDM 2.0, ``EuropeanDigitalCredential``).
+
+    The credential names this form's context under ``vocab_base`` (the deployment's published
+    vocabularies; default :data:`~rotonde.jsonld.own.DEFAULT_BASE`) and binds its digest in
+    ``relatedResource`` (VCDM 2.0 §5.3).
 
     ``issuer_id`` is the DID that will sign. The issuer node carries the awarding body's legal
     name and location (ELM requires both; the issuer is the awarding body or acts for it) unless
@@ -240,7 +249,8 @@ def build(
     issuer: dict[str, Any] = {"id": issuer_id, "type": "Organisation",
                               "legalName": dict(issuer_name or body["name"])}
     issuer["location"] = _organisation(body)["location"]
-    vc: dict[str, Any] = {"@context": [VC_V2, CONTEXT_URL]}
+    ctx_url = context_url(vocab_base)
+    vc: dict[str, Any] = {"@context": [VC_V2, ctx_url]}
     if credential_id is not None:
         vc["id"] = credential_id
     vc["type"] = ["VerifiableCredential", "EuropeanDigitalCredential"]
@@ -252,10 +262,17 @@ def build(
         vc["validUntil"] = validity["valid_until"]
     vc["credentialProfiles"] = _concept(_PROFILE_GENERIC, {"en": "Generic"}, None)
     vc["credentialSubject"] = subject
+    vc["relatedResource"] = [{"id": ctx_url, "digestSRI": digest_sri(_CONTEXT_FILE),
+                              "mediaType": "application/ld+json"}]
     return vc
+
+
+def context_url(vocab_base: str | None = None) -> str:
+    """The URL of this form's context under ``vocab_base`` (default base when ``None``)."""
+    return own_context_url(_CONTEXT_FILE, vocab_base)
 
 
 def is_elm(data: object) -> bool:
     """True for a dict whose ``@context`` lists this form's context."""
     ctx = data.get("@context") if isinstance(data, Mapping) else None
-    return isinstance(ctx, list) and CONTEXT_URL in ctx
+    return isinstance(ctx, list) and any(own_context_file(c) == _CONTEXT_FILE for c in ctx)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from rotonde.jsonld import DocumentLoader
 
 __all__ = [
+    "LEGACY_PROOF_TYPES",
     "HashData",
     "ProofCheck",
     "ProofResult",
@@ -53,6 +54,14 @@ __all__ = [
 ]
 
 PROOF_TYPE = "DataIntegrityProof"
+#: Proof types from before Data Integrity 1.0 that are *verified* (never created) with the
+#: steps of a registered cryptosuite (issue 15 D). ``Ed25519Signature2020`` (EdDSA Cryptosuite
+#: v2020, W3C CCG Final Report 2022-07-24, §3.1-§3.4): RDF Dataset Canonicalization of the
+#: document and of the proof options with the document ``@context``, ``SHA-256(options) ||
+#: SHA-256(document)``, an Ed25519 signature in a base58btc multibase ``proofValue``, and no
+#: ``cryptosuite`` member -- exactly the steps of ``eddsa-rdfc-2022`` (VC-DI-EdDSA §3.3), as
+#: the VC-DI-EdDSA test vectors for both show.
+LEGACY_PROOF_TYPES: dict[str, str] = {"Ed25519Signature2020": "eddsa-rdfc-2022"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +102,7 @@ class ProofResult:
 def proof_configuration(options: Mapping[str, Any], document: Mapping[str, Any]) -> dict[str, Any]:
     """Proof options without ``proofValue``, with the document ``@context`` (§3.3.5 steps 1–5)."""
     config = {k: v for k, v in options.items() if k != "proofValue"}
-    if config.get("type") != PROOF_TYPE:
+    if config.get("type") != PROOF_TYPE and not _legacy(config):
         raise sig_error("di.proof_type_unsupported",
                          f"proof type {config.get('type')!r} is not {PROOF_TYPE}",
                          f"prooftype {config.get('type')!r} is niet {PROOF_TYPE}", "/proof/type")
@@ -108,8 +117,23 @@ def hash_data(
     document: Mapping[str, Any], options: Mapping[str, Any], *, loader: DocumentLoader | None = None
 ) -> HashData:
     """Transform and hash ``document`` (without ``proof``) and the proof ``options``."""
-    suite = get_cryptosuite(options.get("cryptosuite"))
-    return _hash_with(suite, dict(document), options, loader)
+    return _hash_with(_suite_of(options), dict(document), options, loader)
+
+
+def _legacy(proof: Mapping[str, Any]) -> bool:
+    return proof.get("type") in LEGACY_PROOF_TYPES and "cryptosuite" not in proof
+
+
+def _suite_of(proof: Mapping[str, Any]) -> Cryptosuite:
+    """The cryptosuite whose steps verify ``proof``: its ``cryptosuite``, or for a legacy
+    proof type (:data:`LEGACY_PROOF_TYPES`) the suite with the same steps."""
+    if _legacy(proof):
+        return get_cryptosuite(LEGACY_PROOF_TYPES[str(proof["type"])])
+    if proof.get("type") != PROOF_TYPE:
+        raise sig_error("di.proof_type_unsupported",
+                         f"proof type {proof.get('type')!r} is not {PROOF_TYPE}",
+                         f"prooftype {proof.get('type')!r} is niet {PROOF_TYPE}", "/proof/type")
+    return get_cryptosuite(proof.get("cryptosuite"))
 
 
 def add_proof(
@@ -261,11 +285,7 @@ def _verify_one(
 ) -> ProofCheck:
     check_options(proof, expected_purpose=expected_purpose, challenge=challenge,
                    domain=domain, clock=clock)
-    if proof.get("type") != PROOF_TYPE:
-        raise sig_error("di.proof_type_unsupported",
-                         f"proof type {proof.get('type')!r} is not {PROOF_TYPE}",
-                         f"prooftype {proof.get('type')!r} is niet {PROOF_TYPE}", "/proof/type")
-    suite = get_cryptosuite(proof.get("cryptosuite"))
+    suite = _suite_of(proof)
     signature = signature_bytes(proof)
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     unsecured = dict(bare)
@@ -305,7 +325,8 @@ def _verify_one(
     except SignatureError:
         raise sig_error("di.signature_invalid", "Data Integrity proof does not verify",
                          "Data Integrity-proof klopt niet", "/proof/proofValue") from None
-    return ProofCheck(proof.get("id"), suite.name, method.id, method.controller,
+    return ProofCheck(proof.get("id"), proof["type"] if _legacy(proof) else suite.name,
+                      method.id, method.controller,
                       proof["proofPurpose"], proof.get("created"))
 
 

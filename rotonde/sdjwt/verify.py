@@ -346,7 +346,7 @@ def _verify_one_pass(
     reports a problem itself: on anything unusual or wrong it returns ``None`` and
     :func:`verify` runs the step functions, which raise the precise error. The one exception
     is an invalid issuer signature: the step functions check it right after parsing, so
-    their error is this one. ``tests/core/test_sdjwt_one_pass.py`` proves the routes agree.
+    their error is this one. ``tests/core/sdjwt/test_one_pass.py`` proves the routes agree.
     """
     if len(token) > max_bytes or not token or token[0] in _WHITESPACE or token[-1] in _WHITESPACE:
         return None

@@ -41,6 +41,7 @@ VERIFIERS: Mapping[str, FormatVerifier] = MappingProxyType({
     "ldp_vp": verify_ldp,
     "vc+jwt": verify_jose,
     "vp+jwt": verify_jose,
+    "jwt": verify_jose,  # jwt_vc_json: a VCDM 1.1 credential in the vc claim
     "statuslist+jwt": verify_status_token,
 })
 

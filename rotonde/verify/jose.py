@@ -10,6 +10,11 @@
   (or ``challenge``) and ``options.audience`` (or ``domain``).
 * ``validity``: ``validFrom``/``validUntil`` and JWT ``nbf``/``exp``; ``status``, ``trust``,
   ``schema`` as for Data Integrity (:func:`rotonde.verify.ldp.common_checks`).
+
+``jwt_vc_json`` (a JWT whose ``vc`` claim is a VCDM 1.1 credential, VCDM 1.1 §6.3.1) is read
+the same way, through :mod:`rotonde.jwt_vc`: the credential is decoded from the claims, must be a
+valid VCDM 1.1 credential, and is bounded by ``issuanceDate``/``expirationDate`` (= ``nbf``/
+``exp``).
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from rotonde.verify.report import ReportBuilder, VerificationReport
 __all__ = ["verify_jose"]
 
 _JWT_CLAIMS = ("nonce", "aud", "iat", "exp", "nbf", "jti", "iss", "sub")
+#: The report format of a VCDM 1.1 JWT credential (OpenID4VCI 1.0 Appendix A.1.1).
+JWT_VC_JSON = "jwt_vc_json"
 
 
 def _typ(token: str) -> str:
@@ -37,6 +44,8 @@ def _typ(token: str) -> str:
         fmt = detect(token)
     except RotondeError:
         return "vc+jwt"
+    if fmt == "jwt":
+        return JWT_VC_JSON
     return fmt if fmt in ("vc+jwt", "vp+jwt") else "vc+jwt"
 
 
@@ -97,7 +106,41 @@ def verify_jose(data: Any, options: VerifyOptions) -> VerificationReport:
     return builder.build()
 
 
+def _run_jwt_vc_json(builder: ReportBuilder, token: str, options: VerifyOptions) -> None:
+    """VCDM 1.1 §6.3.1: ``parse`` (the ``vc`` claim decoded into a valid 1.1 credential),
+    ``signature``, then the checks every credential gets."""
+    from rotonde.jwt_vc import credential_from_vc_claim, parse_jwt_vc, verify_jwt_vc
+
+    document: dict[str, Any] = {}
+    bounds: dict[str, float] = {}
+    with builder.run("parse"):
+        payload = parse_jwt_vc(token, max_bytes=options.max_bytes).claims()
+        document = credential_from_vc_claim(payload)
+        problems = validate_credential(document)
+        if problems:
+            raise ValidationError(problems=problems)
+        bounds = _jwt_bounds(payload)
+    if builder.failed("parse"):
+        return
+    builder.claims = document
+    with builder.run("signature") as info:
+        verified = verify_jwt_vc(token, resolver=resolver_for(options), key=options.issuer_key,
+                                 max_bytes=options.max_bytes,
+                                 require_controller=options.require_controller)
+        info["kid"] = verified.method.id
+        info["controller"] = verified.method.controller
+        info["alg"] = verified.header.get("alg")
+    issuer = document.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    builder.issuer = issuer_id if isinstance(issuer_id, str) else None
+    builder.skip("holder_binding")
+    common_checks(builder, document, options, JWT_VC_JSON, jwt_bounds=bounds)
+
+
 def _run(builder: ReportBuilder, token: Any, typ: str, options: VerifyOptions) -> None:
+    if typ == JWT_VC_JSON and isinstance(token, str):
+        _run_jwt_vc_json(builder, token, options)
+        return
     is_vp = typ == "vp+jwt"
     payload: dict[str, Any] = {}
     bounds: dict[str, float] = {}

@@ -81,17 +81,18 @@ def _validity(builder: ReportBuilder, doc: dict[str, Any], options: VerifyOption
         now = options.clock.now()
         info["now"] = now
         bounds: dict[str, float] = dict(extra or {})
-        for name in ("validFrom", "validUntil"):
+        # VCDM 1.1 §4.6/§4.7: issuanceDate and expirationDate bound a 1.1 credential
+        for name in ("validFrom", "validUntil", "issuanceDate", "expirationDate"):
             if isinstance(doc.get(name), str):
                 try:
                     bounds[name] = parse_datetime(doc[name]).timestamp()
                 except ValueError:
                     pass  # reported by the parse check
-        for name in ("validFrom", "nbf"):
+        for name in ("validFrom", "issuanceDate", "nbf"):
             if name in bounds and now + options.leeway < bounds[name]:
                 raise ValidationError("validity.not_yet_valid", f"not valid before {name}",
                                       message_nl=f"nog niet geldig ({name})", pointer=f"/{name}")
-        for name in ("validUntil", "exp"):
+        for name in ("validUntil", "expirationDate", "exp"):
             if name in bounds and now - options.leeway > bounds[name]:
                 raise ValidationError("validity.expired", f"expired ({name})",
                                       message_nl=f"verlopen ({name})", pointer=f"/{name}")

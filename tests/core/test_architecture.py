@@ -31,8 +31,8 @@ LAYERS: tuple[frozenset[str], ...] = (
                "formats"}),
     frozenset({"keys", "http", "rdfc"}),
     frozenset({"jws", "did", "keyresolve", "jsonld"}),
-    frozenset({"proofs", "sdjwt", "credential", "presentation", "envelope", "jose", "status",
-               "trust"}),
+    frozenset({"proofs", "sdjwt", "credential", "presentation", "envelope", "jose", "jwt_vc",
+               "status", "trust"}),
     frozenset({"learning", "oid4vci", "oid4vp"}),
     frozenset({"verify"}),
     frozenset({"cli"}),
@@ -144,7 +144,7 @@ def test_every_public_core_module_declares_its_api() -> None:
     assert missing == []
 
 
-#: The modules that may talk to the network: the Fetcher and its transport (DESIGN.md §5).
+#: The modules that may talk to the network: the Fetcher and its transport (docs/architecture.md §5).
 FETCHER_MODULES = {CORE / "http.py", CORE / "_urlpolicy.py", CORE / "_deadline.py"}
 #: Libraries that make outbound requests (``socket`` alone is fine: servers bind sockets).
 HTTP_CLIENTS = {"httpx", "httpcore", "requests", "urllib3", "aiohttp", "http.client",

@@ -67,7 +67,10 @@ def test_published_examples_are_valid(conformance: Path) -> None:
         ({"context": VC_V2_CONTEXT}, [("vc.context_invalid", "/@context")]),
         ({"context": ["https://www.w3.org/ns/credentials/examples/v2", VC_V2_CONTEXT]},
          [("vc.context_order", "/@context/0")]),
+        # VCDM 1.1 is read (issue 15 D): its context is accepted, and it needs an issuanceDate
         ({"context": ["https://www.w3.org/2018/credentials/v1"]},
+         [("vc.issuance_date_missing", "/issuanceDate")]),
+        ({"context": ["https://example.org/ctx", "https://www.w3.org/2018/credentials/v1"]},
          [("vc.context_v2_missing", "/@context/0")]),
         ({"context": [VC_V2_CONTEXT, 5]}, [("vc.context_invalid", "/@context/1")]),
         ({"id": "not a url"}, [("vc.id_invalid", "/id")]),

@@ -12,6 +12,7 @@ from PIL import Image
 from rotonde.errors import ParseError
 from rotonde.qr import qr_svg
 from servicekit.qrscan import MAX_IMAGE_BYTES, decode_qr, decode_qr_all
+from tests.conftest import examples
 
 
 def _png(text: str) -> bytes:
@@ -36,7 +37,7 @@ def test_text_limits() -> None:
         qr_svg("x" * 3000)
 
 
-@settings(max_examples=15)
+@settings(max_examples=examples(15))
 @given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=1,
                max_size=200))
 def test_round_trip(text: str) -> None:

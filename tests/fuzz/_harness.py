@@ -28,6 +28,7 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 
 from rotonde.errors import RotondeError
+from tests.conftest import examples
 
 __all__ = [
     "MAX_PEAK_BYTES",
@@ -47,9 +48,10 @@ MAX_PEAK_BYTES = 64 * 1024 * 1024
 
 
 def fuzz_settings(ci_examples: int) -> settings:
-    """``ci_examples`` cases normally, :data:`NIGHTLY_EXAMPLES` with ``ROTONDE_FUZZ=nightly``."""
+    """``ci_examples`` cases normally, :data:`NIGHTLY_EXAMPLES` with ``ROTONDE_FUZZ=nightly``, a
+    handful in the fast lane (:func:`tests.conftest.examples`)."""
     return settings(
-        max_examples=NIGHTLY_EXAMPLES if NIGHTLY else ci_examples,
+        max_examples=NIGHTLY_EXAMPLES if NIGHTLY else examples(ci_examples),
         deadline=None,
         suppress_health_check=list(HealthCheck),
         database=None if NIGHTLY else settings().database,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests._system import system_fixture
 from tests.conftest import require
 from tests.issuer._support import LiveIssuer, make_settings, start_server
 
@@ -17,6 +18,7 @@ __all__ = ["live", "require"]
 
 
 @pytest.fixture
+@system_fixture
 def live(tmp_path: Path) -> Iterator[LiveIssuer]:
     issuer = start_server(make_settings(tmp_path, wallet_url="https://wallet.example"))
     yield issuer

@@ -15,6 +15,8 @@ from rotonde.cli import main
 from servicekit import Database
 from tests.issuer._support import TEMPLATE, free_port
 
+pytestmark = pytest.mark.system  # the serve command on real ports, rotonde as a subprocess
+
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any, str]:
     code = main(list(argv))

@@ -16,6 +16,7 @@ from issuer.app import create_app
 from issuer.flows.apikeys import new_api_key
 from issuer.flows.tenants import create_tenant
 from issuer.settings import IssuerSettings
+from tests.conftest import examples
 from tests.issuer._support import template
 
 _json = st.recursive(
@@ -50,7 +51,7 @@ def _ok(r: Any) -> None:
         assert "code" in body or "error" in body
 
 
-@settings(max_examples=40)
+@settings(max_examples=examples(40))
 @given(_json)
 def test_json_bodies_never_crash(body: Any) -> None:
     client, ach = _client()
@@ -63,7 +64,7 @@ def test_json_bodies_never_crash(body: Any) -> None:
                                                      "learner": body.get("learner", {})}))
 
 
-@settings(max_examples=40)
+@settings(max_examples=examples(40))
 @given(st.dictionaries(st.sampled_from(["grant_type", "pre-authorized_code", "tx_code", "x"]),
                        st.text(max_size=40), max_size=4))
 def test_token_forms_never_crash(form: dict[str, str]) -> None:

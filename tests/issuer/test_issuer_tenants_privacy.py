@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from issuer import models
@@ -122,6 +123,7 @@ def test_retention_erases_details_but_keeps_status(live: LiveIssuer) -> None:
             "credential.revoke"} <= set(audit)
 
 
+@pytest.mark.system
 def test_batch_resumes_after_interruption(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     first = open_context(settings)  # no app, no worker thread: the job is driven by hand
@@ -144,6 +146,7 @@ def test_batch_resumes_after_interruption(tmp_path: Path) -> None:
     second.db.dispose()
 
 
+@pytest.mark.system
 def test_did_key_tenant_whose_key_is_missing_is_a_configuration_error(tmp_path: Path) -> None:
     """A did:key tenant's identifier is derived from its stored Ed25519 key; a database that
     lost that row gives the precise ``tenant.no_key`` error, not an AttributeError (HTTP 500)."""

@@ -24,6 +24,8 @@ from tests.ops._issuer import issue_one, outcome, setup_issuer, verify_live
 from tests.ops._live import serving
 from tests.pg import fresh_schema
 
+pytestmark = pytest.mark.system  # the services as processes, PostgreSQL
+
 SQLITE_BACKUP = (  # the one-liner of docs/deployment.md, "Backups"
     "import sqlite3, sys; src = sqlite3.connect(sys.argv[1]); dst = sqlite3.connect(sys.argv[2]);"
     " src.backup(dst); dst.close(); src.close()"

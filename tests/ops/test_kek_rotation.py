@@ -31,6 +31,8 @@ from tests.ops._issuer import issue_one, outcome, setup_issuer, verify_live
 from tests.ops._live import rotonde, rotonde_fails, serving
 from tests.pg import fresh_schema
 
+pytestmark = pytest.mark.system  # the services and rekey as processes
+
 
 def _kek() -> str:
     return b64url_encode(secrets.token_bytes(32))

@@ -16,7 +16,7 @@ from servicekit.db import Database, current_revisions
 from tests.ops._migrations import SERVICES, downgrade, table_names, upgrade
 from tests.pg import fresh_schema
 
-BACKENDS = ("sqlite", "postgresql")
+BACKENDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.system))
 
 
 @pytest.fixture(params=BACKENDS)
@@ -143,6 +143,7 @@ def test_start_refuses_a_schema_newer_than_the_code(
         db.dispose()
 
 
+@pytest.mark.system  # three start-up processes (multiprocessing "spawn")
 @pytest.mark.parametrize("service", ["issuer", "verifier"])
 def test_processes_starting_together_migrate_once(
     service: str, backend: tuple[str, str | None]
@@ -172,6 +173,7 @@ def test_processes_starting_together_migrate_once(
         db.dispose()
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("service", sorted(SERVICES))
 def test_serve_command_refuses_a_newer_schema(service: str, tmp_path: Path) -> None:
     """``rotonde <service> serve`` ends with one clear line and exit status 1."""

@@ -9,9 +9,12 @@ import secrets
 from pathlib import Path
 
 import httpx
+import pytest
 
 from rotonde.encoding import b64url_encode
 from tests.ops._live import free_port, rotonde, serving
+
+pytestmark = pytest.mark.system  # the issuer as a process behind a proxy
 
 
 def _env(tmp: Path, port: int, **extra: str) -> dict[str, str]:

@@ -19,6 +19,8 @@ import pytest
 from tests.ops._issuer import issue_one, setup_issuer, verify_live
 from tests.ops._live import free_port, rotonde_fails, serving
 
+pytestmark = pytest.mark.system  # worker processes
+
 
 def _socket_holders(port: int) -> set[int]:
     """Processes holding the TCP socket that listens on ``port`` (Linux /proc)."""

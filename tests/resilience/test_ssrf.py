@@ -1,6 +1,6 @@
-"""SSRF through the services (DESIGN.md §5): every URL a service fetches on someone else's say-so
-is refused when it points at a loopback, private, link-local or unique-local address, a name
-resolving to one, or redirects there — with the production policy (settings without ``dev``),
+"""SSRF through the services (docs/architecture.md §5): every URL a service fetches on someone
+else's say-so is refused when it points at a loopback, private, link-local or unique-local
+address, a name resolving to one, or redirects there — with the production policy (settings without ``dev``),
 a clear message, and no connection made (a local listener counts connections).
 
 Wallet: ``credential_offer_uri``, the credential issuer metadata (``credential_issuer`` of an
@@ -267,7 +267,7 @@ def test_redirect_to_a_private_address_is_refused_at_the_hop() -> None:
 
 def test_service_fetchers_carry_the_caps(wallet: TestClient, verifier: TestClient) -> None:
     """Both services fetch through a Fetcher with the production policy, the size/time caps
-    and the per-host concurrency cap (behaviour of each cap: tests/core/test_http.py and
+    and the per-host concurrency cap (behaviour of each cap: tests/core/http/test_fetcher.py and
     tests/resilience/test_fetch_caps.py)."""
     for fetcher in (wallet.app.state.wallet.fetcher,  # type: ignore[attr-defined]
                     verifier.app.state.verifier.fetcher):  # type: ignore[attr-defined]

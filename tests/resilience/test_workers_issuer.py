@@ -1,5 +1,6 @@
-"""Two issuer worker processes sharing one PostgreSQL schema (DESIGN.md §5: single-use values
-"enforced across workers"): concurrent issuance on both never allocates a status index twice;
+"""Two issuer worker processes sharing one PostgreSQL schema (docs/architecture.md §5: single-use
+values "single use, short-lived, across workers"): concurrent issuance on both never allocates a
+status index twice;
 a pre-authorized code redeemed concurrently on both succeeds exactly once; an access token or
 a proof nonce obtained from one worker works on the other exactly once."""
 

@@ -1,5 +1,6 @@
-"""A static check for blocking work on the event loop (DESIGN.md §5: "no blocking work
-(database, network, argon2, signing) runs on an event loop").
+"""A static check for blocking work on the event loop (docs/architecture.md §4: "routes,
+dependencies and handlers that touch the database, the Fetcher, argon2 or a signing key are
+plain ``def``").
 
 FastAPI runs plain ``def`` routes and dependencies in the thread pool, but an ``async def``
 route, dependency, middleware, exception handler or lifespan runs *on* the event loop: one

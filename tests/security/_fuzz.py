@@ -21,6 +21,8 @@ from hypothesis import settings as hsettings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
+from tests.conftest import examples
+
 __all__ = ["FuzzStats", "check_response", "examples_per_operation", "fuzz_schema"]
 
 OAUTH_ERRORS = {
@@ -38,10 +40,11 @@ OAUTH_ERRORS = {
 
 
 def examples_per_operation() -> int:
-    """Cases per operation and generation mode: small in CI, large with ROTONDE_FUZZ=nightly."""
+    """Cases per operation and generation mode: small in CI, large with ROTONDE_FUZZ=nightly, two
+    in the fast lane."""
     if os.environ.get("ROTONDE_FUZZ") == "nightly":
         return 500
-    return int(os.environ.get("ROTONDE_FUZZ_EXAMPLES", "10"))
+    return examples(int(os.environ.get("ROTONDE_FUZZ_EXAMPLES", "10")), fast=2)
 
 
 @dataclass

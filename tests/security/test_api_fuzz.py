@@ -19,6 +19,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import examples, fast_lane
 from tests.security._fuzz import FuzzStats, fuzz_schema
 from tests.wallet.wallet_helpers import Learner, csrf_of
 from tests.wallet.wallet_helpers import make_settings as wallet_settings
@@ -32,6 +33,13 @@ def _report(name: str, stats: FuzzStats) -> None:
     assert not stats.failures, "\n\n".join(stats.failures)
 
 
+#: Schemathesis over every operation of the issuer's and the wallet's OpenAPI documents takes
+#: some 50 s even at two cases each: the full run (CI) has it, the fast lane says so.
+FULL_RUN_ONLY = pytest.mark.skipif(fast_lane(), reason="API fuzzing runs in the full run, not "
+                                   "in the fast lane (-m 'not system')")
+
+
+@FULL_RUN_ONLY
 def test_fuzz_issuer(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
@@ -85,6 +93,7 @@ def test_fuzz_verifier(tmp_path: Path) -> None:
     _report("verifier", stats)
 
 
+@FULL_RUN_ONLY
 def test_fuzz_wallet(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
@@ -129,7 +138,7 @@ _VALUES = st.one_of(st.text(max_size=40), st.sampled_from(
      "access_denied", "{" * 200]))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=list(HealthCheck))
 @given(form=st.dictionaries(_FIELDS, _VALUES, max_size=5), use_state=st.booleans())
 def test_fuzz_verifier_oid4vp_endpoints(form: dict[str, str], use_state: bool) -> None:
     """The OpenID4VP endpoints are not in the OpenAPI document (wallet-facing protocol

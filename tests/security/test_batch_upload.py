@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 
 from servicekit import HttpProblem
 from servicekit.jsonstream import ArrayStream
+from tests._system import system_fixture
+from tests.conftest import examples
 from tests.resilience._issuer_setup import prepare_issuer
 from tests.resilience._procs import free_port, start_service
 
@@ -45,7 +47,7 @@ def _split(body: bytes, cuts: list[int], **kw: Any) -> list[Any]:
     return [ArrayStream.decode(raw) for raw in out]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(items=st.lists(_objects, min_size=0, max_size=6), indent=st.sampled_from([None, 0, 2]),
        cuts=st.lists(st.integers(min_value=0, max_value=4000), max_size=30))
 def test_any_chunking_gives_the_elements_json_gives(items: list[Any], indent: int | None,
@@ -102,6 +104,7 @@ def _memory(pid: int) -> dict[str, int]:
 
 
 @pytest.fixture
+@system_fixture
 def issuer(tmp_path: Path) -> Any:
     port = free_port()
     dep = prepare_issuer(tmp_path, public_port=port)

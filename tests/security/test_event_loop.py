@@ -1,4 +1,4 @@
-"""No blocking work on the event loop (DESIGN.md §5), checked statically over every service
+"""No blocking work on the event loop (docs/architecture.md §4), checked statically over every service
 module and the shared web layer (:mod:`tests.security._blocking`): an ``async def`` route,
 dependency, middleware, exception handler or lifespan must not reach the database, the Fetcher,
 argon2 or a signing key, directly or through the functions it calls."""

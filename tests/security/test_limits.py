@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from rotonde.clock import FixedClock
 from rotonde.errors import ParseError
+from tests.conftest import examples
 from tests.security._apps import issuer_app, verifier_app, wallet_app, wallet_login
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -187,7 +188,7 @@ def test_vp_token_presentation_count_is_capped() -> None:
     assert err.value.code == "oid4vp.vp_token_too_large"
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(st.integers(min_value=0, max_value=40))
 def test_disclosure_cap_never_crashes_below_it(n: int) -> None:
     from rotonde.sdjwt import parse
@@ -298,6 +299,7 @@ def test_wallet_password_brute_force_is_locked_out(tmp_path: Path) -> None:
     app.state.wallet.db.dispose()
 
 
+@pytest.mark.system
 def test_wallet_pin_brute_force_is_locked_out(tmp_path: Path) -> None:
     import re
 

@@ -17,6 +17,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from servicekit.logredact import RedactQueryFilter, redact_target
+from tests.conftest import examples
 from tests.servers import serve as _serve
 from tests.wallet.wallet_helpers import PASSWORD, Learner, csrf_of, text_of
 from tests.wallet.wallet_peers import WELDING, free_port
@@ -47,7 +48,7 @@ def test_redact_target() -> None:
     assert "abc" not in record.getMessage() and "/authorize?[redacted]" in record.getMessage()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(path=st.text(alphabet=st.characters(blacklist_characters="?#", blacklist_categories=("Cs",)),
                     max_size=30),
        secret=st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_",
@@ -84,6 +85,7 @@ def test_redaction_survives_uvicorns_logging_config() -> None:
             logger.handlers[:] = handlers
 
 
+@pytest.mark.system
 def test_full_journey_leaks_no_secret_into_logs(tmp_path: Path,
                                                 caplog: pytest.LogCaptureFixture,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:

@@ -35,6 +35,7 @@ def _poll(url: str, stop: threading.Event, out: list[float], *, post: bool = Fal
             time.sleep(0.1)
 
 
+@pytest.mark.system
 def test_a_sign_in_storm_neither_stalls_the_service_nor_queues_up(tmp_path: Path) -> None:
     # a high failure limit: this storm is about load, the throttle has its own tests
     proc = served_verifier(tmp_path, login_max_failures="1000")

@@ -13,7 +13,6 @@ the owner out from elsewhere.
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,8 @@ import pytest
 
 from rotonde.clock import SystemClock
 from rotonde.errors import PolicyError
+from tests._system import system_fixture
+from tests.conftest import SettableClock
 from tests.security._signin import STAFF, Browser, served_verifier, text_of
 from tests.servers import free_port, serve
 from tests.verifier._support import STAFF_PASSWORD, make_app
@@ -30,6 +31,7 @@ PARALLEL = 40
 LIMIT = 5
 
 
+@pytest.mark.system
 def test_parallel_wrong_passwords_over_http_check_at_most_the_limit(tmp_path: Path) -> None:
     proc = served_verifier(tmp_path, workers=2)
     try:
@@ -54,7 +56,7 @@ def test_parallel_wrong_passwords_over_http_check_at_most_the_limit(tmp_path: Pa
         proc.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.system)])
 def staff_db(request: Any, tmp_path: Path) -> Any:
     from verifier.flows.context import open_database
     from verifier.flows.staff import add_staff
@@ -126,23 +128,9 @@ def test_a_device_cookie_of_another_account_is_no_pass(staff_db: Any) -> None:
     assert caught.value.code == "account.slowed_down"
 
 
-class _Clock:
-    """A wall clock the test can move forward."""
-
-    def __init__(self) -> None:
-        self.t = time.time()
-
-    def now(self) -> float:
-        return self.t
-
-
 @pytest.fixture
-def clock() -> _Clock:
-    return _Clock()
-
-
-@pytest.fixture
-def verifier(tmp_path: Path, clock: _Clock) -> Any:
+@system_fixture
+def verifier(tmp_path: Path, clock: SettableClock) -> Any:
     app = make_app(tmp_path, staff_login=True, clock=clock)
     from verifier.flows.staff import add_staff
 
@@ -179,7 +167,7 @@ def test_attackers_elsewhere_do_not_lock_the_owner_out(verifier: str) -> None:
     assert moved.sign_in(STAFF_PASSWORD).status_code == 429
 
 
-def test_a_new_device_is_slowed_down_not_locked_out(verifier: str, clock: _Clock) -> None:
+def test_a_new_device_is_slowed_down_not_locked_out(verifier: str, clock: SettableClock) -> None:
     attacker = Browser(verifier, address="127.0.0.2")
     _fail(attacker, LIMIT)
     delays = []
@@ -187,7 +175,7 @@ def test_a_new_device_is_slowed_down_not_locked_out(verifier: str, clock: _Clock
         r = Browser(verifier, address=address).sign_in("yet another guess")
         assert r.status_code == 429, text_of(r)[:300]
         delays.append(int(r.headers["retry-after"]))
-        clock.t += delays[-1]
+        clock.advance(delays[-1])
         _fail(Browser(verifier, address=address), 1)
     assert delays == [1, 2, 4], delays
     newcomer = Browser(verifier, address="127.0.0.9", lang="en")
@@ -195,10 +183,11 @@ def test_a_new_device_is_slowed_down_not_locked_out(verifier: str, clock: _Clock
     assert slowed.status_code == 429, text_of(slowed)[:300]
     assert slowed.headers["retry-after"] == "8"
     assert "from a device it was not used on before, wait 8 seconds" in text_of(slowed)
-    clock.t += 8
+    clock.advance(8)
     assert newcomer.sign_in(STAFF_PASSWORD).status_code == 303  # not locked out
 
 
+@pytest.mark.system
 def test_one_address_cannot_spray_guesses_over_many_accounts(tmp_path: Path) -> None:
     from servicekit.throttle import ADDRESS_FACTOR
 

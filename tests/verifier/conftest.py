@@ -1,9 +1,8 @@
 """Verifier fixtures: the app in-process (TestClient) and live over real HTTP (uvicorn in a
-thread on a free port), an issuer, a holder and a settable clock."""
+thread on a free port), an issuer and a holder (the settable ``clock`` is the suite's, tests/conftest.py)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,21 +13,10 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from rotonde.keys import PrivateKey, generate
+from tests._system import system_fixture
+from tests.conftest import SettableClock
 from tests.servers import free_port, start
 from tests.verifier._support import Issuer, make_app
-
-
-class SettableClock:
-    def __init__(self, now: float | None = None) -> None:
-        self.t = now if now is not None else time.time()
-
-    def now(self) -> float:
-        return self.t
-
-
-@pytest.fixture
-def clock() -> SettableClock:
-    return SettableClock()
 
 
 @pytest.fixture(scope="session")
@@ -69,6 +57,7 @@ def serve(app: Any, port: int) -> Live:
 
 
 @pytest.fixture
+@system_fixture
 def live(tmp_path: Path) -> Iterator[Any]:
     started: list[Live] = []
 

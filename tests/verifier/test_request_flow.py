@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from rotonde.did import Resolver
 from rotonde.jws import parse_compact
 from rotonde.oid4vp import parse_invocation, verify_request_object
+from tests.conftest import SettableClock, examples
 from tests.verifier._support import (
     request_params,
     status_claim,
@@ -116,14 +118,14 @@ def test_replayed_response_and_presentation(client: TestClient, issuer: Any, hol
     assert "sdjwt.kb_nonce_mismatch" in _codes(res), _codes(res)
 
 
-def test_unknown_and_expired_session(client: TestClient, clock: Any, issuer: Any, holder: Any) -> None:
+def test_unknown_and_expired_session(client: TestClient, clock: SettableClock, issuer: Any, holder: Any) -> None:
     r = client.post("/oid4vp/response", data={"vp_token": "{}", "state": "no-such-state"})
     assert r.status_code == 400 and "unknown" in r.json()["error_description"]
     r = client.post("/oid4vp/response", data={"vp_token": "{}"})
     assert r.status_code == 400 and r.json()["error"] == "invalid_request"
     sid, req = _start(client)
     vp = wallet_answer(issuer.credential(holder), holder, nonce=req["nonce"], aud=req["client_id"])
-    clock.t += 601
+    clock.advance(601)
     r = client.post("/oid4vp/response", data={"vp_token": vp, "state": req["state"]})
     assert r.status_code == 400 and "expired" in r.json()["error_description"]
     assert _result(client, sid)["status"] == "expired"
@@ -284,6 +286,7 @@ def test_signed_webhook(app_factory: Any, issuer: Any, holder: Any) -> None:
     assert not verify_webhook("t" * 32, body, headers["x-rotonde-signature"], now=time.time())
 
 
+@pytest.mark.system
 def test_webhook_is_posted_through_the_fetcher_under_its_deadline(
     app_factory: Any, issuer: Any, holder: Any,
 ) -> None:
@@ -293,7 +296,7 @@ def test_webhook_is_posted_through_the_fetcher_under_its_deadline(
     import time
 
     from rotonde.http import Fetcher, URLPolicy
-    from tests.core.test_http_deadline import Dripper
+    from tests.core.http.test_deadline import Dripper
     from verifier.models import VerificationSession
 
     receiver = Dripper("headers", pause=0.5)
@@ -349,7 +352,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(["vp_token", "state", "error", "response", "x"]),
                        st.text(max_size=60) | st.sampled_from(['{"achievement": ["a~b"]}', "{}", "[]"]),
                        max_size=4))

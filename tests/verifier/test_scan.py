@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from rotonde.encoding import b64url_encode
 from rotonde.errors import RotondeError
 from rotonde.sdjwt import present
+from tests.conftest import examples
 from tests.verifier._support import page_csrf, sign_in
 from verifier.flows.scan import parse_share_text
 
@@ -160,7 +161,7 @@ def test_garbage_share_texts(client: TestClient, text: str, code: str) -> None:
     assert _codes(res)[0].startswith(code) or code in _codes(res)[0], _codes(res)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.text(max_size=300) | st.builds(lambda b: "rotonde-share:" + b64url_encode(b), st.binary(max_size=200)))
 def test_parse_share_text_never_crashes(text: str) -> None:
     class NoFetch:

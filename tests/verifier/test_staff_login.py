@@ -137,6 +137,7 @@ def test_development_mode_keeps_the_pages_open_unless_asked(tmp_path: Path) -> N
     assert closed.get("/").status_code == 200
 
 
+@pytest.mark.system
 def test_staff_commands(tmp_path: Path) -> None:
     env = {"ROTONDE_VERIFIER_DATA_DIR": str(tmp_path), "ROTONDE_VERIFIER_DEV": "1"}
     pw = tmp_path / "pw"

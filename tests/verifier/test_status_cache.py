@@ -16,6 +16,8 @@ from rotonde.jws import parse_compact
 from tests.verifier._support import request_params, wallet_answer
 from tests.verifier.conftest import free_port, serve
 
+pytestmark = pytest.mark.system  # status lists served over real HTTP
+
 
 def _status_server(token_for: Any, cache_control: str) -> tuple[Any, list[str]]:
     hits: list[str] = []

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from tests._system import system_fixture
 from tests.wallet.wallet_helpers import Learner, make_settings
 from tests.wallet.wallet_peers import MiniIssuer, VerifierPeer, mini_issuer, verifier_peer
 from wallet.app import create_app
@@ -37,6 +38,7 @@ def learner(client: TestClient) -> Learner:
 
 
 @pytest.fixture(scope="module")
+@system_fixture
 def issuer() -> Iterator[MiniIssuer]:
     with mini_issuer() as state:
         yield state
@@ -50,6 +52,7 @@ def _issuer_mode_reset(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
+@system_fixture
 def verifier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VerifierPeer]:
     with verifier_peer(tmp_path_factory.mktemp("verifier")) as peer:
         yield peer

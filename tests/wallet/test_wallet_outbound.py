@@ -1,4 +1,4 @@
-"""What the wallet fetches for a learner is bounded (DESIGN.md §5; wallet/outbound.py).
+"""What the wallet fetches for a learner is bounded (docs/architecture.md §5; wallet/outbound.py).
 
 * Every GET and POST the wallet makes (``request_uri``, ``response_uri``) ends at the Fetcher's
   one deadline, also when the peer drips its answer byte by byte.
@@ -27,13 +27,15 @@ import pytest
 from rotonde.clock import SystemClock
 from rotonde.errors import FetchError
 from rotonde.http import Fetcher, URLPolicy
-from tests.core.test_http_deadline import MARGIN, Dripper
+from tests.core.http.test_deadline import MARGIN, Dripper
 from tests.resilience._listener import Listener
 from tests.servers import free_port, serve
 from tests.wallet.wallet_helpers import Learner, csrf_of, make_settings, text_of
 from wallet.app import create_app
 from wallet.flows import present as flow
 from wallet.settings import WalletSettings
+
+pytestmark = pytest.mark.system  # peers over real sockets, worker processes
 
 DEV = URLPolicy(allow_http=True, allow_private=True)
 DEADLINE = 2.0

@@ -106,6 +106,7 @@ def test_malformed_request_links(learner: Learner) -> None:
         assert 'role="alert"' in r.text
 
 
+@pytest.mark.system
 def test_verifier_that_does_not_answer(learner: Learner) -> None:
     dead = f"http://127.0.0.1:{free_port()}/request"
     link = ("openid4vp://?client_id=decentralized_identifier%3Adid%3Aweb%3Ax.example"

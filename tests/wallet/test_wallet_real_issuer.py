@@ -10,11 +10,13 @@ from typing import Any
 import httpx
 import pytest
 
+from tests._system import system_fixture
 from tests.wallet.wallet_helpers import Learner, text_of
 from tests.wallet.wallet_peers import IssuerPeer, VerifierPeer, issuer_peer
 
 
 @pytest.fixture(scope="module")
+@system_fixture
 def real_issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IssuerPeer]:
     with issuer_peer(tmp_path_factory.mktemp("issuer")) as peer:
         yield peer

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 import qrcode
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -135,6 +136,7 @@ def test_issuer_sending_garbage(learner: Learner, issuer: MiniIssuer) -> None:
     assert _count(learner) == 0
 
 
+@pytest.mark.system
 def test_issuer_that_does_not_answer(learner: Learner) -> None:
     dead = f"http://127.0.0.1:{free_port()}/offers/x"
     r = learner.start_receive("openid-credential-offer://?credential_offer_uri=" + quote(dead))

@@ -26,6 +26,7 @@ from rotonde.jws import parse_compact
 from rotonde.keys import generate
 from rotonde.learning import sdjwt_vc
 from rotonde.oid4vp import build_request, parse_invocation, sign_request_object
+from tests._system import system_fixture
 from tests.wallet.wallet_helpers import Learner, make_settings, text_of
 from tests.wallet.wallet_peers import MiniIssuer, VerifierPeer, free_port, serve, verifier_peer
 from wallet.app import create_app
@@ -36,6 +37,7 @@ TRUSTED_NOTICE = ("Staat op de vertrouwenslijst van je wallet", "On your wallet'
 
 
 @pytest.fixture(scope="module")
+@system_fixture
 def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VerifierPeer]:
     with verifier_peer(tmp_path_factory.mktemp("real-verifier"), organisation_name=NAME) as peer:
         yield peer

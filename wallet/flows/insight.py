@@ -15,6 +15,7 @@ from rotonde.clock import Clock, format_datetime
 from rotonde.errors import ValidationError
 from rotonde.keys import PrivateKey
 from rotonde.learning.describe import Row
+from rotonde.learning.ob3 import primary_language
 from rotonde.oid4vp import ClaimPath
 from wallet.flows.store import Held
 
@@ -83,8 +84,14 @@ def _same_achievement(rec: dict[str, Any]) -> str:
     # Not the record ``id``: read back from an Open Badge it is derived per document (the
     # OB3 achievement id of an issuer that sets none hashes the learner's whole record, so
     # the LDP and JWT forms of one award differ), while SD-JWT VC and ELM forms have none.
+    # The title in one language only: the Open Badge form carries one (its primary language,
+    # rotonde.learning.ob3.carried), the other forms all of them.
     body = rec.get("awarding_body") or {}
-    return json.dumps([rec.get("kind"), rec.get("title"), body.get("id"),
+    title = rec.get("title")
+    if isinstance(title, dict) and title:
+        lang = primary_language(title)
+        title = {lang: title[lang]}
+    return json.dumps([rec.get("kind"), title, body.get("id"),
                        rec.get("award_date")], sort_keys=True)
 
 

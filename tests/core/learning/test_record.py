@@ -21,7 +21,7 @@ from rotonde.learning.record import (
     schema,
     validate_record,
 )
-from tests.learning.learning_support import microcredential, record, record_names
+from tests.core.learning.learning_support import microcredential, record, record_names
 
 ESCO = "http://data.europa.eu/esco/skill/60ff3eac-7d4d-4e51-87b8-74c3b5d62498"
 

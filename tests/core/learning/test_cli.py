@@ -9,7 +9,8 @@ import pytest
 
 from rotonde import keys
 from rotonde.cli import main
-from tests.learning.learning_support import EXAMPLES, microcredential
+from rotonde.learning import ob3
+from tests.core.learning.learning_support import EXAMPLES, microcredential
 
 RECORD = str(EXAMPLES / "records" / "mc-mag-lassen.json")
 ISSUER = "did:example:roc"
@@ -31,7 +32,8 @@ def test_build_and_read_back(form: str, capsys: pytest.CaptureFixture[str],
     path = tmp_path / "vc.json"
     path.write_text(out, encoding="utf-8")
     code, out, _ = run(capsys, "credential", "read", str(path))
-    assert code == 0 and json.loads(out) == microcredential()
+    expected = ob3.carried(microcredential()) if form == "ob3" else microcredential()
+    assert code == 0 and json.loads(out) == expected
 
 
 def test_sd_jwt_vc_build_outputs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -124,4 +126,5 @@ def test_build_sign_verify_read_through_the_cli(form: str, capsys: pytest.Captur
     code, out, err = run(capsys, "verify", str(path))
     assert code == 0, out + err
     code, out, _ = run(capsys, "credential", "read", str(path))
-    assert code == 0 and json.loads(out) == microcredential()
+    expected = ob3.carried(microcredential()) if form == "ob3" else microcredential()
+    assert code == 0 and json.loads(out) == expected

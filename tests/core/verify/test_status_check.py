@@ -26,6 +26,7 @@ from rotonde.status import (
 from rotonde.trust import load_trust_list
 from rotonde.verify import ReportBuilder, VerifyOptions, verify
 from rotonde.verify.status import check_status, check_status_all, record_status
+from tests.conftest import SettableClock
 
 NOW = 1_800_000_000.0
 URI = "https://issuer.example/status/1"
@@ -349,15 +350,7 @@ def test_bitstring_list_secured_with_data_integrity() -> None:
     assert "status.none" not in [p.code for p in result.problems]
 
 
-class _Clock:
-    def __init__(self, t: float) -> None:
-        self.t = t
-
-    def now(self) -> float:
-        return self.t
-
-
-def test_caching_status_resolver() -> None:
+def test_caching_status_resolver(clock: SettableClock) -> None:
     from rotonde.http import TTLCache
     from rotonde.status import StatusListResolver
 
@@ -372,7 +365,7 @@ def test_caching_status_resolver() -> None:
             return httpx.Response(200, json=body)
         return httpx.Response(200, content=token.encode(), headers=headers)
 
-    clock = _Clock(NOW)
+    clock.set(NOW)
     resolver = StatusListResolver(
         Fetcher(transport=httpx.MockTransport(handler)), cache=TTLCache(ttl=10_000, clock=clock)
     )
@@ -380,14 +373,14 @@ def test_caching_status_resolver() -> None:
     assert check_status(_claims(1), options).state == "revoked"  # type: ignore[union-attr]
     assert check_status(_claims(0), options).state == "valid"  # type: ignore[union-attr]
     assert len(calls) == 1
-    clock.t += 301  # the token's ttl
+    clock.advance(301)  # the token's ttl
     resolver(URI)
     assert len(calls) == 2
     resolver("https://issuer.example/bsl")
-    clock.t += 59
+    clock.advance(59)
     resolver("https://issuer.example/bsl")
     assert len(calls) == 3
-    clock.t += 2  # the list credential's ttl (60 s) has passed
+    clock.advance(2)  # the list credential's ttl (60 s) has passed
     resolver("https://issuer.example/bsl")
     assert len(calls) == 4
     headers["cache-control"] = "no-store"

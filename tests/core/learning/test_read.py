@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from rotonde.errors import ValidationError
 from rotonde.learning import elm, ob3, read, sdjwt_vc
 from rotonde.learning.read import detect_form
-from tests.learning.learning_support import microcredential, record, record_names
+from tests.core.learning.learning_support import microcredential, record, record_names
 
 ISSUER = "did:example:issuer"
 

@@ -14,8 +14,7 @@ from rotonde.jsonld import DocumentLoader, canonize, default_loader, expand, to_
 from rotonde.jsonld._fast import try_quads
 from rotonde.jsonld.process import _pyld_quads
 from rotonde.rdfc import canonicalize
-
-CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance"
+from tests.conftest import CONFORMANCE, ROOT
 
 
 def _load(conformance: Path, rel: str) -> Any:
@@ -280,7 +279,7 @@ def test_malformed_language_tags_are_refused(path: Any, doc: Any, pointer: str) 
 def _rotonde_credentials() -> list[Any]:
     from rotonde.learning import elm, ob3
 
-    records = Path(__file__).resolve().parents[2] / "examples" / "records"
+    records = ROOT / "examples" / "records"
     out = []
     for path in sorted(records.glob("*.json")):
         record = json.loads(path.read_text("utf-8"))

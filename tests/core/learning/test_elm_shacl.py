@@ -10,7 +10,7 @@ import pytest
 from rotonde.jsonld import default_loader, to_nquads
 from rotonde.learning import elm
 from tests.conftest import require
-from tests.learning.learning_support import ROOT, record, record_names
+from tests.core.learning.learning_support import ROOT, record, record_names
 
 ISSUER = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
 SHAPE_NS = "http://data.europa.eu/snb/model/ap/edc-generic-no-cv/"

@@ -23,6 +23,7 @@ from rotonde.errors import RotondeError
 from rotonde.http import Fetcher, URLPolicy
 from rotonde.keys import generate
 from rotonde.sdjwt import parse
+from tests._system import system_fixture
 from tests.issuer._support import LiveIssuer, make_settings, start_server, template
 from tests.servers import free_port, serve
 
@@ -64,6 +65,7 @@ class RealIssuer:
 
 
 @pytest.fixture(scope="module")
+@system_fixture
 def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealIssuer]:
     live = start_server(make_settings(tmp_path_factory.mktemp("issuer")))
     _, token = live.tenant("roc-oost")
@@ -215,6 +217,7 @@ class Scripted:
 
 
 @pytest.fixture(scope="module")
+@system_fixture
 def _scripted_server() -> Iterator[Scripted]:
     app = Scripted()
     port = free_port()

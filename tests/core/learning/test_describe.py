@@ -21,7 +21,7 @@ from rotonde.learning.describe import (
 )
 from rotonde.sdjwt import issue, parse, present
 from rotonde.sdjwt.verify import process_disclosures
-from tests.learning.learning_support import microcredential, record, record_names
+from tests.core.learning.learning_support import microcredential, record, record_names
 
 WELDING = "http://data.europa.eu/esco/skill/60ff3eac-7d4d-4e51-87b8-74c3b5d62498"
 UNKNOWN_SKILL = "http://data.europa.eu/esco/skill/00000000-0000-4000-8000-000000000000"

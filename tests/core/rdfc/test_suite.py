@@ -10,8 +10,9 @@ import pytest
 
 from rotonde.errors import RotondeError
 from rotonde.rdfc import canonicalize, canonicalize_dataset, parse_nquads
+from tests.conftest import CONFORMANCE
 
-SUITE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "rdf-canon"
+SUITE = CONFORMANCE / "rdf-canon"
 
 
 def _entries() -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from types import ModuleType
 from rotonde.learning import CONTEXT_FILES, contexts
 from rotonde.learning.record import RECORD_SCHEMA_ID, schema
 from rotonde.learning.sdjwt_vc import vct_for
-from tests.learning.learning_support import ROOT
+from tests.core.learning.learning_support import ROOT
 
 
 def _schemas_package() -> ModuleType:

@@ -12,8 +12,8 @@ import pytest
 
 from rotonde import keys, sdjwt
 from rotonde.cli import main
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 CLAIMS = {
     "learner": {"given_name": "Sanne", "family_name": "de Vries"},
     "achievement": {"title": "MIG/MAG-lassen basis", "level": {"eqf": 3, "nlqf": 3}},
@@ -128,6 +128,7 @@ def test_sd_paths_then_file_without_separator(capsys: pytest.CaptureFixture[str]
     assert [d.name for d in sdjwt.parse(out.strip()).disclosures] == ["grade"]
 
 
+@pytest.mark.system
 def test_verify_reads_stdin_through_the_entry_point(files: dict[str, str]) -> None:
     issuer = keys.private_key_from_jwk(json.loads(Path(files["issuer"]).read_text()))
     token = sdjwt.issue(CLAIMS, signer=issuer, vct="https://rotonde.example/vct/mc",
@@ -197,6 +198,7 @@ def test_present_rejects_unknown_path(capsys: pytest.CaptureFixture[str],
     assert code == 2 and "salary" in err
 
 
+@pytest.mark.system
 def test_demo_runs_offline_and_verifies() -> None:
     proc = _run("demo")
     assert proc.returncode == 0, proc.stderr

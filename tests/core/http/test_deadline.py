@@ -23,7 +23,9 @@ import pytest
 
 from rotonde.errors import FetchError
 from rotonde.http import Fetcher, URLPolicy
-from tests.core.test_http_tls import _certs
+from tests.core.http.test_tls import _certs
+
+pytestmark = pytest.mark.system  # dripping peers: real sockets on loopback
 
 DEV = URLPolicy(allow_http=True, allow_private=True)
 DEADLINE = 2.0

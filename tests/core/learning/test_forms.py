@@ -15,7 +15,7 @@ from rotonde.errors import ValidationError
 from rotonde.jsonld import DocumentLoader, default_loader, expand
 from rotonde.learning import CONTEXT_FILES, contexts, elm, ob3, read, sdjwt_vc
 from rotonde.learning.read import detect_form
-from tests.learning.learning_support import ROOT, microcredential, record, record_names
+from tests.core.learning.learning_support import ROOT, microcredential, record, record_names
 
 ISSUER = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
 CLOCK = FixedClock.at("2026-01-15T12:00:00Z")
@@ -82,10 +82,11 @@ def test_ob3_form_validates_against_the_1edtech_schema_and_reads_back(
     placeholder = dict(vc, proof=[{"type": "DataIntegrityProof"}])
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in ob3_validator.iter_errors(placeholder)]
     assert errors == []
-    expand(vc, loader=default_loader(), strict=True)
+    assert vc["@context"] == [ob3.VC_V2, ob3.OB3_CONTEXT_URL]  # published contexts only
+    expand(vc, loader=DocumentLoader(), strict=True)  # the standard contexts, none of Rotonde's
     assert detect_form(vc) == "ob3"
-    assert ob3.read(vc) == rec
-    assert read(vc) == rec
+    assert ob3.read(vc) == ob3.carried(rec)
+    assert read(vc) == ob3.carried(rec)
 
 
 def test_ob3_places_level_skills_and_workload_where_ob3_defines_them() -> None:
@@ -154,7 +155,7 @@ def test_sign_verify_and_read_back_all_three_forms(name: str, issuer_key: keys.P
                            created="2025-12-01T09:00:00Z")
         report = verify(signed, options)
         assert report.verified, (module.__name__, report.to_dict())
-        assert read(signed) == rec
+        assert read(signed) == (ob3.carried(rec) if module is ob3 else rec)
     claims, paths, vct = sdjwt_vc.build(rec)
     token = issue(claims, signer=issuer_key, disclosable=paths, vct=vct, iss=did, clock=CLOCK)
     report = verify(token, options)
@@ -171,7 +172,9 @@ def test_reading_a_form_without_a_mandatory_element_names_it() -> None:
     assert [(p.code, p.pointer) for p in info.value.problems] == [
         ("record.required", "/award_date")]
     badge = ob3.build(microcredential(), issuer_id=ISSUER)
-    del badge["credentialSubject"]["achievement"]["participation"]
+    badge["credentialSubject"]["result"] = [
+        r for r in badge["credentialSubject"]["result"]
+        if not r["resultDescription"].endswith("#participation")]
     with pytest.raises(ValidationError) as info:
         read(badge)
     assert [(p.code, p.pointer) for p in info.value.problems] == [
@@ -220,3 +223,15 @@ def test_elm_country_outside_the_table_is_a_validation_error() -> None:
 def test_context_files_are_in_the_repository() -> None:
     for name in CONTEXT_FILES:
         assert (ROOT / "schemas" / "contexts" / name).is_file()
+
+
+def test_open_badges_issued_before_issue_15_still_read_back_whole() -> None:
+    """Wallets hold Open Badges of the old form (Rotonde's extension context): they still read
+    back into exactly their record, and their extension context is still known offline."""
+    old = json.loads((ROOT / "tests/core/learning/data/ob3-before-issue-15.json").read_text("utf-8"))
+    assert set(old) == set(record_names())
+    for name, vc in old.items():
+        assert "https://rotonde.example/contexts/ob3-ext/v1.jsonld" in vc["@context"]
+        expand(vc, loader=default_loader(), strict=True)
+        assert ob3.is_ob3(vc) and detect_form(vc) == "ob3"
+        assert read(vc) == record(name), name

@@ -26,6 +26,7 @@ from rotonde.did import DidDocument, Resolver
 from rotonde.errors import FetchError
 from rotonde.http import Fetcher, URLPolicy
 from rotonde.keys import generate
+from tests._system import system_fixture
 
 KEY = generate("EdDSA").public_key
 
@@ -110,6 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
+@system_fixture
 def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
     ca, cert, key = _certs(tmp_path_factory.mktemp("tls"))
     srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from rotonde import keys, sdjwt
 from rotonde.clock import FixedClock
 from rotonde.errors import RotondeError
+from tests.conftest import examples
 
 one_pass = importlib.import_module("rotonde.sdjwt.verify")._verify_one_pass
 
@@ -135,7 +136,7 @@ def test_wrong_issuer_key_fails_identically_on_both_routes() -> None:
 _SHOWN = st.sampled_from([(ED_ISSUER, ED_SHOWN), (EC_ISSUER, EC_SHOWN), (ED_ISSUER, NESTED_SHOWN)])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_SHOWN, st.data())
 def test_mutated_tokens_get_the_same_outcome(pair: tuple[keys.PrivateKey, str],
                                              data: st.DataObject) -> None:

@@ -39,6 +39,7 @@ def test_every_service_has_the_same_serve_flags(service: str) -> None:
     assert _flags(service) - {"-h", "--help", "--trust-list"} == FLAGS
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("service", sorted(LOADERS))
 def test_a_port_in_use_is_one_clear_line(
     service: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],

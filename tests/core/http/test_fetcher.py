@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 
 from rotonde.errors import FetchError
 from rotonde.http import Fetcher, TTLCache, URLPolicy, cache_max_age
+from tests._system import system_fixture
+from tests.conftest import SettableClock
 
 DEV = URLPolicy(allow_http=True, allow_private=True)
 
@@ -82,6 +84,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
+@system_fixture
 def server() -> Iterator[ThreadingHTTPServer]:
     srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     srv.seen = []  # type: ignore[attr-defined]
@@ -283,31 +286,22 @@ def test_connection_refused_is_fetch_failed() -> None:
 # -- cache ------------------------------------------------------------------------------------
 
 
-class _Clock:
-    def __init__(self, t: float = 1000.0) -> None:
-        self.t = t
-
-    def now(self) -> float:
-        return self.t
-
-
-def test_ttl_cache_expiry_and_cache_control() -> None:
-    clock = _Clock()
+def test_ttl_cache_expiry_and_cache_control(clock: SettableClock) -> None:
     cache: TTLCache[str, int] = TTLCache(ttl=10, clock=clock, max_entries=2)
     cache.set("a", 1)
     cache.set("b", 2, headers={"Cache-Control": "public, max-age=100"})
     cache.set("c", 3, headers={"cache-control": "no-store"})
     assert cache.get("a") == 1 and cache.get("b") == 2 and cache.get("c") is None
-    clock.t += 11
+    clock.advance(11)
     assert cache.get("a") is None and cache.get("b") == 2
     cache.set("d", 4)
     cache.set("e", 5)  # evicts the least recently used
     assert len(cache) == 2 and cache.get("b") is None
 
 
-def test_ttl_cache_bounded_by_bytes() -> None:
+def test_ttl_cache_bounded_by_bytes(clock: SettableClock) -> None:
     """Issue 19 item 3: a cache of status lists was bounded by entries only (1,024 of any size)."""
-    cache: TTLCache[str, bytes] = TTLCache(ttl=60, clock=_Clock(), max_bytes=10)
+    cache: TTLCache[str, bytes] = TTLCache(ttl=60, clock=clock, max_bytes=10)
     cache.set("a", b"1234")
     cache.set("b", b"1234")
     assert cache.size == 8

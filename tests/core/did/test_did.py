@@ -28,6 +28,7 @@ from rotonde.encoding import b64url_encode
 from rotonde.errors import FetchError, KeyFormatError, ParseError, RotondeError, SignatureError
 from rotonde.http import Fetcher, TTLCache
 from rotonde.keys import generate, public_key_from_multikey
+from tests.conftest import SettableClock
 
 # did:jwk specification, P-256 example (members sorted, so it is also our canonical form).
 SPEC_DID_JWK = (
@@ -153,29 +154,20 @@ def _serve(documents: dict[str, Any], calls: list[str], headers: dict[str, str] 
     return Fetcher(transport=httpx.MockTransport(handler))
 
 
-def _clock(t: list[float]) -> Any:
-    class C:
-        def now(self) -> float:
-            return t[0]
-
-    return C()
-
-
-def test_did_web_resolution_through_fetcher_with_cache() -> None:
+def test_did_web_resolution_through_fetcher_with_cache(clock: SettableClock) -> None:
     key = generate("ES256").public_key
     did = "did:web:school.example:issuers:rijn"
     doc = DidDocument.for_key(did, key, fragments=["key-1"]).to_json()
     calls: list[str] = []
-    now = [1000.0]
     fetcher = _serve(
         {"https://school.example/issuers/rijn/did.json": doc}, calls, {"Cache-Control": "max-age=30"}
     )
-    resolver = Resolver(fetcher, cache=TTLCache(ttl=600, clock=_clock(now)))
+    resolver = Resolver(fetcher, cache=TTLCache(ttl=600, clock=clock))
     vm = resolver.resolve_key(did + "#key-1", purpose="assertionMethod")
     assert vm.public_key == key and vm.type == "Multikey"
     resolver.resolve(did)
     assert len(calls) == 1  # cached
-    now[0] += 31  # max-age from the response wins over the cache default
+    clock.advance(31)  # max-age from the response wins over the cache default
     resolver.resolve(did)
     assert len(calls) == 2
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from issuer.app import create_app
 from issuer.flows.tenants import signer_for
@@ -53,6 +54,7 @@ def _credential(http: httpx.Client, api_base: str, key: str, public: str) -> tup
     return issuer, str(oid4vci.parse_credential_response(r.json())[0])
 
 
+@pytest.mark.system  # starts its own issuer (public URL https, served on loopback)
 def test_a_did_web_tenant_over_https_is_found_through_its_jwt_vc_issuer_metadata(
     tmp_path: Path,
 ) -> None:

@@ -32,6 +32,7 @@ __all__ = [
     "Registration",
     "TrustList",
     "TrustedIssuer",
+    "did_web_for_url",
     "load_trust_list",
     "sign_trust_list",
 ]
@@ -40,6 +41,26 @@ TRUST_LIST_SCHEMA_ID = "https://rotonde.example/schemas/trust-list/1.0"
 TYP = "rotonde-trust-list+jwt"
 MAX_BYTES = 8 * 1024 * 1024
 _COMPACT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+")
+
+
+def did_web_for_url(url: str) -> str | None:
+    """The ``did:web`` that resolves to ``url`` (``https://host:port/a/b`` ->
+    ``did:web:host%3Aport:a:b``), or ``None`` for a URL that no did:web names (query,
+    fragment, empty segment, a user part)."""
+    from urllib.parse import quote, urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if (parts.scheme != "https" or not parts.netloc or "@" in parts.netloc or parts.query
+            or parts.fragment):
+        return None
+    path = parts.path.rstrip("/")
+    segs = [seg for seg in path.split("/")[1:]] if path else []
+    if any(not seg or ":" in seg for seg in segs):
+        return None
+    return ":".join(["did:web", quote(parts.netloc.lower(), safe=""), *segs])
 
 
 def _ts(value: Any) -> float | None:
@@ -139,10 +160,20 @@ class TrustList:
                 self._index.setdefault(ident, issuer)
 
     def lookup(self, issuer_id: str) -> TrustedIssuer | None:
-        """The entry for an issuer DID or URL (a DID URL fragment is ignored)."""
+        """The entry for an issuer DID or URL (a DID URL fragment is ignored).
+
+        An ``https`` issuer URL (an SD-JWT VC ``iss`` found through JWT VC Issuer Metadata)
+        also finds the entry of the ``did:web`` that resolves to that very URL (DID Web method
+        §3.2: ``did:web:host%3Aport:path`` ↔ ``https://host:port/path``): both are proven by
+        control of the same https origin and path, so one entry covers an issuer's Data
+        Integrity credentials (DID) and its SD-JWT VCs (URL)."""
         if not isinstance(issuer_id, str):
             return None
-        return self._index.get(issuer_id) or self._index.get(issuer_id.partition("#")[0])
+        found = self._index.get(issuer_id) or self._index.get(issuer_id.partition("#")[0])
+        if found is None and issuer_id.startswith("https://"):
+            did = did_web_for_url(issuer_id)
+            found = self._index.get(did) if did else None
+        return found
 
     def evaluate(
         self,

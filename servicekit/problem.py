@@ -239,8 +239,9 @@ def oauth_response(
 
 
 #: HTTP status of an OAuth error code other than 400 (RFC 6749 §5.2): a missing or bad access
-#: token is 401 with a ``WWW-Authenticate`` challenge (RFC 6750 §3.1).
-OAUTH_STATUS: Mapping[str, int] = {"invalid_token": 401}
+#: token is 401 with a ``WWW-Authenticate`` challenge (RFC 6750 §3.1); a token that does not
+#: cover what was asked for is 403 ``insufficient_scope`` (RFC 6750 §3.1, OpenID4VCI §8.3.1.1).
+OAUTH_STATUS: Mapping[str, int] = {"invalid_token": 401, "insufficient_scope": 403}
 
 
 @contextmanager
@@ -254,7 +255,8 @@ def oauth_errors(*, failure: str = "server_error") -> Iterator[None]:
         yield
     except OID4VCIError as exc:
         status = OAUTH_STATUS.get(exc.error, 400)
-        headers = {"WWW-Authenticate": f'Bearer error="{exc.error}"'} if status == 401 else None
+        headers = ({"WWW-Authenticate": f'Bearer error="{exc.error}"'} if status in (401, 403)
+                   else None)
         raise OAuthError(exc.error, exc.message, status=status, headers=headers) from None
     except ConfigurationError as exc:
         log.error("%s", exc)

@@ -219,6 +219,24 @@ def list_achievements(
              "updated_at": r.updated_at} for r in rows]
 
 
+def catalogue_kinds(ctx: IssuerContext, tenant: Tenant) -> set[str]:
+    """The record kinds the tenant's catalogue can issue (its live achievements' ``kind``):
+    the SD-JWT VC configurations its metadata advertises (OpenID4VCI §12.2.4)."""
+    with ctx.db.session() as s:
+        rows = s.connection().execute(
+            select(models.achievements.c.template).where(
+                models.achievements.c.tenant_id == tenant.id,
+                models.achievements.c.deleted.is_(False),
+            )
+        ).all()
+    kinds: set[str] = set()
+    for (template,) in rows:
+        kind = json.loads(template).get("kind")
+        if isinstance(kind, str):
+            kinds.add(kind)
+    return kinds
+
+
 def update_achievement(
     ctx: IssuerContext, tenant: Tenant, ach_id: str, data: Any, *, actor: str
 ) -> dict[str, Any]:

@@ -112,6 +112,18 @@ def issue_to_learner(
             message_nl=f"onbekende of herhaalde credentialconfiguraties {unknown}",
             pointer="/configurations",
         )
+    # An offer lists only what this record can be delivered as (OpenID4VCI §4.1.1, §12.2.4):
+    # the SD-JWT VC configuration of its own kind (its vct), and the kind-independent forms.
+    deliverable = configurations_for(record)
+    foreign = [c for c in wanted if c not in deliverable]
+    if foreign:
+        raise ValidationError(
+            "issue.configuration_mismatch",
+            f"a {record['kind']} cannot be delivered as {foreign}; it can be as {deliverable}",
+            message_nl=f"een {record['kind']} kan niet worden geleverd als {foreign}; "
+            f"wel als {deliverable}",
+            pointer="/configurations",
+        )
     if learner_ref is not None and (not isinstance(learner_ref, str) or len(learner_ref) > 200):
         raise ValidationError("issue.learner_ref", "learner_ref is at most 200 characters",
                               message_nl="learner_ref is hooguit 200 tekens",

@@ -36,7 +36,11 @@ from sqlalchemy import select, update
 from issuer import models
 from issuer.context import IssuerContext
 from issuer.flows.issuing import PREAUTH_NS, record_aad, tx_code_hash
-from issuer.flows.render import configuration_metadata, render_credential
+from issuer.flows.render import (
+    configuration_metadata,
+    configurations_for,
+    render_credential,
+)
 from issuer.flows.tenants import Tenant
 from rotonde.errors import ConfigurationError, RotondeError
 from rotonde.oid4vci import (
@@ -86,6 +90,17 @@ def exchange_token(ctx: IssuerContext, tenant: Tenant, form: dict[str, Any]) -> 
                        else (f"wrong tx_code; {left} attempt(s) left",
                              f"verkeerde tx_code; nog {left} poging(en)"))
         raise OID4VCIError("invalid_grant", msg, msg_nl)
+    offered = json.loads(offer.configuration_ids)
+    identifiers: dict[str, str] | None = None
+    if req.authorization_details is not None:
+        # §5.1.1, §6.1: the wallet may ask for some of the offered configurations; each gets a
+        # credential identifier (§6.2) that the Credential Request then names (§8.2).
+        foreign = [c for c in req.authorization_details if c not in offered]
+        if foreign:
+            raise OID4VCIError("invalid_authorization_details",
+                               f"{foreign} were not offered; the offer covers {offered}",
+                               f"{foreign} zijn niet aangeboden; het aanbod omvat {offered}")
+        identifiers = {f"{c}.{secrets.token_urlsafe(9)}": c for c in req.authorization_details}
     redeemed = ctx.once.consume(PREAUTH_NS, req.pre_authorized_code)
     if redeemed is None:
         raise OID4VCIError("invalid_grant", "pre-authorized code is unknown, expired or used",
@@ -94,9 +109,14 @@ def exchange_token(ctx: IssuerContext, tenant: Tenant, form: dict[str, Any]) -> 
     ttl = ctx.settings.access_token_ttl
     ctx.once.issue(ACCESS_NS, token, ttl=ttl, data={
         "tenant_id": tenant.id, "issued_id": data["issued_id"],
-        "configuration_ids": json.loads(offer.configuration_ids),
+        "configuration_ids": offered if identifiers is None else list(identifiers.values()),
+        "identifiers": identifiers,
     })
-    return token_response(token, expires_in=ttl)
+    if identifiers is None:
+        return token_response(token, expires_in=ttl)
+    return token_response(token, expires_in=ttl, credential_identifiers={
+        conf: [ident for ident, c in identifiers.items() if c == conf]
+        for conf in req.authorization_details or ()})
 
 
 def _already_issued(conf_id: str) -> OID4VCIError:
@@ -141,18 +161,42 @@ def issue_credentials(
                            "het toegangstoken is onbekend, verlopen of opgebruikt")
     req = parse_credential_request(body, max_proofs=BATCH_SIZE)
     configs = configuration_metadata(tenant)
+    identifiers = grant.get("identifiers")
     conf_id = req.credential_configuration_id
-    if conf_id is None:
+    if identifiers:
+        # §8.2: with credential_identifiers in the Token Response the request names one of
+        # them, and credential_configuration_id "MUST NOT be used".
+        if conf_id is not None:
+            raise OID4VCIError("invalid_credential_request",
+                               "this access token came with credential_identifiers: send "
+                               "credential_identifier, not credential_configuration_id",
+                               "dit toegangstoken kwam met credential_identifiers: stuur "
+                               "credential_identifier, niet credential_configuration_id",
+                               pointer="/credential_configuration_id")
+        conf_id = identifiers.get(req.credential_identifier or "")
+        if conf_id is None:
+            raise OID4VCIError("unknown_credential_identifier",
+                               "unknown credential_identifier for this access token",
+                               "onbekende credential_identifier voor dit toegangstoken",
+                               pointer="/credential_identifier")
+    elif conf_id is None:
+        # §8.2: credential_identifier "MUST NOT be used" without authorization_details.
         raise OID4VCIError("unknown_credential_identifier",
-                           "credential identifiers are not used by this issuer",
-                           "deze uitgever gebruikt geen credential identifiers")
+                           "this access token has no credential identifiers (no "
+                           "authorization_details were asked for); send "
+                           "credential_configuration_id",
+                           "dit toegangstoken heeft geen credential identifiers; stuur "
+                           "credential_configuration_id", pointer="/credential_identifier")
     if conf_id not in configs:
         raise OID4VCIError("unknown_credential_configuration",
                            f"unknown credential configuration {conf_id!r}",
                            f"onbekende credential-configuratie {conf_id!r}")
     if conf_id not in grant["configuration_ids"]:
-        raise OID4VCIError("invalid_credential_request",
-                           f"the access token does not cover {conf_id!r}",
+        # §8.3.1.1: an access token that does not enable the requested credential is an
+        # authorization error of RFC 6750 §3.1 (403 insufficient_scope).
+        raise OID4VCIError("insufficient_scope",
+                           f"the access token does not cover {conf_id!r}; it covers "
+                           f"{grant['configuration_ids']}",
                            f"het toegangstoken geldt niet voor {conf_id!r}")
     if ctx.once.peek(ACCESS_USED_NS, f"{token}|{conf_id}") is not None:
         raise _already_issued(conf_id)
@@ -191,6 +235,11 @@ def issue_credentials(
         raise OID4VCIError("credential_request_denied", f"the credential is {row.status}",
                            f"het credential is {row.status}")
     record = json.loads(ctx.box.decrypt_text(row.record, aad=record_aad(row.id)))
+    if conf_id not in configurations_for(record):
+        # Exactly the configuration asked for, or a refusal (§8.3.1.2): never another vct.
+        raise OID4VCIError("credential_request_denied",
+                           f"this {record.get('kind')} cannot be delivered as {conf_id!r}",
+                           f"deze {record.get('kind')} kan niet als {conf_id!r} worden geleverd")
     credentials = []
     try:
         for result in results:

@@ -5,9 +5,9 @@ Credential configurations (OpenID4VCI §12.2.4) offered by every tenant:
 * ``<kind>_sd_jwt`` for each record kind (``microcredential_sd_jwt``, ``qualification_sd_jwt``,
   ...) — ``dc+sd-jwt`` (SD-JWT VC) with the kind's ``vct``, rendered by
   :func:`rotonde.learning.sdjwt_vc.build`, signed with the tenant's P-256 key, bound to the
-  holder key (``cnf.jwk``), status via Token Status List (``status.status_list``); ``iss`` is
-  the tenant's Credential Issuer Identifier and ``kid`` names a key in its JWT VC Issuer
-  Metadata;
+  holder key (``cnf.jwk``), status via Token Status List (``status.status_list``); ``iss`` and
+  ``kid`` as :func:`sdjwt_issuer` says (a did:web tenant: its https Credential Issuer
+  Identifier, and a key of its JWT VC Issuer Metadata);
 * ``open_badge_ldp_vc`` — ``ldp_vc`` Open Badges 3.0 (:func:`rotonde.learning.ob3.build`);
 * ``elm_ldp_vc`` — ``ldp_vc`` European Learning Model 3 (:func:`rotonde.learning.elm.build`);
   both secured with Data Integrity ``eddsa-rdfc-2022``, carrying BitstringStatusListEntry values
@@ -17,11 +17,16 @@ Credential configurations (OpenID4VCI §12.2.4) offered by every tenant:
   as ``vc+jwt`` (VC-JOSE-COSE §3.1.1, :func:`rotonde.jose.sign_vc_jwt`) with the P-256 key.
 
 An offer for a record lists the SD-JWT configuration of its kind and the other three forms.
+A record can be delivered in exactly those (:func:`configurations_for`): an SD-JWT VC
+configuration names one ``vct``, so ``qualification_sd_jwt`` is never a microcredential. The
+metadata advertises the SD-JWT configurations of the kinds in the tenant's catalogue only
+(:func:`configuration_metadata` with ``kinds``), plus the three kind-independent forms.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +44,7 @@ __all__ = [
     "all_configurations",
     "configuration_metadata",
     "configurations_for",
+    "kind_of_configuration",
     "render_credential",
     "sdjwt_configuration",
 ]
@@ -70,8 +76,17 @@ def all_configurations() -> list[str]:
 
 
 def configurations_for(record: dict[str, Any]) -> list[str]:
-    """The configurations an offer for ``record`` lists by default."""
+    """The configurations ``record`` can be delivered in, which an offer lists by default."""
     return [sdjwt_configuration(str(record["kind"])), *LDP_CONFIGURATIONS, JWT_VC_CONFIGURATION]
+
+
+def kind_of_configuration(configuration_id: str) -> str | None:
+    """The record kind an SD-JWT VC configuration is bound to (its ``vct``); ``None`` for the
+    kind-independent forms."""
+    for kind in KINDS:
+        if configuration_id == sdjwt_configuration(kind):
+            return kind
+    return None
 
 
 def _display(tenant: Tenant, en: str, nl: str) -> list[dict[str, Any]]:
@@ -94,13 +109,18 @@ def _jose_alg(tenant: Tenant) -> str:
     return "EdDSA" if tenant.did_method == "key" else "ES256"
 
 
-def configuration_metadata(tenant: Tenant) -> dict[str, dict[str, Any]]:
-    """``credential_configurations_supported`` for a tenant (OpenID4VCI §12.2.4, App. A)."""
+def configuration_metadata(
+    tenant: Tenant, kinds: Iterable[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """``credential_configurations_supported`` for a tenant (OpenID4VCI §12.2.4, App. A).
+    With ``kinds`` (those of the tenant's catalogue) only their SD-JWT VC configurations are
+    listed: an issuer advertises what it can deliver."""
     from rotonde.learning.sdjwt_vc import vct_for
 
     jwt_proof = {"jwt": {"proof_signing_alg_values_supported": ["ES256", "EdDSA"]}}
     out: dict[str, dict[str, Any]] = {}
-    for kind in KINDS:
+    wanted = set(KINDS if kinds is None else kinds)
+    for kind in (k for k in KINDS if k in wanted):
         en, nl = _KIND_NAMES.get(kind, (kind, kind))
         out[sdjwt_configuration(kind)] = {
             "format": "dc+sd-jwt",
@@ -156,6 +176,24 @@ def configuration_metadata(tenant: Tenant) -> dict[str, dict[str, Any]]:
     return out
 
 
+def sdjwt_issuer(ctx: IssuerContext, tenant: Tenant, signer_kid: str) -> tuple[str, str]:
+    """``iss`` and header ``kid`` of the tenant's SD-JWT VCs.
+
+    A did:web tenant served over https: ``iss`` is its Credential Issuer Identifier (the https
+    URL, OpenID4VCI §12.2.1) and ``kid`` the key's fragment, the ``kid`` under which its JWT
+    VC Issuer Metadata (``/.well-known/jwt-vc-issuer/tenants/<slug>``, whose ``issuer`` is
+    that URL) lists the signing key (draft-ietf-oauth-sd-jwt-vc "Issuer Signature Mechanisms",
+    "JWT VC Issuer Metadata"). The same URL is the tenant's did:web (``did:web:host:tenants:
+    slug`` resolves to it), so a trust-list entry for the DID covers it
+    (:meth:`rotonde.trust.TrustList.lookup`). A did:key tenant — or any tenant in development
+    over http, where no https identifier exists — keeps its DID as ``iss`` and the DID URL as
+    ``kid`` (DID Document resolution)."""
+    base = ctx.tenant_base(tenant.slug)
+    if tenant.did_method == "web" and base.startswith("https://"):
+        return base, signer_kid.partition("#")[2]
+    return tenant.did, signer_kid
+
+
 def _holder_id(holder_key: PublicKey, holder_kid: str | None) -> str:
     if holder_kid:
         return holder_kid.partition("#")[0]
@@ -179,6 +217,14 @@ def render_credential(
     """Render and sign one credential for the holder key proven in the request; never one
     whose awarding body is another institution (:func:`check_awarding_body`)."""
     check_awarding_body(tenant, record)
+    if configuration_id not in configurations_for(record):
+        from rotonde.errors import ValidationError
+
+        raise ValidationError(
+            "issuer.configuration_mismatch",
+            f"a {record['kind']} cannot be delivered as {configuration_id!r}; "
+            f"it can be delivered as {configurations_for(record)}",
+            message_nl=f"een {record['kind']} kan niet als {configuration_id!r} worden geleverd")
     urls = list_urls(ctx, tenant, list_number)
     if configuration_id.endswith("_sd_jwt"):
         from rotonde.learning.sdjwt_vc import build
@@ -187,13 +233,10 @@ def render_credential(
 
         claims, disclosable, vct = build(record)
         signer = signer_for(ctx, tenant, "jose")
-        # iss is the tenant's DID, the same issuer identifier as in the Data Integrity forms,
-        # so one trust-list entry covers every format; kid is the DID URL of the signing key
-        # (SD-JWT VC §3.5, DID Document resolution). The JWT VC Issuer Metadata published for
-        # the Credential Issuer URL names the same keys, for verifiers that start there.
+        iss, kid = sdjwt_issuer(ctx, tenant, signer.kid or "")
         token = issue(
             claims, signer=signer, disclosable=disclosable, holder_key=holder_key, vct=vct,
-            iss=tenant.did, kid=signer.kid,
+            iss=iss, kid=kid,
             status=status_reference(idx=idx, uri=urls["token"])["status"], clock=ctx.clock,
         )
         return Rendered("dc+sd-jwt", token)

@@ -271,13 +271,18 @@ def key_id(did_url: str | None) -> str:
 
 
 def jwt_vc_issuer_metadata(ctx: IssuerContext, tenant: Tenant) -> dict[str, Any]:
-    """JWT VC Issuer Metadata (SD-JWT VC §5 / draft-ietf-oauth-sd-jwt-vc): ``issuer`` and the
-    JWK set of every P-256 key the tenant ever signed SD-JWT VCs with (rotation keeps old ones),
-    each named by the fragment it has in the DID document."""
+    """JWT VC Issuer Metadata (draft-ietf-oauth-sd-jwt-vc "JWT VC Issuer Metadata"): ``issuer``
+    (identical to the ``iss`` of the tenant's SD-JWT VCs when that is its https Credential
+    Issuer Identifier) and the JWK set of every key the tenant ever signed SD-JWT VCs with
+    (rotation keeps old ones), each named by the fragment it has in the DID document — the
+    ``kid`` of the SD-JWT's header. Those are the keys that actually sign
+    (:func:`signer_for`): a did:web tenant's P-256 JOSE keys, a did:key tenant's Ed25519 key
+    (its DID), never a key that signs nothing."""
+    purpose = "di" if tenant.did_method == "key" else "jose"
     with ctx.db.session() as s:
         rows = s.connection().execute(
             select(models.tenant_keys).where(models.tenant_keys.c.tenant_id == tenant.id,
-                                             models.tenant_keys.c.purpose == "jose")
+                                             models.tenant_keys.c.purpose == purpose)
             .order_by(models.tenant_keys.c.created_at)
         ).all()
     keys = []
@@ -290,5 +295,6 @@ def jwt_vc_issuer_metadata(ctx: IssuerContext, tenant: Tenant) -> dict[str, Any]
             kid = did.removeprefix("did:key:")
         else:
             kid = row.fragment
-        keys.append({**jwk, "kid": kid, "alg": row.alg, "use": "sig"})
+        alg = "EdDSA" if jwk.get("crv") == "Ed25519" else "ES256"
+        keys.append({**jwk, "kid": kid, "alg": alg, "use": "sig"})
     return {"issuer": ctx.tenant_base(tenant.slug), "jwks": {"keys": keys}}

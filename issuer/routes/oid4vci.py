@@ -20,6 +20,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from issuer.flows.catalogue import catalogue_kinds
 from issuer.flows.issuing import offer_document
 from issuer.flows.redeem import BATCH_SIZE, exchange_token, issue_credentials, new_nonce
 from issuer.flows.render import configuration_metadata
@@ -67,7 +68,7 @@ def _issuer_metadata(ctx: Ctx, tenant: TenantFromPath) -> dict[str, Any]:
     base = ctx.tenant_base(tenant.slug)
     return issuer_metadata(
         credential_issuer=base,
-        credential_configurations=configuration_metadata(tenant),
+        credential_configurations=configuration_metadata(tenant, catalogue_kinds(ctx, tenant)),
         display=display,
         credential_endpoint=base + "/credential",
         nonce_endpoint=base + "/nonce",
@@ -168,7 +169,10 @@ def credential_offer(ctx: Ctx, tenant: TenantFromPath, offer_id: str) -> JSONRes
         "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
             "grant_type": {"type": "string", "example": PRE_AUTHORIZED_GRANT},
             "pre-authorized_code": {"type": "string"},
-            "tx_code": {"type": "string", "example": "493536"}},
+            "tx_code": {"type": "string", "example": "493536"},
+            "authorization_details": {"type": "string", "example": (
+                '[{"type":"openid_credential",'
+                '"credential_configuration_id":"microcredential_sd_jwt"}]')}},
             "required": ["grant_type", "pre-authorized_code"]}}}}},
 )
 async def token(request: Request, ctx: Ctx, tenant: TenantFromPath) -> JSONResponse:

@@ -220,7 +220,7 @@ KNOWN_OAUTH_ERRORS = frozenset({
     "invalid_credential_request", "unknown_credential_configuration",
     "unknown_credential_identifier", "invalid_proof", "invalid_nonce",
     "invalid_encryption_parameters", "credential_request_denied",
-    "invalid_token", "insufficient_scope",
+    "invalid_token", "insufficient_scope", "invalid_authorization_details",
 })
 
 

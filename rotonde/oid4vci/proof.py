@@ -5,7 +5,8 @@ parameter — ``jwk`` (a public key; private members refused) or ``kid`` (a DID 
 key; ``did:key`` and ``did:jwk`` are resolved here, other methods through a caller-supplied
 resolver). ``x5c`` and ``trust_chain`` are not supported. Claims: ``aud`` (the Credential
 Issuer Identifier), ``iat`` (fresh, not in the future) and ``nonce`` (the ``c_nonce`` from the
-Nonce Endpoint; §7). Failures map to ``invalid_proof``; a missing nonce to ``invalid_nonce``.
+Nonce Endpoint; §7). Failures map to ``invalid_proof`` — a proof that carries no ``c_nonce``
+too (§8.3.1.2 case 3); ``invalid_nonce`` is for a nonce that is present but not valid.
 Whether a nonce is still valid and unused is the issuer's call (a single-use store).
 """
 
@@ -169,8 +170,10 @@ def validate_proof(
     if nonce is not None and not isinstance(nonce, str):
         raise _err("invalid_proof", "nonce must be a string", "nonce moet een tekst zijn")
     if require_nonce and not nonce:
+        # §8.3.1.2: "invalid_proof ... (3) if at least one of the key proofs does not contain a
+        # c_nonce value"; invalid_nonce is only for a c_nonce that is there but invalid.
         raise _err(
-            "invalid_nonce",
+            "invalid_proof",
             "key proof carries no c_nonce; get one from the nonce endpoint",
             "sleutelbewijs bevat geen c_nonce; haal er een op bij het nonce-endpoint",
         )

@@ -5,6 +5,7 @@ and by the wallet (parsing invocations, verifying request objects, the client id
 and what a request proves about its sender, building ``direct_post``).
 """
 
+from rotonde.oid4vp.algs import SD_JWT_ALG_VALUES, alg_accepted, fully_specified
 from rotonde.oid4vp.client import (
     SIGNED_PREFIXES,
     check_client_id,
@@ -33,6 +34,7 @@ from rotonde.oid4vp.match import (
     DcqlEvaluation,
     evaluate,
     format_path,
+    jsonld_type_expander,
     match_credential,
     narrow_paths,
     select_path,
@@ -66,6 +68,7 @@ __all__ = [
     "DID_PREFIX",
     "REDIRECT_URI_PREFIX",
     "REQUEST_OBJECT_TYP",
+    "SD_JWT_ALG_VALUES",
     "SELF_ISSUED_AUDIENCE",
     "SIGNED_PREFIXES",
     "AuthorizationRequest",
@@ -78,6 +81,7 @@ __all__ = [
     "DcqlEvaluation",
     "DcqlQuery",
     "Invocation",
+    "alg_accepted",
     "build_request",
     "check_client_id",
     "check_request",
@@ -87,7 +91,9 @@ __all__ = [
     "encrypt_response",
     "evaluate",
     "format_path",
+    "fully_specified",
     "invocation_uri",
+    "jsonld_type_expander",
     "jwe_kid",
     "match_credential",
     "narrow_paths",

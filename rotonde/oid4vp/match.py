@@ -7,8 +7,12 @@
 * :func:`evaluate` — the verifier side: given what each presentation in a ``vp_token`` proved,
   are all required credential queries and credential sets (§6.4.2) satisfied?
 
-For ``ldp_vc`` / ``jwt_vc_json``, ``type_values`` are compared with the credential's ``type``
-values as written (compact terms); a ``type_expander`` callable may add expanded IRIs.
+For ``ldp_vc`` / ``jwt_vc_json``, ``type_values`` are fully expanded IRIs (Appendix B.1.1):
+"the fully expanded types (IRIs) ... after applying the ``@context`` to the Verifiable
+Credential"; a type no context defines stays as written (a relative IRI). The
+``type_expander`` — :func:`jsonld_type_expander` in the wallet and the verifier — adds the
+credential's types expanded with the JSON-LD processor; the types as written still count too,
+so a query that names a compact term (as Rotonde's own did before) keeps matching.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ __all__ = [
     "DcqlEvaluation",
     "evaluate",
     "format_path",
+    "jsonld_type_expander",
     "match_credential",
     "narrow_paths",
     "select_path",
@@ -106,6 +111,38 @@ def _claim_ok(claims: Any, query: ClaimsQuery) -> Problem | None:
             {"expected": list(query.values)},
         )
     return None
+
+
+def jsonld_type_expander(
+    loader: Any = None,
+) -> Callable[[Mapping[str, Any]], Iterable[str]]:
+    """A ``type_expander``: the credential's ``type`` values expanded with its ``@context``
+    by the JSON-LD processor (:func:`rotonde.jsonld.expand`, offline loader unless one is
+    given). Only ``@context`` and ``type`` are expanded; a ``jwt_vc_json`` credential's ``vc``
+    claim is used when there is one. A context the loader cannot give yields no expanded
+    types (the written ones still count), never an exception."""
+
+    def expand_types(claims: Mapping[str, Any]) -> Iterable[str]:
+        from rotonde.errors import RotondeError
+        from rotonde.jsonld import expand
+        from rotonde.jsonld.strict import RELATIVE_BASE
+
+        doc = claims.get("vc", claims) if isinstance(claims.get("vc"), Mapping) else claims
+        if "@context" not in doc or "type" not in doc:
+            return ()
+        try:
+            expanded = expand({"@context": doc["@context"], "type": doc["type"]},
+                              loader=loader, strict=False)
+        except (RotondeError, ValueError, TypeError, KeyError):
+            return ()
+        out: list[str] = []
+        for node in expanded:
+            types = node.get("@type", []) if isinstance(node, dict) else []
+            # an undefined type "remains a relative IRI after JSON-LD processing" (B.1.1)
+            out.extend(t.removeprefix(RELATIVE_BASE) for t in types if isinstance(t, str))
+        return out
+
+    return expand_types
 
 
 def _types(claims: Mapping[str, Any]) -> set[str]:

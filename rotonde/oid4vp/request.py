@@ -11,7 +11,13 @@
 * §5.10 ``request_uri`` / ``request_uri_method`` (``get`` or ``post``; with ``post`` the wallet
   may send ``wallet_nonce``, which the signed request object then echoes).
 * Request objects are JWTs (RFC 9101) of ``typ`` ``oauth-authz-req+jwt``; ``aud`` is
-  ``https://self-issued.me/v2`` for static discovery (§5.8).
+  ``https://self-issued.me/v2`` for static discovery (§5.8). ``iss``: RFC 9101 §4 says a
+  signed request object SHOULD carry it with the meaning of RFC 7519 §4.1.1 (the principal that
+  issued the JWT); OpenID4VP 1.0 §5 lets it be present and tells the wallet to ignore it, since
+  ``client_id`` is what counts. For a ``decentralized_identifier:`` client it is the DID itself
+  (the party whose key, named by the DID URL ``kid``, signs), never the prefixed client id: a
+  reader that resolves ``kid`` relative to ``iss`` — as the OpenWallet Foundation libraries and
+  RFC 7519 readers do — finds the ``kid`` under that DID. Other clients: the client id.
 * Wallet invocation: ``openid4vp://?client_id=...&request_uri=...`` (§13.1) or the same query
   on a wallet's https endpoint.
 """
@@ -178,7 +184,9 @@ def sign_request_object(
     claims = request.to_claims()
     if wallet_nonce is not None:
         claims["wallet_nonce"] = wallet_nonce
-    claims.update({"iss": request.client_id, "aud": audience, "iat": now, "exp": now + lifetime})
+    iss = (request.client_id_value if request.client_id_prefix == "decentralized_identifier"
+           else request.client_id)
+    claims.update({"iss": iss, "aud": audience, "iat": now, "exp": now + lifetime})
     return sign_compact({"typ": REQUEST_OBJECT_TYP, "kid": kid}, claims, signer)
 
 

@@ -106,7 +106,8 @@ def check_request(
 ) -> AuthorizationRequest:
     """Validate request parameters (§5.1, §5.9, §6, §8.2) and return the request.
 
-    ``signed`` says the parameters come from a request object whose signature was verified
+    With a ``redirect_uri:`` client id ``response_uri`` may be omitted (§5.9.3); it is then the
+    client id's value. ``signed`` says the parameters come from a request object whose signature was verified
     for the client id (:func:`verify_request_object` passes True); by default they are
     unsigned, and a client id prefix that requires a signature is refused
     (``oid4vp.signed_request_required``, :func:`rotonde.oid4vp.client.check_client_id`).
@@ -135,8 +136,14 @@ def check_request(
                       "redirect_uri must not be present with response_mode direct_post",
                       "redirect_uri mag niet aanwezig zijn bij response_mode direct_post",
                       "/redirect_uri")
-    response_uri = text("response_uri")
-    assert response_uri is not None
+    # §5.9.3: with a redirect_uri: client id the Verifier MAY omit response_uri (direct_post);
+    # the answer then goes to the client id's own value, the Response URI.
+    prefix, _, prefixed_value = client_id.partition(":")
+    omitted = prefix == "redirect_uri" and claims.get("response_uri") is None
+    response_uri = prefixed_value if omitted else text("response_uri")
+    if not response_uri:
+        raise invalid("oid4vp.invalid_request", "response_uri must be a non-empty string",
+                      "response_uri moet een niet-lege tekst zijn", "/response_uri")
     ru = split_url(response_uri)
     if not (ru.scheme == "https" or (allow_http and ru.scheme == "http")) or not ru.netloc:
         raise invalid("oid4vp.invalid_response_uri", "response_uri must be an https URL",

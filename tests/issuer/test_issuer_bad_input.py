@@ -140,7 +140,7 @@ def test_bad_proofs(live: LiveIssuer) -> None:
 
     assert err([w.proof("https://other.example", w.nonce(meta))]) == "invalid_proof"
     assert err([w.proof(iss, "never-issued")]) == "invalid_nonce"
-    assert err([w.proof(iss, None)]) == "invalid_nonce"
+    assert err([w.proof(iss, None)]) == "invalid_proof"  # §8.3.1.2 (3): no c_nonce at all
     assert err([w.proof(iss, w.nonce(meta), issued_at=time.time() - 3600)]) == "invalid_proof"
     # Wrong typ, and a key the issuer does not accept (header jwk of another key).
     nonce = w.nonce(meta)

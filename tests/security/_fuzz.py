@@ -34,6 +34,7 @@ OAUTH_ERRORS = {
     "unknown_credential_identifier", "invalid_transaction_id", "use_dpop_nonce",
     "invalid_dpop_proof", "access_denied", "server_error", "temporarily_unavailable",
     "invalid_request_uri", "invalid_request_object", "vp_formats_not_supported",
+    "invalid_authorization_details",
     "invalid_presentation", "slow_down",
 }
 

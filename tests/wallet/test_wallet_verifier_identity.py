@@ -222,3 +222,23 @@ def test_dev_redirect_uri_request_on_loopback_is_trusted_by_its_origin(
         assert inv.params is not None
         r = person.consent("openid4vp://?" + urlencode({**inv.params, **other}))
         assert r.status_code == 200 and not _shown_as_trusted(r.text)
+
+
+def test_a_redirect_uri_request_without_response_uri_is_answered(
+    tmp_path: Path, issuer: MiniIssuer, real: VerifierPeer,
+) -> None:
+    """OpenID4VP 1.0 §5.9.3: with a ``redirect_uri:`` client id "the Verifier MAY omit ...
+    ``response_uri`` when Response Mode ``direct_post`` is used"; the answer then goes to the
+    client id's value (issue 15 B.6). Before, the wallet refused the request."""
+    with _wallet(tmp_path, issuer, (_did(real), real.base)) as person:
+        req = real.request(vct=VCT, client_id_prefix="redirect_uri")
+        inv = parse_invocation(req["invocation_uri"])
+        assert inv.params is not None and "response_uri" in inv.params
+        client_id = inv.params["client_id"]
+        assert inv.params["response_uri"] == client_id.removeprefix("redirect_uri:")
+        params = {k: v for k, v in inv.params.items() if k != "response_uri"}
+        r = person.consent("openid4vp://?" + urlencode(params))
+        assert r.status_code == 200, text_of(r.text)
+        done = person.share_all_checked(r)
+        assert done.status_code == 200, text_of(done.text)
+        assert real.session(req["id"])["verdict"] == "accepted"

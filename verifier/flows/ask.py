@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from rotonde.oid4vp import (
+    SD_JWT_ALG_VALUES,
     AuthorizationRequest,
     build_request,
     invocation_uri,
@@ -31,10 +32,13 @@ def client_metadata(ctx: VerifierContext | None = None,
                     session: SessionView | None = None) -> dict[str, Any]:
     """§5.1 ``client_metadata`` / §11.1: the formats and algorithms this verifier accepts, and
     for ``direct_post.jwt`` the session's response encryption key (§8.3)."""
+    # dc+sd-jwt: fully specified algorithm names (Appendix B.3.4: Ed25519, not EdDSA);
+    # jwt_vc_json: the JOSE alg header values (Appendix B.1.3.1).
+    sd_algs = list(SD_JWT_ALG_VALUES)
     algs = ["ES256", "EdDSA"]
     out: dict[str, Any] = {
         "vp_formats_supported": {
-            "dc+sd-jwt": {"sd-jwt_alg_values": algs, "kb-jwt_alg_values": algs},
+            "dc+sd-jwt": {"sd-jwt_alg_values": sd_algs, "kb-jwt_alg_values": sd_algs},
             "ldp_vc": {"proof_type_values": ["DataIntegrityProof"],
                        "cryptosuite_values": ["eddsa-rdfc-2022"]},
             "jwt_vc_json": {"alg_values": algs},

@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from rotonde.errors import Problem, RotondeError
-from rotonde.oid4vp import evaluate, parse_dcql
+from rotonde.oid4vp import evaluate, jsonld_type_expander, parse_dcql
 from rotonde.verify import (
     CHECK_NAMES,
     ReplayCheck,
@@ -168,7 +168,10 @@ def build_result(
             rows.append({"query_id": qid, "report": report.to_dict()})
     dcql_eval = None
     if dcql_query is not None:
-        dcql_eval = evaluate(parse_dcql(dcql_query), presented).to_dict()
+        # type_values are fully expanded IRIs (OpenID4VP 1.0 B.1.1): the presented types are
+        # expanded with the JSON-LD processor (the verifier's offline contexts).
+        dcql_eval = evaluate(parse_dcql(dcql_query), presented,
+                             type_expander=jsonld_type_expander()).to_dict()
     req = evaluate_requirement(requirement or {}, [c for c in creds if c["verified"]])
     codes = [p.code for p in fatal]
     if not rows:

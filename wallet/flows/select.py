@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from rotonde import oid4vp
-from rotonde.errors import ValidationError
+from rotonde.errors import RotondeError, ValidationError
 from rotonde.oid4vp import ClaimPath
 from wallet.flows.store import Held
 
@@ -58,9 +58,30 @@ def _claims_for_matching(held: Held) -> dict[str, Any]:
     return held.credential if isinstance(held.credential, dict) else {}
 
 
+def _sd_jwt_alg_ok(request: dict[str, Any], held: Held) -> bool:
+    """Does the verifier's ``vp_formats_supported`` (OpenID4VP 1.0 §11.1, B.3.4) accept the
+    Issuer-signed JWT's algorithm? Fully specified names (``Ed25519``) and the older ``EdDSA``
+    are both understood (:func:`rotonde.oid4vp.alg_accepted`)."""
+    meta = request.get("client_metadata") or {}
+    formats = meta.get("vp_formats_supported") if isinstance(meta, dict) else None
+    sd = formats.get("dc+sd-jwt") if isinstance(formats, dict) else None
+    values = sd.get("sd-jwt_alg_values") if isinstance(sd, dict) else None
+    if not isinstance(values, list):
+        return True
+    try:
+        from rotonde.sdjwt import parse
+
+        alg = str(parse(held.sd_jwt).jws.header.get("alg", ""))
+    except RotondeError:
+        return False
+    return oid4vp.alg_accepted(values, alg)
+
+
 def candidates(request: dict[str, Any], held: list[Held]) -> dict[str, list[Candidate]]:
-    """For every credential query id, the usable (verified, not revoked) credentials."""
+    """For every credential query id, the usable (verified, not revoked) credentials whose
+    format and algorithm the verifier accepts."""
     query = oid4vp.parse_dcql(request["dcql_query"])
+    expander = oid4vp.jsonld_type_expander()  # type_values are expanded IRIs (B.1.1)
     out: dict[str, list[Candidate]] = {}
     for cq in query.credentials:
         found: list[Candidate] = []
@@ -68,12 +89,15 @@ def candidates(request: dict[str, Any], held: list[Held]) -> dict[str, list[Cand
             if not h.meta.get("verified") or h.status in ("revoked", "suspended", "expired"):
                 continue
             fmt = "jwt_vc_json" if h.format == "vc+jwt" else h.format
+            if fmt == "dc+sd-jwt" and not _sd_jwt_alg_ok(request, h):
+                continue
             claims = _claims_for_matching(h)
-            match = oid4vp.match_credential(cq, fmt, claims)
+            match = oid4vp.match_credential(cq, fmt, claims, type_expander=expander)
             if match.satisfied:
                 options: list[frozenset[ClaimPath]] = []
                 for option in cq.claim_sets or ():
-                    one = oid4vp.match_credential(replace(cq, claim_sets=(option,)), fmt, claims)
+                    one = oid4vp.match_credential(replace(cq, claim_sets=(option,)), fmt, claims,
+                                                  type_expander=expander)
                     if one.satisfied:
                         options.append(frozenset(tuple(p) for p in one.claim_paths))
                 paths = match.claim_paths

@@ -133,8 +133,9 @@ def test_bad_proofs_are_rejected() -> None:
     assert _errors(sign_compact(hdr, {**claims, "iat": NOW - 3600}, key)) == "invalid_proof"
     assert _errors(sign_compact(hdr, {k: v for k, v in claims.items() if k != "iat"}, key)) == (
         "invalid_proof")
+    # §8.3.1.2 (3): a key proof without c_nonce is invalid_proof, not invalid_nonce.
     assert _errors(sign_compact(hdr, {k: v for k, v in claims.items() if k != "nonce"}, key)) == (
-        "invalid_nonce")
+        "invalid_proof")
     assert _errors(sign_compact({**hdr, "typ": "JWT"}, claims, key)) == "invalid_proof"
     assert _errors(sign_compact({**hdr, "kid": "did:key:z"}, claims, key)) == "invalid_proof"
     assert _errors(sign_compact({"typ": oid4vci.PROOF_TYP, "jwk": other.public_key.to_jwk()},

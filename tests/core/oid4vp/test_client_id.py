@@ -140,3 +140,21 @@ def test_trust_entries_match_only_what_a_request_proves() -> None:
     got = verify_request_object(token, client_id=req.client_id, resolver=Resolver(), clock=CLOCK)
     assert got.response_uri == "https://anywhere.example/r"
     assert trusted_match(req.client_id, signed=True, trusted=[did]) == did
+
+
+def test_a_redirect_uri_client_may_omit_response_uri() -> None:
+    """§5.9.3: the client id's value is then the Response URI (issue 15 B.6)."""
+    uri = "https://verifier.example/cb"
+    claims = {k: v for k, v in _claims("redirect_uri:" + uri).items() if k != "response_uri"}
+    assert check_request(claims).response_uri == uri
+    # every other prefix still needs one
+    did = {k: v for k, v in _claims("decentralized_identifier:" + DID).items()
+           if k != "response_uri"}
+    with pytest.raises(ValidationError) as info:
+        check_request(did, signed=True)
+    assert info.value.problems[0].pointer == "/response_uri"
+    # the value must still be an https URL
+    with pytest.raises(ValidationError) as bad:
+        check_request({k: v for k, v in _claims("redirect_uri:http://x.example/cb").items()
+                       if k != "response_uri"})
+    assert bad.value.code in ("oid4vp.invalid_response_uri", "oid4vp.invalid_client_id")

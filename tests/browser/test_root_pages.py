@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_journey import ARGS, CHROMIUM, playwright_sync  # noqa: F401
+from tests.browser.test_journey import ARGS, ARTIFACTS, CHROMIUM, playwright_sync  # noqa: F401
 from tests.servers import free_port, serve
 
 pytestmark = pytest.mark.browser
@@ -94,6 +94,8 @@ def test_the_root_fits_a_phone_in_the_language(browser: Any, roots: dict[str, st
             page.locator("details summary").click()
             assert page.get_by_text(LONG_SLUG, exact=False).first.is_visible()
         _no_horizontal_scroll(page, f"{service} / ({lang})")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"root-{service}-{lang}.png"), full_page=True)
         assert not failed, failed
         assert not [e for e in errors if "Failed to load resource" not in e], errors
     finally:

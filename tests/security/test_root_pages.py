@@ -158,3 +158,16 @@ def test_the_verifier_root_is_the_ask_page_or_sign_in(tmp_path: Path, lang: str,
         assert f"lang={other}" in r.text  # the language switch
     finally:
         app.state.verifier.db.dispose()
+
+
+@pytest.mark.parametrize(("lang", "more"), [("nl", "En nog 1 andere opleiding."),
+                                            ("en", "And 1 other school.")])
+def test_a_long_list_of_providers_is_cut_and_counted(issuer: IssuerApp, lang: str, more: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from issuer.routes import landing
+
+    monkeypatch.setattr(landing, "MAX_PROVIDERS", 1)
+    r = issuer.client.get(f"/?lang={lang}", headers=BROWSER)
+    assert r.text.count("data-slug=") == 1 and more in _text(r.text)
+    body = issuer.client.get("/", headers={"accept": "application/json"}).json()
+    assert len(body["providers"]) == 1 and body["total"] == 2

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from issuer.context import IssuerContext, open_context
 from issuer.flows.batch import BatchWorker
 from issuer.flows.issuing import purge_expired_details
-from issuer.routes import api, didweb, oid4vci, pages, status, vcapi, vocab
+from issuer.routes import api, didweb, landing, oid4vci, pages, status, vcapi, vocab
 from issuer.settings import IssuerSettings
 from rotonde.clock import Clock
 from servicekit.app import service_app
@@ -23,6 +23,8 @@ OpenID4VCI 1.0 credential offers (pre-authorized code + PIN), and revoke or susp
 * **OpenID4VCI** — per tenant issuer `…/tenants/{slug}`: metadata, token, nonce, credential.
 * **Status** — Bitstring Status List credentials and Token Status List JWTs.
 * **VC-API** — `/vc-api/credentials/issue` and `/vc-api/credentials/status`.
+* **Landing page** `/` — the providers issuing here, in Dutch or English (JSON with
+  `Accept: application/json`).
 
 Errors are RFC 9457 problem+json (`errors`: field-level `pointer`, `code`, `message`,
 `message_nl`); OAuth/OpenID endpoints answer with `error` / `error_description`.
@@ -47,10 +49,11 @@ def create_app(
         resources.worker("batch worker", worker.start, worker.stop)
     return service_app(
         settings, resources, title="Rotonde issuer", description=DESCRIPTION,
-        routers=[api.router, oid4vci.router, pages.router, status.router, didweb.router,
-                 vcapi.router, vocab.router],
+        routers=[landing.router, api.router, oid4vci.router, pages.router, status.router,
+                 didweb.router, vcapi.router, vocab.router],
         state={"ctx": ctx, "batch_worker": worker}, health_in_schema=True,
         body_limits=(("/api/v1/batches", settings.batch_max_bytes),),
+        pages=landing.issuer_site(settings),
     )
 
 

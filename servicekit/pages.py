@@ -1,4 +1,5 @@
-"""One page layer for the services' server-rendered pages (the wallet's and the verifier's).
+"""One page layer for the services' server-rendered pages (the wallet's, the verifier's and the
+issuer's landing page).
 
 A service describes its pages once, as a :class:`PageSite` stored on ``app.state.pages``
 (its templates, gettext catalogue, CSRF cookie, who is signed in); everything else is shared:
@@ -177,8 +178,9 @@ class PageSite:
     user: Callable[[Request], Any]
     #: The template variable naming that person (``user``, ``staff``).
     user_name: str = "user"
-    #: Cookie of the double-submit CSRF token for forms shown before sign-in.
-    pre_cookie: str
+    #: Cookie of the double-submit CSRF token for forms shown before sign-in; ``""`` for a
+    #: site without forms (the issuer's landing page): no token, no cookie.
+    pre_cookie: str = ""
     secure_cookies: bool
     #: Requests whose forms need no CSRF token (the verifier's pages while they are open).
     csrf_exempt: Callable[[Request], bool] = lambda _request: False
@@ -248,14 +250,15 @@ def render(
         "lang_url": lang_url(request, other),
         "err": lambda problem: site.problem_text(lang, problem),
         site.user_name: user,
-        "csrf": user.csrf if user is not None else pre_token(request, site.pre_cookie),
+        "csrf": user.csrf if user is not None
+        else pre_token(request, site.pre_cookie) if site.pre_cookie else "",
         "when": when,
         **site.values(request, lang),
     }
     values.update(context or {})
     response = site.templates.TemplateResponse(request, name, values, status_code=status,
                                                headers=dict(headers or {}))
-    if user is None:
+    if user is None and site.pre_cookie:
         response.set_cookie(site.pre_cookie, str(values["csrf"]), httponly=True,
                             samesite="lax", secure=site.secure_cookies, path="/")
     if request.query_params.get("lang") in LANGS:

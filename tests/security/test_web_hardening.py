@@ -145,8 +145,13 @@ def test_issuer_offer_page(services: Services) -> None:
     assert r.status_code == 200, r.text[:200]
     assert_page_headers(r, hsts=services.https, where="issuer")
     assert_no_store(r, "issuer offer page (shows the PIN)")
-    for path in ("/tenants/roc/offer/unknown", "/openapi.json", "/healthz", "/docs", "/redoc"):
+    for path in ("/", "/tenants/roc/offer/unknown", "/openapi.json", "/healthz", "/docs",
+                 "/redoc"):
         assert_page_headers(services.issuer.client.get(path), hsts=services.https)
+    landing = services.issuer.client.get("/", headers={"accept": "text/html",
+                                                       "authorization": ""})
+    assert landing.status_code == 200 and "text/html" in landing.headers["content-type"]
+    assert_page_headers(landing, hsts=services.https, where="issuer landing page")
 
 
 def test_issuer_token_and_credential_responses_are_not_cached(services: Services) -> None:

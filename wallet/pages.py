@@ -23,7 +23,8 @@ from wallet.i18n import CATALOGUE, claim_label, translator
 from wallet.settings import WalletSettings
 
 __all__ = [
-    "PRE_COOKIE", "SESSION_COOKIE", "TEMPLATES", "context_of", "current_user", "link_or_qr",
+    "PRE_COOKIE", "SESSION_COOKIE", "TEMPLATES", "context_of", "current_user", "flow_or_gone",
+    "link_or_qr",
     "read_upload", "require_user", "wallet_site",
 ]
 
@@ -101,3 +102,11 @@ def link_or_qr(text: str, image: UploadFile | str | None, limit: int) -> str:
     from servicekit.qrscan import decode_qr
 
     return decode_qr(data)
+
+
+def flow_or_gone(state: dict[str, Any] | None) -> dict[str, Any]:
+    """A pending step's stored state, or the page saying the step has expired (410): its
+    lifetime is over, it was finished, or it is another learner's."""
+    if state is None:
+        raise PageError(410, "error.flow_expired")
+    return state

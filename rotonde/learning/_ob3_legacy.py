@@ -21,6 +21,7 @@ from rotonde.learning._common import (
     renamed,
     text_map,
 )
+from rotonde.learning._ob3_terms import KINDS, LEVEL_TARGET, SKILL_TARGET
 from rotonde.learning.record import validate_record
 
 __all__ = ["EXT_CONTEXT_URL", "read_legacy"]
@@ -28,18 +29,6 @@ __all__ = ["EXT_CONTEXT_URL", "read_legacy"]
 #: The extension context the old form named.
 EXT_CONTEXT_URL = "https://rotonde.example/contexts/ob3-ext/v1.jsonld"
 
-#: record kind -> OB 3.0 ``achievementType`` (extensions use the ``ext:`` prefix, OB 3.0 §B.2).
-ACHIEVEMENT_TYPES = {
-    "microcredential": "MicroCredential",
-    "qualification": "Diploma",
-    "evc": "Certificate",
-    "employer_attestation": "ext:EmployerAttestation",
-    "self_assessment": "ext:SelfAssessment",
-}
-_KINDS = {v: k for k, v in ACHIEVEMENT_TYPES.items()}
-#: ``targetType`` of level and skill alignments.
-LEVEL_TARGET = "ext:QualificationsFrameworkLevel"
-SKILL_TARGET = "ceasn:Competency"
 
 
 def _text(translations: Any, plain: Any) -> dict[str, str] | None:
@@ -68,7 +57,7 @@ def read_legacy(credential: Mapping[str, Any]) -> dict[str, Any]:
                               pointer="/credentialSubject/achievement")
     rec: dict[str, Any] = {"record_version": "1.0"}
     put(rec, "id", ach.get("id") if isinstance(ach.get("id"), str) else None)
-    kind = ach.get("credentialKind") or _KINDS.get(str(ach.get("achievementType")))
+    kind = ach.get("credentialKind") or KINDS.get(str(ach.get("achievementType")))
     put(rec, "kind", kind)
     put(rec, "title", _text(ach.get("nameTranslations"), ach.get("name")))
     put(rec, "description", text_map(ach.get("descriptionTranslations")))

@@ -18,24 +18,12 @@ from rotonde.learning._common import (
     put,
 )
 from rotonde.learning._ob3_legacy import EXT_CONTEXT_URL, read_legacy
+from rotonde.learning._ob3_terms import ACHIEVEMENT_TYPES, KINDS, LEVEL_TARGET, SKILL_TARGET
 from rotonde.learning.record import ASSURANCES, validate_record
 
 __all__ = ["ACHIEVEMENT_TYPES", "FACTS", "LEVEL_SOURCE", "LEVEL_TARGET", "SKILL_TARGET",
            "carried", "primary_language", "read"]
 
-#: record kind -> OB 3.0 ``achievementType`` (§B.3.1 AchievementType; kinds it does not
-#: enumerate use the ``ext:`` prefix, as its extensible enumerations allow).
-ACHIEVEMENT_TYPES = {
-    "microcredential": "MicroCredential",
-    "qualification": "Diploma",
-    "evc": "Certificate",
-    "employer_attestation": "ext:EmployerAttestation",
-    "self_assessment": "ext:SelfAssessment",
-}
-_KINDS = {v: k for k, v in ACHIEVEMENT_TYPES.items()}
-#: ``targetType`` of level and skill alignments (§B.3.3 AlignmentTargetType).
-LEVEL_TARGET = "ext:QualificationsFrameworkLevel"
-SKILL_TARGET = "ceasn:Competency"
 LEVEL_SOURCE = "level_source"
 
 _ASSESSMENT_TYPES = ("written_exam", "oral_exam", "practical_exam", "portfolio", "project",
@@ -150,7 +138,7 @@ def read(credential: Mapping[str, Any]) -> dict[str, Any]:
     lang: str = ach["inLanguage"] if isinstance(ach.get("inLanguage"), str) else "en"
     rec: dict[str, Any] = {"record_version": "1.0"}
     put(rec, "id", ach.get("id") if isinstance(ach.get("id"), str) else None)
-    put(rec, "kind", _KINDS.get(str(ach.get("achievementType"))))
+    put(rec, "kind", KINDS.get(str(ach.get("achievementType"))))
     put(rec, "title", _text(ach.get("name"), lang))
     if ach.get("description") != ach.get("name"):
         put(rec, "description", _text(ach.get("description"), lang))

@@ -12,14 +12,14 @@ from fastapi.responses import Response
 from rotonde import oid4vp
 from rotonde.errors import RotondeError
 from rotonde.oid4vp import ClaimPath
-from servicekit.pages import PageError, check_csrf, lang_of, redirect, render
+from servicekit.pages import check_csrf, lang_of, redirect, render
 from wallet.flows import present as flow
 from wallet.flows.accounts import SessionInfo, holder_keys, vault_for
 from wallet.flows.insight import disclosed_rows
 from wallet.flows.pending import drop_flow, load_flow, start_flow
 from wallet.flows.store import Held, list_credentials, list_history, log_disclosure
 from wallet.i18n import claim_label, problem_text, translator
-from wallet.pages import context_of, link_or_qr
+from wallet.pages import context_of, flow_or_gone, link_or_qr
 from wallet.routes.deps import Ctx, PageForm, User, fetches_for_learner
 
 __all__ = ["router"]
@@ -74,9 +74,7 @@ def consent_page(request: Request, c: Ctx, user: User, flow_id: str) -> Response
     lang = lang_of(request)
     with c.db.session() as s:
         vault = vault_for(s, c.box, user.account_id)
-        state = load_flow(s, vault, flow_id, "present", c.clock.now())
-        if state is None:
-            raise PageError(410, "error.flow_expired")
+        state = flow_or_gone(load_flow(s, vault, flow_id, "present", c.clock.now()))
         held = list_credentials(s, vault)
     view = flow.RequestView(state["request"], state["signed"], state["trusted"])
     found = flow.candidates(view.request, held)
@@ -143,9 +141,7 @@ def present_answer(request: Request, c: Ctx, user: User, flow_id: str,
     lang = lang_of(request)
     with c.db.session() as s:
         vault = vault_for(s, c.box, user.account_id)
-        state = load_flow(s, vault, flow_id, "present", c.clock.now())
-        if state is None:
-            raise PageError(410, "error.flow_expired")
+        state = flow_or_gone(load_flow(s, vault, flow_id, "present", c.clock.now()))
         drop_flow(s, vault, flow_id)
         held = {h.id: h for h in list_credentials(s, vault)}
         keys = holder_keys(s, vault)
@@ -204,10 +200,8 @@ def outcome_page(request: Request, c: Ctx, user: User, flow_id: str) -> Response
     why not — in the words of the language the page is read in."""
     lang = lang_of(request)
     with c.db.session() as s:
-        state = load_flow(s, vault_for(s, c.box, user.account_id), flow_id, "outcome",
-                          c.clock.now())
-    if state is None:
-        raise PageError(410, "error.flow_expired")
+        vault = vault_for(s, c.box, user.account_id)
+        state = flow_or_gone(load_flow(s, vault, flow_id, "outcome", c.clock.now()))
     problem = state.get("problem")
     text = (problem_text(lang, problem) if problem else
             translator(lang)(state["message"]) if state.get("message") else None)

@@ -18,7 +18,7 @@ from wallet.flows.accounts import SessionInfo, holder_keys, vault_for
 from wallet.flows.pending import drop_flow, load_flow, start_flow, update_flow
 from wallet.flows.store import store_credential, summarise
 from wallet.i18n import problem_text
-from wallet.pages import context_of, link_or_qr
+from wallet.pages import context_of, flow_or_gone, link_or_qr
 from wallet.routes.deps import Ctx, User, fetches_for_learner
 
 __all__ = ["router", "verify_options"]
@@ -92,10 +92,8 @@ def receive_offer(request: Request, c: Ctx, user: User, flow_id: str,
     """The offer of a started flow (the page after the link was read, and after a wrong
     PIN: the attempt's problem code is in the URL, so a reload or language switch keeps it)."""
     with c.db.session() as s:
-        state = load_flow(s, vault_for(s, c.box, user.account_id), flow_id, "offer",
-                          c.clock.now())
-    if state is None:
-        raise PageError(410, "error.flow_expired")
+        vault = vault_for(s, c.box, user.account_id)
+        state = flow_or_gone(load_flow(s, vault, flow_id, "offer", c.clock.now()))
     return _offer_page(request, flow_id, state, error, status=400 if error else 200)
 
 
@@ -141,10 +139,8 @@ def receive_accept(
     lang = lang_of(request)
     with c.db.session() as s:
         vault = vault_for(s, c.box, user.account_id)
-        state = load_flow(s, vault, flow_id, "offer", c.clock.now())
+        state = flow_or_gone(load_flow(s, vault, flow_id, "offer", c.clock.now()))
         keys = holder_keys(s, vault)
-        if state is None:
-            raise PageError(410, "error.flow_expired")
         if action != "accept":
             drop_flow(s, vault, flow_id)
             return redirect("/")
@@ -201,10 +197,8 @@ def received_page(request: Request, c: Ctx, user: User, flow_id: str) -> Respons
     language switch shows it again (post/redirect/get)."""
     lang = lang_of(request)
     with c.db.session() as s:
-        state = load_flow(s, vault_for(s, c.box, user.account_id), flow_id, "received",
-                          c.clock.now())
-    if state is None:
-        raise PageError(410, "error.flow_expired")
+        vault = vault_for(s, c.box, user.account_id)
+        state = flow_or_gone(load_flow(s, vault, flow_id, "received", c.clock.now()))
     info = oid4vci.IssuerInfo(state["metadata"], state["token_endpoint"])
     results = [{**r, "label": info.label(r["config_id"], lang)} for r in state["results"]]
     status = 200 if all(r["verified"] for r in results) else 422

@@ -107,6 +107,30 @@ def _check(advertised: dict[str, Any], credential: Any, holder_jwk: dict[str, An
     else:  # pragma: no cover - Rotonde advertises nothing else
         pytest.fail(f"unexpected format {fmt}")
 
+def test_the_check_refuses_a_vcdm_2_jwt_advertised_as_jwt_vc_json() -> None:
+    """The check itself can fail: a VCDM 2.0 payload (no ``vc`` claim) is not ``jwt_vc_json``
+    (OpenID4VCI 1.0 A.1.1), and a VCDM 1.1 JWT is not ``vc+jwt``."""
+    from rotonde import keys
+    from rotonde.jws import sign_compact
+
+    key = keys.generate("ES256")
+    v2 = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+          "type": ["VerifiableCredential", "OpenBadgeCredential"], "issuer": "did:example:i"}
+    v11 = {"iss": "did:example:i", "sub": "did:example:h", "jti": "urn:uuid:1", "nbf": 1,
+           "vc": {**v2, "@context": ["https://www.w3.org/2018/credentials/v1"],
+                  "issuanceDate": "1970-01-01T00:00:01Z",
+                  "credentialSubject": {"id": "did:example:h"}}}
+    definition = {"type": ["VerifiableCredential", "OpenBadgeCredential"]}
+    for typ in ("JWT", "vc+jwt"):  # no vc claim: refused whatever the header says
+        with pytest.raises((AssertionError, KeyError)):
+            _check({"format": "jwt_vc_json", "credential_definition": definition},
+                   sign_compact({"typ": typ}, v2, key), {})
+    with pytest.raises((AssertionError, KeyError)):
+        _check({"format": "vc+jwt", "credential_definition": {**definition, "@context": v2[
+            "@context"]}}, sign_compact({"typ": "JWT"}, v11, key), {})
+    _check({"format": "jwt_vc_json", "credential_definition": definition},
+           sign_compact({"typ": "JWT"}, v11, key), {})
+
 @pytest.mark.parametrize("kid_method", ["jwk", "did"])
 @pytest.mark.parametrize("alg", ["ES256", "EdDSA"])
 @pytest.mark.parametrize("slug", ["owf-key", "owf-web"])

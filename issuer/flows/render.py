@@ -13,14 +13,23 @@ Credential configurations (OpenID4VCI §12.2.4) offered by every tenant:
   both secured with Data Integrity ``eddsa-rdfc-2022``, carrying BitstringStatusListEntry values
   for revocation and suspension; the holder's DID (from the key proof: its ``kid`` DID, or
   ``did:jwk`` of its ``jwk``) becomes the learner's id, i.e. ``credentialSubject.id``;
-* ``open_badge_jwt_vc_json`` — ``jwt_vc_json``: the same Open Badges 3.0 credential secured
-  as ``vc+jwt`` (VC-JOSE-COSE §3.1.1, :func:`rotonde.jose.sign_vc_jwt`) with the P-256 key.
+* ``open_badge_jwt_vc_json`` — ``jwt_vc_json`` (OpenID4VCI 1.0 Appendix A.1.1, a VCDM 1.1
+  credential): the Open Badges content restated in VCDM 1.1 (:func:`rotonde.jwt_vc.vcdm11_from_v2`:
+  the 1.1 base context, ``issuanceDate``/``expirationDate``) in the ``vc`` claim of a JWT with
+  ``iss``/``sub``/``jti``/``nbf``/``exp`` (VCDM 1.1 §6.3.1, :func:`rotonde.jwt_vc.sign_jwt_vc`).
+  Current OB 3.0 (context 3.0.3) requires the VCDM 2.0 context, so this is the same
+  ``credentialSubject`` under VCDM 1.1, not a conforming OB 3.0.3 credential
+  (docs/open-badges.md);
+* ``open_badge_vc_jwt`` — ``vc+jwt``: the VCDM 2.0 Open Badges 3.0 credential secured with JOSE
+  (VC-JOSE-COSE §3.1.1, :func:`rotonde.jose.sign_vc_jwt`). OpenID4VCI 1.0 defines no format
+  identifier for it; Appendix A recommends the media type, ``vc+jwt`` (docs/open-badges.md).
+  Both JWT forms are signed with the tenant's JOSE key.
 
-An offer for a record lists the SD-JWT configuration of its kind and the other three forms.
+An offer for a record lists the SD-JWT configuration of its kind and the other four forms.
 A record can be delivered in exactly those (:func:`configurations_for`): an SD-JWT VC
 configuration names one ``vct``, so ``qualification_sd_jwt`` is never a microcredential. The
 metadata advertises the SD-JWT configurations of the kinds in the tenant's catalogue only
-(:func:`configuration_metadata` with ``kinds``), plus the three kind-independent forms.
+(:func:`configuration_metadata` with ``kinds``), plus the four kind-independent forms.
 """
 
 from __future__ import annotations
@@ -40,6 +49,7 @@ from rotonde.learning.record import KINDS
 __all__ = [
     "JWT_VC_CONFIGURATION",
     "LDP_CONFIGURATIONS",
+    "VC_JWT_CONFIGURATION",
     "Rendered",
     "all_configurations",
     "configuration_metadata",
@@ -51,6 +61,7 @@ __all__ = [
 
 LDP_CONFIGURATIONS = {"open_badge_ldp_vc": "ob3", "elm_ldp_vc": "elm"}
 JWT_VC_CONFIGURATION = "open_badge_jwt_vc_json"
+VC_JWT_CONFIGURATION = "open_badge_vc_jwt"
 _KIND_NAMES = {
     "microcredential": ("Microcredential", "Microcredential"),
     "qualification": ("Qualification", "Kwalificatie"),
@@ -63,7 +74,8 @@ _KIND_NAMES = {
 @dataclass(frozen=True)
 class Rendered:
     format: str
-    #: A compact JWT or SD-JWT (``dc+sd-jwt``, ``jwt_vc_json``) or a signed JSON-LD document.
+    #: A compact JWT or SD-JWT (``dc+sd-jwt``, ``jwt_vc_json``, ``vc+jwt``) or a signed JSON-LD
+    #: document.
     credential: str | dict[str, Any]
 
 
@@ -72,12 +84,14 @@ def sdjwt_configuration(kind: str) -> str:
 
 
 def all_configurations() -> list[str]:
-    return [sdjwt_configuration(k) for k in KINDS] + [*LDP_CONFIGURATIONS, JWT_VC_CONFIGURATION]
+    return [sdjwt_configuration(k) for k in KINDS] + [*LDP_CONFIGURATIONS, JWT_VC_CONFIGURATION,
+                                                      VC_JWT_CONFIGURATION]
 
 
 def configurations_for(record: dict[str, Any]) -> list[str]:
     """The configurations ``record`` can be delivered in, which an offer lists by default."""
-    return [sdjwt_configuration(str(record["kind"])), *LDP_CONFIGURATIONS, JWT_VC_CONFIGURATION]
+    return [sdjwt_configuration(str(record["kind"])), *LDP_CONFIGURATIONS, JWT_VC_CONFIGURATION,
+            VC_JWT_CONFIGURATION]
 
 
 def kind_of_configuration(configuration_id: str) -> str | None:
@@ -160,8 +174,23 @@ def configuration_metadata(
         "credential_signing_alg_values_supported": [_jose_alg(tenant)],
         "proof_types_supported": copy.deepcopy(jwt_proof),
         "credential_definition": {"type": ["VerifiableCredential", "OpenBadgeCredential"]},
-        "credential_metadata": {"display": _display(tenant, "Open Badge (JWT)",
-                                                    "Open Badge (JWT)")},
+        "credential_metadata": {"display": _display(tenant, "Open Badge (JWT, VCDM 1.1)",
+                                                    "Open Badge (JWT, VCDM 1.1)")},
+    }
+    # VCDM 2.0 secured with JOSE: OpenID4VCI 1.0 Appendix A recommends a new profile use the
+    # credential's media type as format identifier: application/vc+jwt (VC-JOSE-COSE §6.1.1).
+    out[VC_JWT_CONFIGURATION] = {
+        "format": "vc+jwt", "scope": VC_JWT_CONFIGURATION,
+        "cryptographic_binding_methods_supported": ["did:key", "did:jwk"],
+        "credential_signing_alg_values_supported": [_jose_alg(tenant)],
+        "proof_types_supported": copy.deepcopy(jwt_proof),
+        "credential_definition": {
+            "@context": ["https://www.w3.org/ns/credentials/v2",
+                         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        },
+        "credential_metadata": {"display": _display(tenant, "Open Badge (JWT, VCDM 2.0)",
+                                                    "Open Badge (JWT, VCDM 2.0)")},
     }
     out["elm_ldp_vc"] = {
         "format": "ldp_vc", "scope": "elm_ldp_vc", **copy.deepcopy(ldp),
@@ -247,7 +276,7 @@ def render_credential(
     bound = copy.deepcopy(record)
     bound["learner"]["id"] = _holder_id(holder_key, holder_kid)
     builder = {"open_badge_ldp_vc": ob3.build, "elm_ldp_vc": elm.build,
-               JWT_VC_CONFIGURATION: ob3.build}[configuration_id]
+               JWT_VC_CONFIGURATION: ob3.build, VC_JWT_CONFIGURATION: ob3.build}[configuration_id]
     if builder is elm.build:
         document = elm.build(bound, issuer_id=tenant.did, credential_id=f"urn:uuid:{credential_id}",
                              vocab_base=ctx.settings.vocab_base)
@@ -269,11 +298,16 @@ def render_credential(
     else:
         document["credentialStatus"] = status
     if configuration_id == JWT_VC_CONFIGURATION:
+        from rotonde.jwt_vc import sign_jwt_vc, vcdm11_from_v2
+
+        jose_signer = signer_for(ctx, tenant, "jose")
+        return Rendered("jwt_vc_json", sign_jwt_vc(vcdm11_from_v2(document), signer=jose_signer,
+                                                   kid=jose_signer.kid))
+    if configuration_id == VC_JWT_CONFIGURATION:
         from rotonde.jose import sign_vc_jwt
 
         jose_signer = signer_for(ctx, tenant, "jose")
-        return Rendered("jwt_vc_json", sign_vc_jwt(document, signer=jose_signer,
-                                                   kid=jose_signer.kid))
+        return Rendered("vc+jwt", sign_vc_jwt(document, signer=jose_signer, kid=jose_signer.kid))
     signer = signer_for(ctx, tenant, "di")
     signed = add_proof(document, signer=signer, verification_method=signer.kid or "",
                        clock=ctx.clock)

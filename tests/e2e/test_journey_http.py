@@ -177,7 +177,7 @@ def test_learner_journey_over_http(services: Services) -> None:
         for name in RECORDS:
             offer = issued[name]["offer"]
             ids = learner.claim(offer["offer_uri"], offer["tx_code"])
-            assert len(set(ids)) == 4, f"{name}: expected four forms stored, got {ids}"
+            assert len(set(ids)) == 5, f"{name}: expected five forms stored, got {ids}"
             held[name] = sorted(set(ids))
             # --- 3. progress towards the pathway grows with each credential --------------
             percent, rows = _progress(learner)

@@ -69,6 +69,9 @@ def _offer(issuer: LiveIssuer, key: str, achievement: str) -> dict[str, Any]:
 def _jwt_claims(token: str) -> dict[str, Any]:
     return dict(json.loads(b64url_decode(token.split(".")[1])))
 
+def _jwt_header(token: str) -> dict[str, Any]:
+    return dict(json.loads(b64url_decode(token.split(".")[0])))
+
 def _check(advertised: dict[str, Any], credential: Any, holder_jwk: dict[str, Any]) -> None:
     """The credential is what the configuration advertises (OpenID4VCI 1.0 Appendix A)."""
     fmt = advertised["format"]
@@ -85,11 +88,48 @@ def _check(advertised: dict[str, Any], credential: Any, holder_jwk: dict[str, An
         assert set(definition["type"]) <= set(credential["type"])
         assert credential["@context"][: len(definition["@context"])] == definition["@context"]
     elif fmt == "jwt_vc_json":
-        claims = _jwt_claims(credential)
-        vc = claims.get("vc", claims)
+        # OpenID4VCI 1.0 A.1.1 ([VC_DATA] is VCDM 1.1): the credential is the JWT's vc claim,
+        # with iss/sub/jti/nbf as VCDM 1.1 §6.3.1 encodes them; sub is the holder's DID
+        header, claims = _jwt_header(credential), _jwt_claims(credential)
+        assert header.get("typ", "JWT") == "JWT"
+        vc = claims["vc"]
+        assert vc["@context"][0] == "https://www.w3.org/2018/credentials/v1"
         assert set(advertised["credential_definition"]["type"]) <= set(vc["type"])
+        assert {"iss", "sub", "jti", "nbf"} <= set(claims) and "issuanceDate" in vc
+        assert claims["sub"] == vc["credentialSubject"]["id"] and claims["sub"].startswith("did:")
+    elif fmt == "vc+jwt":
+        # VCDM 2.0 secured with JOSE (VC-JOSE-COSE §3.1.1): the payload is the credential
+        header, claims = _jwt_header(credential), _jwt_claims(credential)
+        assert header["typ"] == "vc+jwt" and "vc" not in claims
+        definition = advertised["credential_definition"]
+        assert claims["@context"][: len(definition["@context"])] == definition["@context"]
+        assert set(definition["type"]) <= set(claims["type"])
     else:  # pragma: no cover - Rotonde advertises nothing else
         pytest.fail(f"unexpected format {fmt}")
+
+def test_the_check_refuses_a_vcdm_2_jwt_advertised_as_jwt_vc_json() -> None:
+    """The check itself can fail: a VCDM 2.0 payload (no ``vc`` claim) is not ``jwt_vc_json``
+    (OpenID4VCI 1.0 A.1.1), and a VCDM 1.1 JWT is not ``vc+jwt``."""
+    from rotonde import keys
+    from rotonde.jws import sign_compact
+
+    key = keys.generate("ES256")
+    v2 = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+          "type": ["VerifiableCredential", "OpenBadgeCredential"], "issuer": "did:example:i"}
+    v11 = {"iss": "did:example:i", "sub": "did:example:h", "jti": "urn:uuid:1", "nbf": 1,
+           "vc": {**v2, "@context": ["https://www.w3.org/2018/credentials/v1"],
+                  "issuanceDate": "1970-01-01T00:00:01Z",
+                  "credentialSubject": {"id": "did:example:h"}}}
+    definition = {"type": ["VerifiableCredential", "OpenBadgeCredential"]}
+    for typ in ("JWT", "vc+jwt"):  # no vc claim: refused whatever the header says
+        with pytest.raises((AssertionError, KeyError)):
+            _check({"format": "jwt_vc_json", "credential_definition": definition},
+                   sign_compact({"typ": typ}, v2, key), {})
+    with pytest.raises((AssertionError, KeyError)):
+        _check({"format": "vc+jwt", "credential_definition": {**definition, "@context": v2[
+            "@context"]}}, sign_compact({"typ": "JWT"}, v11, key), {})
+    _check({"format": "jwt_vc_json", "credential_definition": definition},
+           sign_compact({"typ": "JWT"}, v11, key), {})
 
 @pytest.mark.parametrize("kid_method", ["jwk", "did"])
 @pytest.mark.parametrize("alg", ["ES256", "EdDSA"])

@@ -36,7 +36,8 @@ def test_metadata_lists_the_sd_jwt_configurations_of_the_catalogue_kinds_only(
     issuer = f"{live.url}/tenants/roc-kinds"
     empty = w.metadata(issuer)["credential_configurations_supported"]
     assert not [c for c in empty if c.endswith("_sd_jwt")]
-    assert {"open_badge_ldp_vc", "elm_ldp_vc", "open_badge_jwt_vc_json"} <= set(empty)
+    assert {"open_badge_ldp_vc", "elm_ldp_vc", "open_badge_jwt_vc_json",
+            "open_badge_vc_jwt"} <= set(empty)
     with live.client(key) as api:
         r = api.post("/api/v1/achievements", json=template())
         assert r.status_code == 201, r.text
@@ -113,5 +114,28 @@ def test_every_offered_configuration_is_what_the_metadata_says(live: LiveIssuer)
         elif advertised["format"] == "ldp_vc":
             assert isinstance(credential, dict)
             assert set(advertised["credential_definition"]["type"]) <= set(credential["type"])
+        elif advertised["format"] == "jwt_vc_json":
+            # OpenID4VCI 1.0 A.1.1: a VCDM 1.1 credential in the JWT's vc claim (VCDM 1.1 §6.3.1)
+            header, claims = _jwt_parts(credential)
+            vc = claims["vc"]
+            assert header["typ"] == "JWT"
+            assert vc["@context"][0] == "https://www.w3.org/2018/credentials/v1"
+            assert "validFrom" not in vc and "issuanceDate" in vc
+            assert set(advertised["credential_definition"]["type"]) <= set(vc["type"])
+            assert {"iss", "sub", "jti", "nbf"} <= set(claims)
         else:
-            assert advertised["format"] == "jwt_vc_json" and isinstance(credential, str)
+            # VCDM 2.0 secured with JOSE (VC-JOSE-COSE §3.1.1): the credential is the payload
+            assert advertised["format"] == "vc+jwt"
+            header, claims = _jwt_parts(credential)
+            assert header["typ"] == "vc+jwt" and "vc" not in claims
+            assert claims["@context"] == advertised["credential_definition"]["@context"]
+            assert set(advertised["credential_definition"]["type"]) <= set(claims["type"])
+
+
+def _jwt_parts(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    import json
+
+    from rotonde.encoding import b64url_decode
+
+    head, body, _ = token.split(".")
+    return json.loads(b64url_decode(head)), json.loads(b64url_decode(body))

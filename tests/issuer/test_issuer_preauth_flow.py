@@ -91,7 +91,8 @@ def test_ldp_vc_forms_with_did_key_holder(live: LiveIssuer) -> None:
     w = wallet("EdDSA")
     offer = w.fetch_offer(issued["offer"]["offer_uri"])
     assert set(offer.credential_configuration_ids) == {
-        "microcredential_sd_jwt", "open_badge_ldp_vc", "elm_ldp_vc", "open_badge_jwt_vc_json"}
+        "microcredential_sd_jwt", "open_badge_ldp_vc", "elm_ldp_vc", "open_badge_jwt_vc_json",
+        "open_badge_vc_jwt"}
     iss = offer.credential_issuer
     meta = w.metadata(iss)
     access = w.token(iss, offer.pre_authorized_code, issued["offer"]["tx_code"]).json()[

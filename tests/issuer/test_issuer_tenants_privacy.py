@@ -17,7 +17,9 @@ from issuer.flows.issuing import purge_expired_details
 from issuer.flows.tenants import create_tenant, did_document, key_id, rotate_key, signer_for
 from rotonde import oid4vci
 from rotonde.did import Resolver
+from rotonde.errors import RotondeError
 from rotonde.jose import verify_vc_jwt
+from rotonde.jwt_vc import verify_jwt_vc
 from rotonde.verify import VerifyOptions, verify
 from tests.issuer._support import LiveIssuer, make_settings, template, wallet
 
@@ -47,8 +49,8 @@ def test_did_key_tenant_and_verify_engine(live: LiveIssuer) -> None:
     check = report.check("signature")
     assert check is not None and check.outcome == "passed", report.to_dict()
     # Every format of a did:key tenant names the same issuer and verifies with no network:
-    # one Ed25519 key is the DID, so SD-JWT VC and vc+jwt are EdDSA-signed by it too.
-    for config in ("microcredential_sd_jwt", "open_badge_jwt_vc_json"):
+    # one Ed25519 key is the DID, so SD-JWT VC, jwt_vc_json and vc+jwt are EdDSA-signed by it too.
+    for config in ("microcredential_sd_jwt", "open_badge_jwt_vc_json", "open_badge_vc_jwt"):
         token_vc, _ = _redeem(live, token, config)
         report = verify(token_vc, VerifyOptions(check_status=False))
         assert report.issuer == tenant.did, report.to_dict()
@@ -67,13 +69,38 @@ def test_sd_jwt_vc_passes_the_verify_engine(live: LiveIssuer) -> None:
 
 
 def test_jwt_vc_json(live: LiveIssuer) -> None:
+    """``jwt_vc_json`` is VCDM 1.1 in a ``vc`` claim (OpenID4VCI 1.0 A.1.1, VCDM 1.1 §6.3.1);
+    the VCDM 2.0 form is ``vc+jwt`` (VC-JOSE-COSE §3.1.1), its own configuration."""
     tenant, token = live.tenant("jwtvc")
-    jwt, _ = _redeem(live, token, "open_badge_jwt_vc_json")
     resolver = Resolver()
     resolver.register(tenant.did, did_document(live.ctx, tenant))
-    verified = verify_vc_jwt(jwt, resolver=resolver)
-    assert "OpenBadgeCredential" in verified.document["type"]
-    assert verified.header["kid"] == signer_for(live.ctx, tenant, "jose").kid
+    kid = signer_for(live.ctx, tenant, "jose").kid
+    jwt, _ = _redeem(live, token, "open_badge_jwt_vc_json")
+    v11 = verify_jwt_vc(jwt, resolver=resolver)
+    assert v11.header == {"typ": "JWT", "kid": kid, "alg": v11.header["alg"]}
+    assert v11.payload["iss"] == tenant.did and v11.payload["sub"].startswith("did:")
+    assert v11.payload["jti"] == v11.document["id"] and isinstance(v11.payload["nbf"], int)
+    vc = v11.payload["vc"]
+    assert vc["@context"][0] == "https://www.w3.org/2018/credentials/v1"
+    assert "OpenBadgeCredential" in vc["type"] and "issuanceDate" in vc
+    assert vc["credentialSubject"]["id"] == v11.payload["sub"]
+    report = verify(jwt, VerifyOptions(resolver=resolver, check_status=False))
+    assert report.verified and report.format == "jwt_vc_json", report.to_dict()
+    # a vc+jwt verifier refuses it: it is not a VCDM 2.0 JOSE credential
+    with pytest.raises(RotondeError):
+        verify_vc_jwt(jwt, resolver=resolver)
+
+    v2jwt, _ = _redeem(live, token, "open_badge_vc_jwt")
+    v2 = verify_vc_jwt(v2jwt, resolver=resolver)
+    assert v2.header["typ"] == "vc+jwt" and v2.header["kid"] == kid
+    assert v2.document["@context"][0] == "https://www.w3.org/ns/credentials/v2"
+    assert "OpenBadgeCredential" in v2.document["type"] and "vc" not in v2.payload
+    # the same OB 3.0 credentialSubject in both forms (two records of the same template)
+    for name in ("type", "name", "description", "criteria", "achievementType"):
+        assert (v2.document["credentialSubject"]["achievement"].get(name)
+                == vc["credentialSubject"]["achievement"].get(name)), name
+    report = verify(v2jwt, VerifyOptions(resolver=resolver, check_status=False))
+    assert report.verified and report.format == "vc+jwt", report.to_dict()
 
 
 def test_key_rotation_keeps_old_methods(live: LiveIssuer) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -61,3 +62,32 @@ def test_open_badge_received_and_presented(learner: Learner, real_issuer: Issuer
     done = learner.share_all_checked(consent)
     assert done.status_code == 200, text_of(done.text)
     assert verifier.session(req["id"])["verdict"] == "accepted"
+
+
+def test_both_jwt_forms_are_received_verified_and_presented(
+        learner: Learner, real_issuer: IssuerPeer, verifier: VerifierPeer) -> None:
+    """``jwt_vc_json`` (VCDM 1.1 in the ``vc`` claim, OpenID4VCI 1.0 A.1.1) and ``vc+jwt``
+    (VCDM 2.0 with JOSE, VC-JOSE-COSE §3.1.1) from the real issuer: each is stored as
+    verified and shown; the VCDM 1.1 one answers a jwt_vc_json query of the real verifier."""
+    query = {"credentials": [{"id": "badge", "format": "jwt_vc_json",
+                              "meta": {"type_values": [["OpenBadgeCredential"]]}}]}
+    for n, (config, base) in enumerate((
+            ("open_badge_jwt_vc_json", "https://www.w3.org/2018/credentials/v1"),
+            ("open_badge_vc_jwt", "https://www.w3.org/ns/credentials/v2")), start=1):
+        offer = real_issuer.offer(configurations=[config])["offer"]
+        r = learner.receive(offer["offer_uri"], offer["tx_code"])
+        assert r.status_code == 200, text_of(r.text)
+        assert text_of(r.text).count("Bewaard in je wallet") == 1, text_of(r.text)
+        ids = learner.credential_ids()
+        assert len(ids) == n
+        for cid in ids:
+            detail = text_of(learner.client.get(f"/credentials/{cid}").text)
+            assert "Lassen MIG/MAG basis" in detail and "ROC Rijnvallei" in detail, detail
+        # only this credential answers the query: the first round holds the 1.1 one alone
+        if n == 1:
+            req = verifier.request(template=None, dcql_query=query)
+            done = learner.share_all_checked(learner.consent(req["invocation_uri"]))
+            assert done.status_code == 200, text_of(done.text)
+            session = verifier.session(req["id"])
+            assert session["verdict"] == "accepted", session
+            assert base in json.dumps(session["result"])

@@ -21,7 +21,7 @@ from rotonde.learning._common import (
     renamed,
     text_map,
 )
-from rotonde.learning._ob3_terms import KINDS, LEVEL_TARGET, SKILL_TARGET
+from rotonde.learning._ob3_terms import KINDS, LEVEL_TARGET, SKILL_TARGET, read_awarding_body, read_learner
 from rotonde.learning.record import validate_record
 
 __all__ = ["EXT_CONTEXT_URL", "read_legacy"]
@@ -61,26 +61,10 @@ def read_legacy(credential: Mapping[str, Any]) -> dict[str, Any]:
     put(rec, "kind", kind)
     put(rec, "title", _text(ach.get("nameTranslations"), ach.get("name")))
     put(rec, "description", text_map(ach.get("descriptionTranslations")))
-    learner: dict[str, Any] = {}
-    put(learner, "id", get(subject, "id"))
-    for ident in as_list(get(subject, "identifier")):
-        field = {"name": "name", "identifier": "identifier", "ext:birthDate": "birth_date"}.get(
-            str(get(ident, "identityType")))
-        if field and get(ident, "hashed") is False:
-            put(learner, field, get(ident, "identityHash"))
-    rec["learner"] = learner
+    rec["learner"] = read_learner(subject)
     creator = ach.get("creator")
-    body: dict[str, Any] = {}
-    put(body, "id", get(creator, "id"))
-    put(body, "name", _text(get(creator, "nameTranslations"), get(creator, "name")))
-    put(body, "country", get(creator, "address", "addressCountryCode"))
-    put(body, "url", get(creator, "url"))
-    regs = {str(get(e, "identifierType"))[4:]: get(e, "identifier")
-            for e in as_list(get(creator, "otherIdentifier"))
-            if str(get(e, "identifierType")) in ("ext:brin", "ext:kvk", "ext:rio")}
-    if regs:
-        body["registry_ids"] = regs
-    rec["awarding_body"] = body
+    name = _text(get(creator, "nameTranslations"), get(creator, "name"))
+    rec["awarding_body"] = read_awarding_body(creator, name)
     put(rec, "award_date", date_from_datetime(credential.get("awardedDate")))
     validity: dict[str, Any] = {}
     if credential.get("validFromDefaulted") is not True:

@@ -18,7 +18,14 @@ from rotonde.learning._common import (
     put,
 )
 from rotonde.learning._ob3_legacy import EXT_CONTEXT_URL, read_legacy
-from rotonde.learning._ob3_terms import ACHIEVEMENT_TYPES, KINDS, LEVEL_TARGET, SKILL_TARGET
+from rotonde.learning._ob3_terms import (
+    ACHIEVEMENT_TYPES,
+    KINDS,
+    LEVEL_TARGET,
+    SKILL_TARGET,
+    read_awarding_body,
+    read_learner,
+)
 from rotonde.learning.record import ASSURANCES, validate_record
 
 __all__ = ["ACHIEVEMENT_TYPES", "FACTS", "LEVEL_SOURCE", "LEVEL_TARGET", "SKILL_TARGET",
@@ -142,26 +149,9 @@ def read(credential: Mapping[str, Any]) -> dict[str, Any]:
     put(rec, "title", _text(ach.get("name"), lang))
     if ach.get("description") != ach.get("name"):
         put(rec, "description", _text(ach.get("description"), lang))
-    learner: dict[str, Any] = {}
-    put(learner, "id", get(subject, "id"))
-    for ident in as_list(get(subject, "identifier")):
-        field = {"name": "name", "identifier": "identifier", "ext:birthDate": "birth_date"}.get(
-            str(get(ident, "identityType")))
-        if field and get(ident, "hashed") is False:
-            put(learner, field, get(ident, "identityHash"))
-    rec["learner"] = learner
+    rec["learner"] = read_learner(subject)
     creator = ach.get("creator")
-    body: dict[str, Any] = {}
-    put(body, "id", get(creator, "id"))
-    put(body, "name", _text(get(creator, "name"), lang))
-    put(body, "country", get(creator, "address", "addressCountryCode"))
-    put(body, "url", get(creator, "url"))
-    regs = {str(get(e, "identifierType"))[4:]: get(e, "identifier")
-            for e in as_list(get(creator, "otherIdentifier"))
-            if str(get(e, "identifierType")) in ("ext:brin", "ext:kvk", "ext:rio")}
-    if regs:
-        body["registry_ids"] = regs
-    rec["awarding_body"] = body
+    rec["awarding_body"] = read_awarding_body(creator, _text(get(creator, "name"), lang))
     put(rec, "award_date", date_from_datetime(credential.get("awardedDate")))
     validity: dict[str, Any] = {}
     valid_from = credential.get("validFrom")

@@ -120,3 +120,17 @@ def offer_code(offer: oid4vci.CredentialOffer) -> str:
 
 def query_param(uri: str, name: str) -> str:
     return parse_qs(urlsplit(uri).query)[name][0]
+
+
+def offered(live: LiveIssuer, slug: str) -> tuple[Wallet, oid4vci.CredentialOffer, str,
+                                                  dict[str, Any]]:
+    """A tenant ``slug`` issues the template achievement to one learner; a fresh wallet fetches
+    the offer and the issuer's metadata: (wallet, offer, tx_code, metadata)."""
+    _, key = live.tenant(slug)
+    with live.client(key) as api:
+        ach = api.post("/api/v1/achievements", json=template()).json()
+        issued = api.post("/api/v1/credentials", json={
+            "achievement_id": ach["id"], "learner": {"name": "Sanne de Vries"}}).json()
+    w = wallet()
+    offer = w.fetch_offer(issued["offer"]["offer_uri"])
+    return w, offer, issued["offer"]["tx_code"], w.metadata(offer.credential_issuer)

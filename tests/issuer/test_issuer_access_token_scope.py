@@ -15,20 +15,13 @@ from typing import Any
 from issuer.flows.redeem import BATCH_SIZE
 from rotonde import oid4vci
 from rotonde.keys import generate
-from tests.issuer._support import LiveIssuer, Wallet, template, wallet
+from tests.issuer._support import LiveIssuer, Wallet, offered
 
 
 def _redeemed(live: LiveIssuer) -> tuple[Wallet, dict[str, Any], str, str, list[str]]:
     """An offer redeemed at the token endpoint: (wallet, metadata, issuer, token, configs)."""
-    _, key = live.tenant("roc-token")
-    with live.client(key) as api:
-        ach = api.post("/api/v1/achievements", json=template()).json()
-        issued = api.post("/api/v1/credentials", json={
-            "achievement_id": ach["id"], "learner": {"name": "Sanne de Vries"}}).json()
-    w = wallet()
-    offer = w.fetch_offer(issued["offer"]["offer_uri"])
-    meta = w.metadata(offer.credential_issuer)
-    r = w.token(offer.credential_issuer, offer.pre_authorized_code, issued["offer"]["tx_code"])
+    w, offer, tx_code, meta = offered(live, "roc-token")
+    r = w.token(offer.credential_issuer, offer.pre_authorized_code, tx_code)
     assert r.status_code == 200, r.text
     return (w, meta, offer.credential_issuer, r.json()["access_token"],
             list(offer.credential_configuration_ids))

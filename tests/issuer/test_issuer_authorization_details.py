@@ -10,19 +10,7 @@ from typing import Any
 
 from rotonde import oid4vci
 from rotonde.sdjwt import parse
-from tests.issuer._support import LiveIssuer, Wallet, template, wallet
-
-
-def _offer(live: LiveIssuer, slug: str) -> tuple[Wallet, oid4vci.CredentialOffer, str,
-                                                  dict[str, Any]]:
-    _, key = live.tenant(slug)
-    with live.client(key) as api:
-        ach = api.post("/api/v1/achievements", json=template()).json()
-        issued = api.post("/api/v1/credentials", json={
-            "achievement_id": ach["id"], "learner": {"name": "Sanne de Vries"}}).json()
-    w = wallet()
-    offer = w.fetch_offer(issued["offer"]["offer_uri"])
-    return w, offer, issued["offer"]["tx_code"], w.metadata(offer.credential_issuer)
+from tests.issuer._support import LiveIssuer, Wallet, offered
 
 
 def _cred(w: Wallet, meta: dict[str, Any], access: str, body: dict[str, Any]) -> Any:
@@ -34,7 +22,7 @@ def _cred(w: Wallet, meta: dict[str, Any], access: str, body: dict[str, Any]) ->
 def test_authorization_details_are_answered_with_credential_identifiers(
     live: LiveIssuer,
 ) -> None:
-    w, offer, pin, meta = _offer(live, "roc-ad")
+    w, offer, pin, meta = offered(live, "roc-ad")
     form = oid4vci.token_request(offer.pre_authorized_code, pin,
                                  authorization_details=["microcredential_sd_jwt"])
     r = w.http.post(f"{offer.credential_issuer}/token", data=form)
@@ -57,7 +45,7 @@ def test_authorization_details_are_answered_with_credential_identifiers(
 
 
 def test_the_token_covers_only_what_was_asked_for(live: LiveIssuer) -> None:
-    w, offer, pin, meta = _offer(live, "roc-ad2")
+    w, offer, pin, meta = offered(live, "roc-ad2")
     r = w.http.post(f"{offer.credential_issuer}/token", data=oid4vci.token_request(
         offer.pre_authorized_code, pin, authorization_details=["elm_ldp_vc"]))
     assert r.status_code == 200, r.text
@@ -73,7 +61,7 @@ def test_the_token_covers_only_what_was_asked_for(live: LiveIssuer) -> None:
 
 
 def test_bad_authorization_details_are_refused_and_the_code_survives(live: LiveIssuer) -> None:
-    w, offer, pin, _ = _offer(live, "roc-ad3")
+    w, offer, pin, _ = offered(live, "roc-ad3")
     url = f"{offer.credential_issuer}/token"
     base = oid4vci.token_request(offer.pre_authorized_code, pin)
     for details in ("not json", "[]", json.dumps([{"type": "other"}]),

@@ -16,7 +16,7 @@ from rotonde import oid4vci
 from rotonde.keys import generate
 from rotonde.learning.sdjwt_vc import vct_for
 from rotonde.sdjwt import parse
-from tests.issuer._support import LiveIssuer, template, wallet
+from tests.issuer._support import LiveIssuer, offered, template, wallet
 
 
 def _self_assessment() -> dict[str, Any]:
@@ -90,18 +90,11 @@ def test_a_configuration_the_token_does_not_cover_is_insufficient_scope(
 
 
 def test_every_offered_configuration_is_what_the_metadata_says(live: LiveIssuer) -> None:
-    _, key = live.tenant("roc-all")
-    with live.client(key) as api:
-        ach = api.post("/api/v1/achievements", json=template()).json()
-        issued = api.post("/api/v1/credentials", json={
-            "achievement_id": ach["id"], "learner": {"name": "Sanne de Vries"}}).json()
-    w = wallet()
-    offer = w.fetch_offer(issued["offer"]["offer_uri"])
-    meta = w.metadata(offer.credential_issuer)
+    w, offer, tx_code, meta = offered(live, "roc-all")
     supported = meta["credential_configurations_supported"]
     assert set(offer.credential_configuration_ids) == set(supported)
     access = w.token(offer.credential_issuer, offer.pre_authorized_code,
-                     issued["offer"]["tx_code"]).json()["access_token"]
+                     tx_code).json()["access_token"]
     for config in offer.credential_configuration_ids:
         proof = oid4vci.create_proof(generate("ES256"), audience=offer.credential_issuer,
                                      nonce=w.nonce(meta))

@@ -6,21 +6,14 @@ from __future__ import annotations
 
 from rotonde import oid4vci
 from rotonde.keys import generate
-from tests.issuer._support import LiveIssuer, template, wallet
+from tests.issuer._support import LiveIssuer, offered
 
 
 def test_an_encrypted_response_is_refused_not_sent_in_plaintext(live: LiveIssuer) -> None:
-    _, key = live.tenant("roc-enc")
-    with live.client(key) as api:
-        ach = api.post("/api/v1/achievements", json=template()).json()
-        issued = api.post("/api/v1/credentials", json={
-            "achievement_id": ach["id"], "learner": {"name": "Sanne de Vries"}}).json()
-    w = wallet()
-    offer = w.fetch_offer(issued["offer"]["offer_uri"])
-    meta = w.metadata(offer.credential_issuer)
+    w, offer, tx_code, meta = offered(live, "roc-enc")
     assert "credential_response_encryption" not in meta  # not advertised
     access = w.token(offer.credential_issuer, offer.pre_authorized_code,
-                     issued["offer"]["tx_code"]).json()["access_token"]
+                     tx_code).json()["access_token"]
     nonce = w.nonce(meta)
     body = oid4vci.credential_request("microcredential_sd_jwt",
                                       jwt_proofs=[w.proof(offer.credential_issuer, nonce)])

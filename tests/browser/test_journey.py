@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import require
+from tests.browser.conftest import ARGS, ARTIFACTS, CHROMIUM
 from tests.wallet.wallet_peers import (
     free_port,
     issuer_peer,
@@ -31,10 +31,6 @@ from tests.wallet.wallet_peers import (
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 PASSWORD = "mijn geheime wachtwoord"
 PASSPHRASE = "paarse fiets op de rotonde"
 WELD = "http://data.europa.eu/esco/skill/60ff3eac-7d4d-4e51-87b8-74c3b5d62498"
@@ -48,18 +44,6 @@ PATHWAY = {
          "skill": "http://data.europa.eu/esco/skill/9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"},
     ],
 }
-
-
-@pytest.fixture(scope="module")
-def playwright_sync() -> Iterator[Any]:
-    require(CHROMIUM.exists(), "Debian chromium is not installed at /usr/bin/chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover
-        require(False, "playwright is not installed")
-        raise
-    with sync_playwright() as p:
-        yield p
 
 
 @pytest.fixture(scope="module")

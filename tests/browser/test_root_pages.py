@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_journey import ARGS, ARTIFACTS, CHROMIUM, playwright_sync  # noqa: F401
+from tests.browser.conftest import ARTIFACTS
 from tests.servers import free_port, serve
 
 pytestmark = pytest.mark.browser
@@ -56,13 +56,6 @@ def roots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
             serve(apps["verifier"], ports["verifier"]):
         yield url
     ctx.db.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser(playwright_sync: Any) -> Iterator[Any]:  # noqa: F811
-    b = playwright_sync.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-    yield b
-    b.close()
 
 
 def _phone(browser: Any, lang: str) -> Any:

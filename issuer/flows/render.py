@@ -174,8 +174,8 @@ def configuration_metadata(
         "credential_signing_alg_values_supported": [_jose_alg(tenant)],
         "proof_types_supported": copy.deepcopy(jwt_proof),
         "credential_definition": {"type": ["VerifiableCredential", "OpenBadgeCredential"]},
-        "credential_metadata": {"display": _display(tenant, "Open Badge (JWT, VCDM 1.1)",
-                                                    "Open Badge (JWT, VCDM 1.1)")},
+        "credential_metadata": {"display": _display(tenant, "Open Badge (JWT, older form)",
+                                                    "Open Badge (JWT, oudere vorm)")},
     }
     # VCDM 2.0 secured with JOSE: OpenID4VCI 1.0 Appendix A recommends a new profile use the
     # credential's media type as format identifier: application/vc+jwt (VC-JOSE-COSE §6.1.1).
@@ -189,8 +189,8 @@ def configuration_metadata(
                          "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
             "type": ["VerifiableCredential", "OpenBadgeCredential"],
         },
-        "credential_metadata": {"display": _display(tenant, "Open Badge (JWT, VCDM 2.0)",
-                                                    "Open Badge (JWT, VCDM 2.0)")},
+        "credential_metadata": {"display": _display(tenant, "Open Badge (JWT)",
+                                                    "Open Badge (JWT)")},
     }
     out["elm_ldp_vc"] = {
         "format": "ldp_vc", "scope": "elm_ldp_vc", **copy.deepcopy(ldp),
